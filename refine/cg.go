@@ -1,0 +1,149 @@
+package refine
+
+import (
+	"fmt"
+	"math"
+
+	"cutout/refine/parallel"
+)
+
+// SolveError reports that the conjugate-gradient solver stopped without
+// reaching its tolerance: it hit the iteration limit, or broke down on a
+// system that is not positive definite. The partial solution is still
+// returned next to it where the caller can use one.
+type SolveError struct {
+	Iterations int     // iterations run
+	Residual   float64 // relative residual ‖b−Ax‖/‖b‖ reached
+	Reason     string  // "iteration limit" or "breakdown"
+}
+
+func (e *SolveError) Error() string {
+	return fmt.Sprintf("refine: conjugate gradients: %s after %d iterations, relative residual %.3g", e.Reason, e.Iterations, e.Residual)
+}
+
+// linearOp is a symmetric positive-definite operator on vectors of n+1
+// entries whose last entry is always zero, split into fixed chunks.
+type linearOp interface {
+	size() int
+	// mulRange sets dst[k] = (A x)[k] for k in [k0, k1).
+	mulRange(dst, x []float64, k0, k1 int)
+	// precondRange sets z[k] = (M⁻¹ r)[k] for k in [k0, k1); it may read r
+	// only inside the range, so chunks run independently.
+	precondRange(z, r []float64, k0, k1 int)
+}
+
+// cgSettings controls one conjugate-gradient run.
+type cgSettings struct {
+	maxIter int
+	tol     float64 // relative residual ‖b−Ax‖/‖b‖
+	// iterHook, if set, is called after every iteration with the
+	// iteration number and relative residual; a non-nil error stops the run.
+	iterHook func(it int, res float64) error
+}
+
+// cgResult summarises a run.
+type cgResult struct {
+	iterations int
+	residual   float64
+}
+
+// conjugateGradient solves A x = b by preconditioned conjugate gradients
+// (Barrett et al., "Templates for the Solution of Linear Systems", 1994,
+// Fig. 2.5), starting from the x given. b and x are n+1 long; b is not
+// modified. Dot products are summed per chunk and the chunk sums added in
+// chunk order, so results do not depend on the number of cores.
+func conjugateGradient(a linearOp, b, x []float64, set cgSettings) (cgResult, error) {
+	n := a.size()
+	nc := chunks(n)
+	r := make([]float64, n+1)
+	z := make([]float64, n+1)
+	p := make([]float64, n+1)
+	q := make([]float64, n+1)
+	part := make([]float64, 3*nc)
+	sum := func(off int) float64 {
+		var s float64
+		for c := range nc {
+			s += part[3*c+off]
+		}
+		return s
+	}
+	// r = b − A x, z = M⁻¹ r, ρ = r·z, ‖b‖²
+	parallel.Bands(n, nc, func(c, k0, k1 int) {
+		a.mulRange(q, x, k0, k1)
+		var bb, rr float64
+		for k := k0; k < k1; k++ {
+			r[k] = b[k] - q[k]
+			bb += b[k] * b[k]
+			rr += r[k] * r[k]
+		}
+		part[3*c], part[3*c+1] = bb, rr
+	})
+	bnorm := math.Sqrt(sum(0))
+	if bnorm == 0 {
+		bnorm = 1
+	}
+	res := math.Sqrt(sum(1)) / bnorm
+	if n == 0 || res <= set.tol {
+		return cgResult{residual: res}, nil
+	}
+	parallel.Bands(n, nc, func(c, k0, k1 int) {
+		a.precondRange(z, r, k0, k1)
+		var rz float64
+		for k := k0; k < k1; k++ {
+			p[k] = z[k]
+			rz += r[k] * z[k]
+		}
+		part[3*c] = rz
+	})
+	rho := sum(0)
+	for it := 1; it <= set.maxIter; it++ {
+		// q = A p, and p·q
+		parallel.Bands(n, nc, func(c, k0, k1 int) {
+			a.mulRange(q, p, k0, k1)
+			var pq float64
+			for k := k0; k < k1; k++ {
+				pq += p[k] * q[k]
+			}
+			part[3*c] = pq
+		})
+		pq := sum(0)
+		if !(pq > 0) || !(rho > 0) {
+			return cgResult{it, res}, &SolveError{Iterations: it, Residual: res, Reason: "breakdown"}
+		}
+		alpha := rho / pq // α = ρ / pᵀAp
+		// x += α p, r −= α q, z = M⁻¹ r, and r·z, r·r
+		parallel.Bands(n, nc, func(c, k0, k1 int) {
+			var rr float64
+			for k := k0; k < k1; k++ {
+				x[k] += alpha * p[k]
+				r[k] -= alpha * q[k]
+				rr += r[k] * r[k]
+			}
+			a.precondRange(z, r, k0, k1)
+			var rz float64
+			for k := k0; k < k1; k++ {
+				rz += r[k] * z[k]
+			}
+			part[3*c], part[3*c+1] = rz, rr
+		})
+		rhoNew := sum(0)
+		res = math.Sqrt(sum(1)) / bnorm
+		if set.iterHook != nil {
+			if err := set.iterHook(it, res); err != nil {
+				return cgResult{it, res}, err
+			}
+		}
+		if res <= set.tol {
+			return cgResult{it, res}, nil
+		}
+		beta := rhoNew / rho // β = ρ_new / ρ
+		rho = rhoNew
+		// p = z + β p
+		parallel.Bands(n, nc, func(_, k0, k1 int) {
+			for k := k0; k < k1; k++ {
+				p[k] = z[k] + beta*p[k]
+			}
+		})
+	}
+	return cgResult{set.maxIter, res}, &SolveError{Iterations: set.maxIter, Residual: res, Reason: "iteration limit"}
+}

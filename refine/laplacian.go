@@ -1,0 +1,265 @@
+package refine
+
+import (
+	"cutout/refine/parallel"
+)
+
+// stencil is the number of neighbours (including itself) that a pixel is
+// coupled to by the 3×3-window matting Laplacian: the 5×5 block around it.
+// Slot s of a row holds the neighbour at dx = s%5−2, dy = s/5−2.
+const (
+	stencil    = 25
+	centreSlot = 12
+)
+
+// system is the linear system L_uu α_u = b restricted to the unknown
+// pixels u, with the known pixels' alphas moved to the right-hand side.
+// Rows are stored in ELL form: stencil slots per unknown, column n (an
+// always-zero entry of every vector) standing for "no unknown there".
+type system struct {
+	w, h   int
+	n      int       // number of unknowns
+	idx    []int32   // pixel index of each unknown, increasing
+	pos    []int32   // unknown index of each pixel, n for known pixels
+	val    []float64 // stencil coefficients per unknown
+	col    []int32   // stencil columns per unknown
+	b      []float64 // right-hand side, n+1 long, b[n] = 0
+	diag   []float64 // diagonal of the full operator (with extra terms)
+	nl     *sparse   // optional non-local terms, symmetric, added to L_uu
+	jacobi bool      // use the Jacobi preconditioner instead of block SGS
+}
+
+// windowStats holds, for one 3×3 window, the mean colour and the inverse
+// of its regularised covariance (Σ + ε/9·I)⁻¹ as 6 symmetric entries
+// (xx, xy, xz, yy, yz, zz).
+type windowStats struct {
+	mu  [3]float32
+	inv [6]float32
+}
+
+// computeWindows returns the statistics of the window centred at every
+// pixel that is within one pixel of an unknown pixel and whose window fits
+// in the image; other entries are left zero and flagged false.
+func computeWindows(img *rgb, unknown []bool, eps float64) ([]windowStats, []bool) {
+	w, h := img.W, img.H
+	stats := make([]windowStats, w*h)
+	ok := make([]bool, w*h)
+	e := eps / 9
+	parallel.Rows(h, func(y0, y1 int) {
+		for cy := max(y0, 1); cy < min(y1, h-1); cy++ {
+			for cx := 1; cx < w-1; cx++ {
+				need := false
+				for dy := -1; dy <= 1 && !need; dy++ {
+					r := (cy+dy)*w + cx
+					need = unknown[r-1] || unknown[r] || unknown[r+1]
+				}
+				if !need {
+					continue
+				}
+				var s [3]float64
+				var c [6]float64
+				for dy := -1; dy <= 1; dy++ {
+					for dx := -1; dx <= 1; dx++ {
+						p := 3 * ((cy+dy)*w + cx + dx)
+						r, g, b := float64(img.Pix[p]), float64(img.Pix[p+1]), float64(img.Pix[p+2])
+						s[0] += r
+						s[1] += g
+						s[2] += b
+						c[0] += r * r
+						c[1] += r * g
+						c[2] += r * b
+						c[3] += g * g
+						c[4] += g * b
+						c[5] += b * b
+					}
+				}
+				m0, m1, m2 := s[0]/9, s[1]/9, s[2]/9
+				// Σ + ε/9·I, with Σ = E[IIᵀ] − μμᵀ.
+				a := c[0]/9 - m0*m0 + e
+				bb := c[1]/9 - m0*m1
+				cc := c[2]/9 - m0*m2
+				d := c[3]/9 - m1*m1 + e
+				ee := c[4]/9 - m1*m2
+				f := c[5]/9 - m2*m2 + e
+				// Inverse of the symmetric 3×3 by cofactors.
+				i0 := d*f - ee*ee
+				i1 := cc*ee - bb*f
+				i2 := bb*ee - cc*d
+				det := a*i0 + bb*i1 + cc*i2
+				i3 := a*f - cc*cc
+				i4 := bb*cc - a*ee
+				i5 := a*d - bb*bb
+				k := cy*w + cx
+				st := &stats[k]
+				st.mu = [3]float32{float32(m0), float32(m1), float32(m2)}
+				inv := 1 / det
+				st.inv = [6]float32{float32(i0 * inv), float32(i1 * inv), float32(i2 * inv), float32(i3 * inv), float32(i4 * inv), float32(i5 * inv)}
+				ok[k] = true
+			}
+		}
+	})
+	return stats, ok
+}
+
+// newSystem assembles the matting Laplacian rows of the unknown pixels of
+// a w×h image: unknown[i] marks them and known[i] is the alpha of every
+// other pixel. The Laplacian is Levin et al.'s
+//
+//	L_ij = Σ_{k | i,j ∈ w_k} (δ_ij − (1 + (I_i−μ_k)ᵀ(Σ_k + ε/9·I)⁻¹(I_j−μ_k)) / 9)
+//
+// over the 3×3 windows w_k that fit in the image. Each row is gathered by
+// its own pixel, so rows are built in parallel without write conflicts.
+func newSystem(img *rgb, unknown []bool, known []float32, eps float64) *system {
+	w, h := img.W, img.H
+	s := &system{w: w, h: h, pos: make([]int32, w*h)}
+	for i, u := range unknown {
+		if u {
+			s.idx = append(s.idx, int32(i))
+		}
+	}
+	n := len(s.idx)
+	s.n = n
+	for i := range s.pos {
+		s.pos[i] = int32(n)
+	}
+	for k, i := range s.idx {
+		s.pos[i] = int32(k)
+	}
+	s.val = make([]float64, stencil*n)
+	s.col = make([]int32, stencil*n)
+	s.b = make([]float64, n+1)
+	s.diag = make([]float64, n+1)
+	stats, ok := computeWindows(img, unknown, eps)
+	parallel.Bands(n, chunks(n), func(_, k0, k1 int) {
+		var row [stencil]float64
+		for k := k0; k < k1; k++ {
+			p := int(s.idx[k])
+			px, py := p%w, p/w
+			row = [stencil]float64{}
+			ip := img.Pix[3*p : 3*p+3]
+			for wy := py - 1; wy <= py+1; wy++ {
+				for wx := px - 1; wx <= px+1; wx++ {
+					if wx < 1 || wy < 1 || wx >= w-1 || wy >= h-1 || !ok[wy*w+wx] {
+						continue
+					}
+					st := &stats[wy*w+wx]
+					v0 := float64(ip[0]) - float64(st.mu[0])
+					v1 := float64(ip[1]) - float64(st.mu[1])
+					v2 := float64(ip[2]) - float64(st.mu[2])
+					a := &st.inv
+					// u = A(I_i − μ_k)
+					u0 := float64(a[0])*v0 + float64(a[1])*v1 + float64(a[2])*v2
+					u1 := float64(a[1])*v0 + float64(a[3])*v1 + float64(a[4])*v2
+					u2 := float64(a[2])*v0 + float64(a[4])*v1 + float64(a[5])*v2
+					for jy := wy - 1; jy <= wy+1; jy++ {
+						for jx := wx - 1; jx <= wx+1; jx++ {
+							q := 3 * (jy*w + jx)
+							d := u0*(float64(img.Pix[q])-float64(st.mu[0])) +
+								u1*(float64(img.Pix[q+1])-float64(st.mu[1])) +
+								u2*(float64(img.Pix[q+2])-float64(st.mu[2]))
+							slot := (jy-py+2)*5 + (jx - px + 2)
+							row[slot] -= (1 + d) / 9
+						}
+					}
+					row[centreSlot]++
+				}
+			}
+			base := k * stencil
+			var rhs float64
+			for slot, v := range row {
+				if v == 0 {
+					s.col[base+slot] = int32(n)
+					continue
+				}
+				jx, jy := px+slot%5-2, py+slot/5-2
+				j := jy*w + jx
+				if c := s.pos[j]; c != int32(n) {
+					s.val[base+slot] = v
+					s.col[base+slot] = c
+				} else {
+					// Known neighbour: L_uk α_k moves to the right-hand side.
+					rhs -= v * float64(known[j])
+					s.col[base+slot] = int32(n)
+				}
+			}
+			s.b[k] = rhs
+			s.diag[k] = row[centreSlot]
+		}
+	})
+	return s
+}
+
+// chunks returns the number of fixed index ranges that vector loops over n
+// unknowns are split into. It depends only on n, not on the number of
+// cores, so that reductions summed per chunk in chunk order give the same
+// result on every machine.
+func chunks(n int) int {
+	const maxChunks, minChunk = 16, 4096
+	return max(1, min(maxChunks, n/minChunk))
+}
+
+// mulRange computes dst[k] = (L_uu x)[k] for k in [k0, k1), plus the
+// non-local terms. x must be n+1 long with x[n] == 0.
+func (s *system) mulRange(dst, x []float64, k0, k1 int) {
+	for k := k0; k < k1; k++ {
+		v := s.val[k*stencil : k*stencil+stencil]
+		c := s.col[k*stencil : k*stencil+stencil]
+		var sum float64
+		for j := range stencil {
+			sum += v[j] * x[c[j]]
+		}
+		dst[k] = sum
+	}
+	if s.nl != nil {
+		s.nl.mulAddRange(dst, x, k0, k1)
+	}
+}
+
+func (s *system) size() int { return s.n }
+
+// addData adds a data term Σ_k c_k (α_k − a_k)² to the energy: weight c_k
+// on the diagonal and c_k·a_k on the right-hand side.
+func (s *system) addData(conf, prior []float64) {
+	for k := range s.n {
+		s.val[k*stencil+centreSlot] += conf[k]
+		s.diag[k] += conf[k]
+		s.b[k] += conf[k] * prior[k]
+	}
+}
+
+// precondRange applies the preconditioner on chunk [k0, k1): a symmetric
+// Gauss–Seidel sweep M = (D+L) D⁻¹ (D+U) over the stencil couplings inside
+// the chunk (block Jacobi across chunks), or plain Jacobi when s.jacobi.
+func (s *system) precondRange(z, r []float64, k0, k1 int) {
+	if s.jacobi {
+		for k := k0; k < k1; k++ {
+			z[k] = r[k] / s.diag[k]
+		}
+		return
+	}
+	lo, hi := int32(k0), int32(k1)
+	// Forward: (D+L) y = r.
+	for k := k0; k < k1; k++ {
+		v := s.val[k*stencil : k*stencil+centreSlot]
+		c := s.col[k*stencil : k*stencil+centreSlot]
+		sum := r[k]
+		for j := range centreSlot {
+			if c[j] >= lo && c[j] < int32(k) {
+				sum -= v[j] * z[c[j]]
+			}
+		}
+		z[k] = sum / s.diag[k]
+	}
+	// Backward: (D+U) z = D y.
+	for k := k1 - 1; k >= k0; k-- {
+		v := s.val[k*stencil+centreSlot+1 : k*stencil+stencil]
+		c := s.col[k*stencil+centreSlot+1 : k*stencil+stencil]
+		sum := s.diag[k] * z[k]
+		for j := range c {
+			if c[j] > int32(k) && c[j] < hi {
+				sum -= v[j] * z[c[j]]
+			}
+		}
+		z[k] = sum / s.diag[k]
+	}
+}

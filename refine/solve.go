@@ -1,0 +1,260 @@
+package refine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"math"
+	"sync"
+	"time"
+)
+
+// Default solver parameters, used where Options fields are zero.
+const (
+	// DefaultEpsilon regularises the window covariances of the matting
+	// Laplacian (Levin et al. use 1e-7; larger values smooth more).
+	DefaultEpsilon = 1e-6
+	// DefaultTolerance is the relative residual ‖b−Ax‖/‖b‖ at which the
+	// conjugate-gradient solver stops.
+	DefaultTolerance = 1e-4
+	// DefaultMaxIterations caps conjugate-gradient iterations per level.
+	DefaultMaxIterations = 2000
+	// DefaultMaxSolvePixels is the largest number of unknowns solved at
+	// full resolution; above it the solve runs at reduced resolution and
+	// the result is upsampled with a guided filter.
+	DefaultMaxSolvePixels = 400_000
+)
+
+// Progress describes how far a Refine or SolveAlpha call has come.
+type Progress struct {
+	Stage     string  // "alpha" or "foreground"
+	Iteration int     // conjugate-gradient iterations so far in this stage
+	Residual  float64 // latest relative residual of the alpha solve
+	Fraction  float64 // rough overall completion in [0,1]
+}
+
+// Options tunes SolveAlpha, EstimateForeground and Refine. The zero value,
+// and a nil pointer, mean the defaults.
+type Options struct {
+	// Progress, if set, is called from the solving goroutine at most about
+	// 30 times per second, and once at the end of each stage. It must be
+	// quick and must not call back into the solver.
+	Progress func(Progress)
+	// MaxIterations caps conjugate-gradient iterations per resolution
+	// level; 0 means DefaultMaxIterations.
+	MaxIterations int
+	// Tolerance is the relative residual at which the solver stops; 0
+	// means DefaultTolerance.
+	Tolerance float64
+	// Epsilon regularises the matting Laplacian; 0 means DefaultEpsilon.
+	Epsilon float64
+	// MaxSolvePixels bounds the unknowns solved at full resolution; 0
+	// means DefaultMaxSolvePixels. Larger unknown regions are solved at a
+	// reduced scale and upsampled edge-aware.
+	MaxSolvePixels int
+}
+
+// resolved is Options with defaults filled in.
+type resolved struct {
+	Options
+}
+
+func (o *Options) resolve() resolved {
+	var r resolved
+	if o != nil {
+		r.Options = *o
+	}
+	if r.MaxIterations <= 0 {
+		r.MaxIterations = DefaultMaxIterations
+	}
+	if !(r.Tolerance > 0) {
+		r.Tolerance = DefaultTolerance
+	}
+	if !(r.Epsilon > 0) {
+		r.Epsilon = DefaultEpsilon
+	}
+	if r.MaxSolvePixels <= 0 {
+		r.MaxSolvePixels = DefaultMaxSolvePixels
+	}
+	return r
+}
+
+// Stats reports what a solve did.
+type Stats struct {
+	Unknowns   int     // unknown pixels of the trimap
+	Solved     int     // unknowns solved at the finest level actually solved
+	Scale      int     // 1 at full resolution, k when solved at 1/k and upsampled
+	Iterations int     // conjugate-gradient iterations over all levels
+	Residual   float64 // final relative residual of the finest level
+	// Durations holds wall time per stage: "setup", "solve", "upsample",
+	// "foreground".
+	Durations map[string]time.Duration
+}
+
+// reporter throttles progress callbacks to about 30 per second.
+type reporter struct {
+	mu   sync.Mutex
+	fn   func(Progress)
+	last time.Time
+}
+
+func (r *reporter) report(p Progress, force bool) {
+	if r == nil || r.fn == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := time.Now()
+	if !force && now.Sub(r.last) < time.Second/30 {
+		return
+	}
+	r.last = now
+	r.fn(p)
+}
+
+// SolveAlpha estimates the alpha matte of img over the Unknown pixels of
+// tri; Foreground pixels get alpha 1 and Background pixels 0. It minimises
+// the closed-form matting energy αᵀLα of Levin, Lischinski and Weiss
+// (PAMI 2008, 3×3 windows) with the known pixels as boundary values, by
+// preconditioned conjugate gradients, coarse to fine.
+//
+// img and tri must have the same size (it panics otherwise). Neither is
+// modified. It returns ctx.Err() when ctx is cancelled, and a *SolveError
+// (with the best matte found) when the solver does not converge. opt may be
+// nil. It is safe to call concurrently on different inputs.
+func SolveAlpha(ctx context.Context, img *image.NRGBA, tri *Trimap, opt *Options) (*Matte, Stats, error) {
+	checkSameSize("SolveAlpha", img, tri.W, tri.H)
+	o := opt.resolve()
+	rep := &reporter{fn: o.Progress}
+	return solveAlpha(ctx, toRGB(img), tri, o, rep, 0, 1)
+}
+
+// solveAlpha is SolveAlpha on a float image; progress fractions are mapped
+// to [f0, f1].
+func solveAlpha(ctx context.Context, im *rgb, tri *Trimap, o resolved, rep *reporter, f0, f1 float64) (*Matte, Stats, error) {
+	st := Stats{Scale: 1, Durations: map[string]time.Duration{}}
+	w, h := tri.W, tri.H
+	out := NewMatte(w, h)
+	for i, l := range tri.Pix {
+		switch l {
+		case Foreground:
+			out.Pix[i] = 1
+		case Background:
+		default:
+			st.Unknowns++
+		}
+	}
+	if st.Unknowns == 0 {
+		return out, st, ctx.Err()
+	}
+	lab := tri.Pix
+	alpha, err := solveLevels(ctx, im, lab, o, rep, &st, f0, f1)
+	if alpha != nil {
+		for i, l := range lab {
+			if l != Foreground && l != Background {
+				out.Pix[i] = clamp01(alpha[i])
+			}
+		}
+	}
+	rep.report(Progress{Stage: "alpha", Iteration: st.Iterations, Residual: st.Residual, Fraction: f1}, true)
+	return out, st, err
+}
+
+func clamp01(v float32) float32 {
+	if v > 0 {
+		if v < 1 {
+			return v
+		}
+		return 1
+	}
+	return 0 // also NaN
+}
+
+// coarsestUnknowns is the unknown count below which the cascade stops
+// halving and solves directly.
+const coarsestUnknowns = 20_000
+
+// solveLevels solves on lab (w×h labels) by a cascade: it first solves on
+// the half-size image for an initial guess when the problem is large,
+// then runs conjugate gradients at this level. It returns alpha for every
+// pixel (known pixels hold their label's value).
+func solveLevels(ctx context.Context, im *rgb, lab []uint8, o resolved, rep *reporter, st *Stats, f0, f1 float64) ([]float32, error) {
+	w, h := im.W, im.H
+	n := 0
+	for _, l := range lab {
+		if l != Foreground && l != Background {
+			n++
+		}
+	}
+	var init []float32
+	if n > coarsestUnknowns && w >= 16 && h >= 16 {
+		cim := halfRGB(im)
+		clab := halfLabels(lab, w, h)
+		coarse, err := solveLevels(ctx, cim, clab, o, rep, st, f0, f0+(f1-f0)/4)
+		if err != nil && !isSolveError(err) {
+			return nil, err
+		}
+		init = upBilinear(coarse, cim.W, cim.H, w, h)
+		f0 += (f1 - f0) / 4
+	}
+	t0 := time.Now()
+	unknown := make([]bool, w*h)
+	known := make([]float32, w*h)
+	for i, l := range lab {
+		switch l {
+		case Foreground:
+			known[i] = 1
+		case Background:
+		default:
+			unknown[i] = true
+		}
+	}
+	sys := newSystem(im, unknown, known, o.Epsilon)
+	x := make([]float64, sys.n+1)
+	for k, p := range sys.idx {
+		if init != nil {
+			x[k] = float64(init[p])
+		} else {
+			x[k] = 0.5
+		}
+	}
+	st.Durations["setup"] += time.Since(t0)
+	t0 = time.Now()
+	logTol := math.Log(o.Tolerance)
+	res, err := conjugateGradient(sys, sys.b, x, cgSettings{
+		maxIter: o.MaxIterations,
+		tol:     o.Tolerance,
+		iterHook: func(it int, res float64) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			frac := 0.0
+			if res > 0 && res < 1 {
+				frac = min(1, math.Log(res)/logTol)
+			}
+			rep.report(Progress{Stage: "alpha", Iteration: st.Iterations + it, Residual: res, Fraction: f0 + (f1-f0)*frac}, false)
+			return nil
+		},
+	})
+	st.Durations["solve"] += time.Since(t0)
+	st.Iterations += res.iterations
+	st.Residual = res.residual
+	st.Solved = sys.n
+	if err != nil && !isSolveError(err) {
+		return nil, err
+	}
+	out := known
+	for k, p := range sys.idx {
+		out[p] = float32(x[k])
+	}
+	if err != nil {
+		return out, fmt.Errorf("refine: solve alpha: %w", err)
+	}
+	return out, nil
+}
+
+func isSolveError(err error) bool {
+	var se *SolveError
+	return errors.As(err, &se)
+}

@@ -1,0 +1,199 @@
+package refine
+
+import (
+	"math"
+
+	"cutout/refine/parallel"
+)
+
+// Default trimap parameters, used where TrimapOptions fields are zero.
+const (
+	// DefaultBand is the default half-width of the unknown band around the
+	// 0.5 contour, as a fraction of the image's short side.
+	DefaultBand = 0.01
+	// DefaultLo is the default matte value below which a pixel outside the
+	// band is definite background.
+	DefaultLo = 0.05
+	// DefaultHi is the default matte value above which a pixel outside the
+	// band is definite foreground.
+	DefaultHi = 0.95
+)
+
+// TrimapOptions tunes AutoTrimap. The zero value, and a nil pointer, mean
+// the defaults.
+type TrimapOptions struct {
+	// Band is the half-width of the unknown band on each side of the
+	// matte's 0.5 contour, as a fraction of the short side of the image;
+	// 0 means DefaultBand. The band is at least one pixel wide on each side.
+	Band float64
+	// Lo and Hi bound the soft region: pixels with Lo < m < Hi are Unknown
+	// wherever they are. 0 means DefaultLo and DefaultHi.
+	Lo, Hi float32
+}
+
+// resolve returns the options with defaults filled in.
+func (o *TrimapOptions) resolve() TrimapOptions {
+	var r TrimapOptions
+	if o != nil {
+		r = *o
+	}
+	if r.Band <= 0 || math.IsNaN(r.Band) {
+		r.Band = DefaultBand
+	}
+	if !(r.Lo > 0) {
+		r.Lo = DefaultLo
+	}
+	if !(r.Hi > 0) {
+		r.Hi = DefaultHi
+	}
+	if r.Hi < r.Lo {
+		r.Lo, r.Hi = r.Hi, r.Lo
+	}
+	return r
+}
+
+// BandPixels returns the half-width in pixels of the unknown band that
+// AutoTrimap uses for a w×h image: Band × min(w, h), at least 1.
+func (o *TrimapOptions) BandPixels(w, h int) float64 {
+	r := o.resolve()
+	return math.Max(1, r.Band*float64(min(w, h)))
+}
+
+// AutoTrimap builds a trimap from a segmentation matte m: pixels within the
+// band around the 0.5 contour (see TrimapOptions.Band) or inside the soft
+// region Lo < m < Hi are Unknown; the others are Foreground when m ≥ 0.5
+// and Background when m < 0.5. NaN matte values count as soft.
+//
+// The band is found with an exact Euclidean distance transform to the
+// contour (Felzenszwalb and Huttenlocher, "Distance Transforms of Sampled
+// Functions", 2012), so the cost is linear in the number of pixels whatever
+// the band width. m is not modified; opt may be nil.
+func AutoTrimap(m *Matte, opt *TrimapOptions) *Trimap {
+	o := opt.resolve()
+	w, h := m.W, m.H
+	t := &Trimap{W: w, H: h, Pix: make([]uint8, w*h)}
+	if w == 0 || h == 0 {
+		return t
+	}
+	r := opt.BandPixels(w, h)
+	near := contourBand(m, r)
+	lo, hi := o.Lo, o.Hi
+	parallel.Rows(h, func(y0, y1 int) {
+		for i := y0 * w; i < y1*w; i++ {
+			v := m.Pix[i]
+			switch {
+			case near[i] || !(v <= lo || v >= hi):
+				t.Pix[i] = Unknown
+			case v >= 0.5:
+				t.Pix[i] = Foreground
+			default:
+				t.Pix[i] = Background
+			}
+		}
+	})
+	return t
+}
+
+// fgAt reports whether matte value v is on the foreground side of the
+// contour.
+func fgAt(v float32) bool { return v >= 0.5 }
+
+// contourBand marks the pixels whose Euclidean distance to the nearest
+// contour pixel is at most r. Contour pixels are those with a 4-neighbour
+// on the other side of 0.5.
+func contourBand(m *Matte, r float64) []bool {
+	w, h := m.W, m.H
+	rr := r * r
+	// inf caps vertical distances: anything beyond r cannot be within r.
+	inf := int32(math.Ceil(r)) + 1
+	g := make([]int32, w*h)
+	// Phase 1: vertical distance to the nearest contour pixel in the same
+	// column, by a downward and an upward scan. Column bands keep each
+	// worker on its own memory.
+	parallel.Rows(w, func(x0, x1 int) {
+		for y := 0; y < h; y++ {
+			row := y * w
+			for x := x0; x < x1; x++ {
+				i := row + x
+				if isContour(m, x, y) {
+					g[i] = 0
+				} else if y > 0 {
+					g[i] = min(g[i-w]+1, inf)
+				} else {
+					g[i] = inf
+				}
+			}
+		}
+		for y := h - 2; y >= 0; y-- {
+			row := y * w
+			for x := x0; x < x1; x++ {
+				i := row + x
+				g[i] = min(g[i], g[i+w]+1)
+			}
+		}
+	})
+	// Phase 2: per row, the lower envelope of parabolas (x−q)² + g(q)²
+	// gives the squared distance to the nearest contour pixel.
+	band := make([]bool, w*h)
+	parallel.Rows(h, func(y0, y1 int) {
+		v := make([]int, w)
+		z := make([]float64, w+1)
+		for y := y0; y < y1; y++ {
+			gr := g[y*w : (y+1)*w]
+			out := band[y*w : (y+1)*w]
+			k := -1
+			for q := 0; q < w; q++ {
+				if gr[q] >= inf {
+					continue
+				}
+				fq := float64(gr[q]) * float64(gr[q])
+				for k >= 0 {
+					p := v[k]
+					fp := float64(gr[p]) * float64(gr[p])
+					s := ((fq + float64(q*q)) - (fp + float64(p*p))) / float64(2*(q-p))
+					if s > z[k] {
+						z[k+1] = math.Inf(1)
+						break
+					}
+					k--
+				}
+				if k < 0 {
+					k = 0
+					v[0] = q
+					z[0] = math.Inf(-1)
+					z[1] = math.Inf(1)
+				} else {
+					k++
+					v[k] = q
+					z[k] = ((fq + float64(q*q)) - (float64(gr[v[k-1]])*float64(gr[v[k-1]]) + float64(v[k-1]*v[k-1]))) / float64(2*(q-v[k-1]))
+					z[k+1] = math.Inf(1)
+				}
+			}
+			if k < 0 {
+				continue
+			}
+			j := 0
+			for x := 0; x < w; x++ {
+				for z[j+1] < float64(x) {
+					j++
+				}
+				q := v[j]
+				d := float64((x-q)*(x-q)) + float64(gr[q])*float64(gr[q])
+				out[x] = d <= rr
+			}
+		}
+	})
+	return band
+}
+
+// isContour reports whether (x, y) has a 4-neighbour on the other side of
+// the 0.5 contour.
+func isContour(m *Matte, x, y int) bool {
+	w, h := m.W, m.H
+	i := y*w + x
+	f := fgAt(m.Pix[i])
+	return (x > 0 && fgAt(m.Pix[i-1]) != f) ||
+		(x+1 < w && fgAt(m.Pix[i+1]) != f) ||
+		(y > 0 && fgAt(m.Pix[i-w]) != f) ||
+		(y+1 < h && fgAt(m.Pix[i+w]) != f)
+}
