@@ -1,0 +1,397 @@
+package inference
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	ort "github.com/yalue/onnxruntime_go"
+
+	"cutout/models"
+	"cutout/refine"
+)
+
+// Device names accepted by Options.Device.
+const (
+	DeviceAuto = "auto" // CUDA when its libraries load and a GPU answers, else CPU
+	DeviceCPU  = "cpu"  // always the CPU
+	DeviceGPU  = "gpu"  // CUDA or an error
+)
+
+// Options configures Open. The zero value opens the default model on the
+// best available device.
+type Options struct {
+	Model       string // model name from the manifest ("medium", "small"); "" = default
+	ModelPath   string // load this file instead of the cached model (its I/O is still checked)
+	Device      string // DeviceAuto (""), DeviceCPU or DeviceGPU
+	Threads     int    // ONNX Runtime intra-op threads; 0 = one per CPU
+	LibraryPath string // ONNX Runtime shared library; "" = search (see Open)
+}
+
+// Timings splits the time of one Segment call by stage.
+type Timings struct {
+	Preprocess, Model, Postprocess time.Duration
+}
+
+// Session runs one segmentation model. It is safe for concurrent use, but
+// runs are serialised: one model run at a time per Session.
+type Session struct {
+	mu       sync.Mutex
+	sess     *ort.AdvancedSession
+	in, out  *ort.Tensor[float32]
+	spec     models.Input
+	name     string
+	path     string
+	device   string
+	fallback string
+	closed   bool
+}
+
+// Open loads the ONNX Runtime (once per process) and a model, and prepares
+// a session for it. The runtime library is searched in this order:
+// opt.LibraryPath, $ONNXRUNTIME_SHARED_LIBRARY_PATH, libonnxruntime.so*
+// beside the executable, then the cache (the CUDA build first when a GPU may
+// be used); the error lists every path tried. Missing assets produce errors
+// that name the command installing them.
+func Open(opt Options) (*Session, error) {
+	dev := strings.ToLower(opt.Device)
+	if dev == "" {
+		dev = DeviceAuto
+	}
+	if dev != DeviceAuto && dev != DeviceCPU && dev != DeviceGPU {
+		return nil, fmt.Errorf("inference: unknown device %q (want auto, cpu or gpu)", opt.Device)
+	}
+	var fallback string
+	wantGPU := dev == DeviceGPU
+	if dev == DeviceAuto {
+		if why := gpuAbsent(); why != "" {
+			fallback = why
+		} else {
+			wantGPU = true
+		}
+	}
+	if err := initRuntime(opt, wantGPU); err != nil {
+		return nil, err
+	}
+
+	man, err := models.Load()
+	if err != nil {
+		return nil, err
+	}
+	x, err := man.Model(opt.Model)
+	if err != nil {
+		return nil, fmt.Errorf("inference: %w", err)
+	}
+	path := opt.ModelPath
+	if path == "" {
+		if path, err = man.LocateModel(x.Name); err != nil {
+			return nil, fmt.Errorf("inference: %w", err)
+		}
+	} else if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("inference: model: %w", err)
+	}
+	if err := checkModel(path, x); err != nil {
+		return nil, err
+	}
+
+	s := &Session{spec: x.Input, name: x.Name, path: path}
+	inShape := ort.NewShape(1, 3, int64(x.Input.Height), int64(x.Input.Width))
+	outShape := ort.NewShape(1, 1, int64(x.Input.Height), int64(x.Input.Width))
+	if s.in, err = ort.NewEmptyTensor[float32](inShape); err != nil {
+		return nil, fmt.Errorf("inference: input tensor: %w", err)
+	}
+	if s.out, err = ort.NewEmptyTensor[float32](outShape); err != nil {
+		s.in.Destroy()
+		return nil, fmt.Errorf("inference: output tensor: %w", err)
+	}
+
+	if wantGPU {
+		err = s.create(opt, true)
+		if err == nil {
+			s.device = "CUDA"
+		} else if dev == DeviceGPU {
+			s.destroy()
+			return nil, fmt.Errorf("inference: CUDA requested but unavailable: %w; run \"make gpu\" on a machine with an NVIDIA driver, CUDA 13 and cuDNN 9, or use --cpu", err)
+		} else {
+			fallback = "CUDA unavailable: " + firstLine(err.Error())
+		}
+	}
+	if s.device == "" {
+		if err := s.create(opt, false); err != nil {
+			s.destroy()
+			return nil, err
+		}
+		s.device = "CPU"
+	}
+	s.fallback = fallback
+	env.Lock()
+	env.sessions++
+	env.Unlock()
+	return s, nil
+}
+
+// gpuAbsent returns why CUDA cannot be used on this machine, or "" when an
+// NVIDIA driver is present and it is worth trying.
+func gpuAbsent() string {
+	if _, err := os.Stat("/proc/driver/nvidia/version"); err == nil {
+		return ""
+	}
+	if _, err := os.Stat("/dev/nvidiactl"); err == nil {
+		return ""
+	}
+	return "no NVIDIA driver found"
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// checkModel verifies that the file at path is a loadable ONNX model with the
+// input and output the manifest describes.
+func checkModel(path string, x *models.Model) error {
+	so, err := ort.NewSessionOptions()
+	if err != nil {
+		return fmt.Errorf("inference: session options: %w", err)
+	}
+	defer so.Destroy()
+	if err := so.SetGraphOptimizationLevel(ort.GraphOptimizationLevelDisableAll); err != nil {
+		return fmt.Errorf("inference: session options: %w", err)
+	}
+	ins, outs, err := ort.GetInputOutputInfoWithOptions(path, so)
+	if err != nil {
+		return fmt.Errorf("inference: load model %s: %w; the file is damaged or not an ONNX model: %s", path, err, models.FetchHint)
+	}
+	want := []int64{1, 3, int64(x.Input.Height), int64(x.Input.Width)}
+	okIn := false
+	for _, in := range ins {
+		if in.Name == x.Input.Name && in.DataType == ort.TensorElementDataTypeFloat && shapeFits(in.Dimensions, want) {
+			okIn = true
+		}
+	}
+	okOut := false
+	for _, o := range outs {
+		if o.Name == x.Output && o.DataType == ort.TensorElementDataTypeFloat && shapeFits(o.Dimensions, []int64{1, 1, want[2], want[3]}) {
+			okOut = true
+		}
+	}
+	if !okIn || !okOut || len(ins) != 1 {
+		var got []string
+		for _, in := range ins {
+			got = append(got, "input "+in.String())
+		}
+		if len(outs) > 0 {
+			got = append(got, "output "+outs[0].String())
+		}
+		return fmt.Errorf("inference: model %s does not have the expected I/O (input %q float32 %v, output %q float32 [1 1 %d %d]); it has %s",
+			path, x.Input.Name, want, x.Output, want[2], want[3], strings.Join(got, "; "))
+	}
+	return nil
+}
+
+// shapeFits reports whether a model dimension list matches want, with
+// dynamic (negative) dimensions matching anything.
+func shapeFits(got ort.Shape, want []int64) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	for i := range got {
+		if got[i] >= 0 && got[i] != want[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// create builds the ORT session, on CUDA when gpu is set.
+func (s *Session) create(opt Options, gpu bool) error {
+	so, err := ort.NewSessionOptions()
+	if err != nil {
+		return fmt.Errorf("inference: session options: %w", err)
+	}
+	defer so.Destroy()
+	threads := opt.Threads
+	if threads <= 0 {
+		threads = runtime.NumCPU()
+	}
+	for _, e := range []error{
+		so.SetIntraOpNumThreads(threads),
+		so.SetInterOpNumThreads(1),
+		so.SetExecutionMode(ort.ExecutionModeSequential),
+		so.SetGraphOptimizationLevel(ort.GraphOptimizationLevelEnableAll),
+	} {
+		if e != nil {
+			return fmt.Errorf("inference: session options: %w", e)
+		}
+	}
+	build := func() error {
+		if gpu {
+			cuda, err := ort.NewCUDAProviderOptions()
+			if err != nil {
+				return fmt.Errorf("CUDA provider options: %w", err)
+			}
+			defer cuda.Destroy()
+			if err := cuda.Update(map[string]string{"device_id": "0"}); err != nil {
+				return fmt.Errorf("CUDA provider options: %w", err)
+			}
+			if err := so.AppendExecutionProviderCUDA(cuda); err != nil {
+				return fmt.Errorf("CUDA provider: %w", err)
+			}
+		}
+		sess, err := ort.NewAdvancedSession(s.path, []string{s.spec.Name}, []string{outputName(s)},
+			[]ort.Value{s.in}, []ort.Value{s.out}, so)
+		if err != nil {
+			return fmt.Errorf("inference: create session for %s: %w", s.path, err)
+		}
+		s.sess = sess
+		if gpu {
+			// CUDA initialises lazily; a warm-up run proves a device answers.
+			if err := sess.Run(); err != nil {
+				sess.Destroy()
+				s.sess = nil
+				return fmt.Errorf("CUDA warm-up run: %w", err)
+			}
+		}
+		return nil
+	}
+	if gpu {
+		return keepGoSignals(build)
+	}
+	return build()
+}
+
+func outputName(s *Session) string {
+	man, err := models.Load()
+	if err == nil {
+		if x, err := man.Model(s.name); err == nil {
+			return x.Output
+		}
+	}
+	return "output"
+}
+
+// Device names the execution provider in use: "CPU" or "CUDA".
+func (s *Session) Device() string { return s.device }
+
+// Fallback explains why CUDA is not in use when it could have been asked
+// for (no driver, libraries missing, no device answered); "" otherwise.
+func (s *Session) Fallback() string { return s.fallback }
+
+// Model returns the name of the loaded model.
+func (s *Session) Model() string { return s.name }
+
+// InputSize returns the model's input width and height.
+func (s *Session) InputSize() (int, int) { return s.spec.Width, s.spec.Height }
+
+// Segment returns the foreground matte of img at img's size, values in
+// [0,1]. Cancelling ctx stops the model run; Segment then returns ctx.Err().
+func (s *Session) Segment(ctx context.Context, img *image.NRGBA) (*refine.Matte, error) {
+	m, _, err := s.SegmentTimed(ctx, img)
+	return m, err
+}
+
+// SegmentTimed is Segment that also reports how long each stage took.
+func (s *Session) SegmentTimed(ctx context.Context, img *image.NRGBA) (*refine.Matte, Timings, error) {
+	var t Timings
+	if img == nil || img.Rect.Dx() == 0 || img.Rect.Dy() == 0 {
+		return nil, t, errors.New("inference: segment: empty image")
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, t, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, t, errors.New("inference: segment: session is closed")
+	}
+	w, h := s.spec.Width, s.spec.Height
+
+	t0 := time.Now()
+	Preprocess(img, w, h, Normalization{Mean: s.spec.Mean, Scale: s.spec.Scale}, s.in.GetData())
+	t1 := time.Now()
+	if err := s.run(ctx); err != nil {
+		return nil, t, err
+	}
+	t2 := time.Now()
+	m := Postprocess(s.out.GetData(), w, h, img.Rect.Dx(), img.Rect.Dy())
+	t3 := time.Now()
+	t.Preprocess, t.Model, t.Postprocess = t1.Sub(t0), t2.Sub(t1), t3.Sub(t2)
+	return m, t, nil
+}
+
+// run executes the model, terminating it if ctx is cancelled.
+func (s *Session) run(ctx context.Context) error {
+	ro, err := ort.NewRunOptions()
+	if err != nil {
+		return fmt.Errorf("inference: run options: %w", err)
+	}
+	defer ro.Destroy()
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		select {
+		case <-ctx.Done():
+			ro.Terminate()
+		case <-done:
+		}
+	}()
+	run := func() error { return s.sess.RunWithOptions(ro) }
+	if s.device == "CUDA" {
+		err = keepGoSignals(run)
+	} else {
+		err = run()
+	}
+	close(done)
+	<-stopped
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if err != nil {
+		return fmt.Errorf("inference: run model %s on %s: %w", s.name, s.device, err)
+	}
+	return nil
+}
+
+func (s *Session) destroy() error {
+	var errs []error
+	if s.sess != nil {
+		errs = append(errs, s.sess.Destroy())
+		s.sess = nil
+	}
+	if s.in != nil {
+		errs = append(errs, s.in.Destroy())
+		s.in = nil
+	}
+	if s.out != nil {
+		errs = append(errs, s.out.Destroy())
+		s.out = nil
+	}
+	return errors.Join(errs...)
+}
+
+// Close releases the session's native resources. It waits for a run in
+// progress. Closing twice is a no-op.
+func (s *Session) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	env.Lock()
+	env.sessions--
+	env.Unlock()
+	if err := s.destroy(); err != nil {
+		return fmt.Errorf("inference: close: %w", err)
+	}
+	return nil
+}
