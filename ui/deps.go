@@ -1,0 +1,71 @@
+package ui
+
+import (
+	"context"
+	"image"
+
+	"cutout/refine"
+)
+
+// Segmenter produces a coarse foreground matte for a photo. The editor
+// calls it from one worker goroutine only, so implementations need not be
+// safe for concurrent use. *inference.Session satisfies it.
+type Segmenter interface {
+	// Segment returns a matte in [0,1] at the size of img.
+	Segment(ctx context.Context, img *image.NRGBA) (*refine.Matte, error)
+	// Device names the device that runs the model ("CPU" or "CUDA").
+	Device() string
+	// Fallback says why a requested GPU is not used ("" if none was asked for).
+	Fallback() string
+	// Close releases the model.
+	Close() error
+}
+
+// SegmenterOptions selects the model and device a Segmenter is opened with.
+// Empty strings and zero mean the defaults of the inference package.
+type SegmenterOptions struct {
+	Model       string // "medium" (default) or "small"
+	Device      string // "auto" (default), "cpu" or "gpu"
+	Threads     int    // 0: let the runtime choose
+	LibraryPath string // ONNX Runtime shared library; "" searches the cache
+}
+
+// RefineProgress reports how far a matting run is; Fraction is in [0,1].
+type RefineProgress struct {
+	Stage    string
+	Fraction float64
+}
+
+// RefineResult is the output of a matting run: Alpha is the refined matte
+// and Foreground the estimated foreground colours, both at source size.
+type RefineResult struct {
+	Alpha      *refine.Matte
+	Foreground *image.NRGBA
+}
+
+// Refiner solves for alpha inside the unknown band of a trimap. It runs on
+// a background goroutine; progress may be called from any goroutine and
+// must return quickly. A cancelled ctx makes it return ctx.Err().
+type Refiner interface {
+	Refine(ctx context.Context, img *image.NRGBA, tri *refine.Trimap, progress func(RefineProgress)) (*RefineResult, error)
+}
+
+// Deps are the collaborators of the editor. OpenSegmenter is called once
+// on the segmentation worker goroutine, the first time a photo needs a
+// matte; AutoTrimap turns a model matte into the starting trimap.
+type Deps struct {
+	OpenSegmenter func(SegmenterOptions) (Segmenter, error)
+	Refiner       Refiner
+	AutoTrimap    func(*refine.Matte) *refine.Trimap
+	// Decode reads a photo from a file; it applies EXIF orientation.
+	Decode func(path string) (*image.NRGBA, error)
+	// WritePNG writes an export atomically; with overwrite false an
+	// existing file is an error.
+	WritePNG func(path string, img image.Image, overwrite bool) error
+	// Options overrides the model and device preferences when its fields
+	// are set (command-line flags).
+	Options SegmenterOptions
+	// CacheDir holds crash-recovery sessions; "" uses $CUTOUT_CACHE or
+	// the user cache directory.
+	CacheDir string
+}

@@ -1,0 +1,127 @@
+package ui
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+)
+
+// ScriptEnv names the environment variable that points the editor at an
+// edit script: a JSON file whose edits are applied to the first photo once
+// it is segmented, and which names a report file the editor keeps up to
+// date. End-to-end tests drive the real binary with it (strokes without a
+// pointer, then kill -9 and reopen to check crash recovery).
+const ScriptEnv = "CUTOUT_UI_SCRIPT"
+
+// script is a parsed edit script. Its methods are no-ops on nil.
+type script struct {
+	// AcceptRestore, when set, answers the restore prompt without showing it.
+	AcceptRestore *bool `json:"acceptRestore,omitempty"`
+	// Steps are edits (as stored in recovery sessions) applied in order.
+	Steps []editOp `json:"steps,omitempty"`
+	// Report is the path of the JSON state file to write.
+	Report string `json:"report"`
+
+	offered bool
+	applied bool
+}
+
+// scriptReport is the state the report file holds.
+type scriptReport struct {
+	Photo          string `json:"photo"`
+	Width          int    `json:"width"`
+	Height         int    `json:"height"`
+	Device         string `json:"device"`
+	Segmented      bool   `json:"segmented"`
+	RestoreOffered bool   `json:"restoreOffered"`
+	Edits          int    `json:"edits"`
+	Saved          bool   `json:"saved"`
+	Refined        bool   `json:"refined"`
+	View           string `json:"view"`
+	TrimapSHA256   string `json:"trimapSHA256"`
+}
+
+// loadScript reads the script named by $CUTOUT_UI_SCRIPT, if any.
+func loadScript() (*script, error) {
+	path := os.Getenv(ScriptEnv)
+	if path == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("ui: edit script: %w", err)
+	}
+	s := &script{}
+	if err := json.Unmarshal(data, s); err != nil {
+		return nil, fmt.Errorf("ui: edit script %s: %w", filepath.Base(path), err)
+	}
+	return s, nil
+}
+
+// install hooks the script into the editor.
+func (s *script) install(e *Editor) {
+	if s == nil {
+		return
+	}
+	e.script = s
+	if s.AcceptRestore != nil {
+		e.restorePrompt = func(_ *document, _ int, answer func(bool)) {
+			s.offered = true
+			answer(*s.AcceptRestore)
+		}
+	}
+}
+
+// segmented applies the steps to the first segmented photo.
+func (s *script) segmented(e *Editor, d *document) {
+	if s == nil {
+		return
+	}
+	if !s.applied && len(s.Steps) > 0 {
+		s.applied = true
+		for _, op := range s.Steps {
+			rec := newTileRecorder(d.ly.tri)
+			r := applyOp(d.ly.tri, d.model, d.auto, op, rec)
+			if ed := rec.finish(op); ed != nil {
+				d.hist.push(ed)
+				if d == e.cur {
+					e.canvas.repaint(r)
+				}
+				e.edited(d, true)
+			}
+		}
+	}
+	s.report(e, d)
+}
+
+func (s *script) saved(e *Editor, d *document)   { s.report(e, d) }
+func (s *script) refined(e *Editor, d *document) { s.report(e, d) }
+
+// report writes the editor's state for d to the report file.
+func (s *script) report(e *Editor, d *document) {
+	if s == nil || s.Report == "" {
+		return
+	}
+	r := scriptReport{
+		Photo: d.name, Width: d.ly.w, Height: d.ly.h, Device: e.device,
+		Segmented: d.ly.tri != nil, RestoreOffered: s.offered,
+		Edits: len(d.hist.undo), Saved: d.savedAt == d.version && d.savedAt > 0,
+		Refined: d.refinedAt == d.version, View: e.style.mode.String(),
+	}
+	if d.ly.tri != nil {
+		sum := sha256.Sum256(d.ly.tri.Pix)
+		r.TrimapSHA256 = hex.EncodeToString(sum[:])
+	}
+	data, err := json.MarshalIndent(r, "", "  ")
+	if err == nil {
+		err = writeFileAtomic(s.Report, data)
+	}
+	if err != nil {
+		fyne.LogError("edit script report", err)
+	}
+}
