@@ -1,0 +1,67 @@
+# Cutout: build, set-up and test entry points.
+#
+#   make run     install what is missing, then open the editor (FILE=photo.jpg to open a photo)
+#   make test    install what is missing, then run every test
+#
+# Debian packages are installed with apt-get when missing (as root, or via
+# sudo). The model and ONNX Runtime are fetched with npm into the cache
+# ($CUTOUT_CACHE or ~/.cache/cutout) once; later runs do not touch the network.
+
+SHELL := /bin/bash
+GO ?= go
+DEB_PACKAGES := gcc libgl1-mesa-dev xorg-dev xvfb xauth x11-apps imagemagick
+TEST_TIMEOUT ?= 80m
+FILE ?=
+
+.PHONY: all run build headless deps assets gpu test test-short vet bench fuzz package clean
+
+all: build
+
+# deps installs the Debian packages the build and the GUI tests need.
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null \
+	    || { echo "could not install:$$missing (run as root, or install them with apt-get)"; exit 1; }; \
+	fi
+	@command -v npm >/dev/null || { echo "npm is needed to fetch the model: apt-get install nodejs npm"; exit 1; }
+
+# assets fetches and verifies the ISNet models and the CPU ONNX Runtime.
+assets: deps
+	$(GO) run -tags nogui ./cmd/cutout fetch
+
+# gpu also fetches the CUDA build of ONNX Runtime (ORT 1.29, CUDA 13, cuDNN 9).
+gpu: deps
+	$(GO) run -tags nogui ./cmd/cutout fetch --gpu
+
+build: deps
+	$(GO) build -o build/cutout ./cmd/cutout
+
+# headless is the command-line tool alone: no GUI libraries, stripped.
+headless:
+	$(GO) build -tags nogui -trimpath -ldflags "-s -w" -o build/cutout-headless ./cmd/cutout
+
+run: assets
+	$(GO) run ./cmd/cutout $(FILE)
+
+vet: deps
+	$(GO) vet ./...
+	$(GO) vet -tags nogui ./cmd/...
+	@out=$$(gofmt -l cmd ui inference refine assets models); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+test: assets vet
+	CGO_ENABLED=0 $(GO) test -count=1 ./refine/...
+	xvfb-run -a -s "-screen 0 1600x1000x24" $(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
+
+bench: assets
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./inference/... ./refine/... | tee build/bench.txt
+
+package: deps
+	$(GO) run fyne.io/tools/cmd/fyne@v1.7.0 package --os linux --src cmd/cutout --icon ../../assets/icon.png --name Cutout --app-id io.github.cutout.Cutout --release
+
+clean:
+	rm -rf build dist

@@ -1,0 +1,108 @@
+// Command cutout turns portraits into full-resolution cutouts, offline.
+//
+//	cutout [flags] [FILE...]          open the editor (the sample portrait when no file is given)
+//	cutout remove [flags] FILE|DIR... write cutouts of the given photos
+//	cutout fetch [--gpu]              install the model and the ONNX Runtime
+//	cutout version                    print versions, the runtime and the device
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+// version is the application version; FyneApp.toml carries the same.
+const version = "0.1.0"
+
+// guiConfig is what the editor needs from the command line.
+type guiConfig struct {
+	Model, Device, LibraryPath string
+	Threads                    int
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "remove":
+			return runRemove(args[1:], stdout, stderr)
+		case "fetch":
+			return runFetch(args[1:], stdout, stderr)
+		case "version":
+			return runVersion(args[1:], stdout, stderr)
+		case "help", "-h", "-help", "--help":
+			usage(stdout)
+			return 0
+		}
+	}
+	fs := flag.NewFlagSet("cutout", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { usage(stderr) }
+	var ef engineFlags
+	ef.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	dev, err := ef.resolveDevice()
+	if err != nil {
+		fmt.Fprintln(stderr, "cutout:", err)
+		return 2
+	}
+	cfg := guiConfig{Model: ef.model, Device: dev, LibraryPath: ef.lib, Threads: ef.threads}
+	if err := runGUI(fs.Args(), cfg); err != nil {
+		fmt.Fprintln(stderr, "cutout:", err)
+		return 1
+	}
+	return 0
+}
+
+// engineFlags are the flags every command shares: model, device, runtime.
+type engineFlags struct {
+	model, device, lib string
+	threads            int
+	cpu, gpu           bool
+}
+
+func (e *engineFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&e.model, "model", "medium", "segmentation model: medium (fp16, best) or small (uint8)")
+	fs.StringVar(&e.device, "device", "auto", "auto (CUDA when available, else CPU), cpu or gpu")
+	fs.BoolVar(&e.cpu, "cpu", false, "run on the CPU (same as --device cpu)")
+	fs.BoolVar(&e.gpu, "gpu", false, "require CUDA (same as --device gpu)")
+	fs.StringVar(&e.lib, "ort-lib", "", "ONNX Runtime shared library to load (default: $ONNXRUNTIME_SHARED_LIBRARY_PATH, beside the executable, then the cache)")
+	fs.IntVar(&e.threads, "threads", 0, "model threads (0: one per CPU)")
+}
+
+// resolveDevice folds --cpu and --gpu into the device name.
+func (e *engineFlags) resolveDevice() (string, error) {
+	switch {
+	case e.cpu && e.gpu:
+		return "", fmt.Errorf("--cpu and --gpu exclude each other")
+	case e.cpu:
+		return "cpu", nil
+	case e.gpu:
+		return "gpu", nil
+	}
+	return e.device, nil
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `Cutout turns portraits into clean, full-resolution cutouts, offline.
+
+Usage:
+  cutout [flags] [FILE...]           open the editor (the sample portrait when no file is given)
+  cutout remove [flags] FILE|DIR...  write NAME.png cutouts of photos (see cutout remove -h)
+  cutout fetch [--gpu]               install the segmentation model and the ONNX Runtime
+  cutout version                     print versions, the runtime and the device in use
+
+Common flags:
+  --model medium|small   segmentation model (default medium)
+  --cpu, --gpu           force the device (default: CUDA when available, else CPU)
+  --ort-lib PATH         ONNX Runtime shared library to load
+  --threads N            model threads (default: one per CPU)
+`)
+}

@@ -1,0 +1,226 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"image/color"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"cutout/inference"
+	"cutout/inference/imageio"
+	"cutout/inference/pipeline"
+	"cutout/refine"
+)
+
+func runRemove(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("cutout remove", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var ef engineFlags
+	ef.register(fs)
+	outDir := fs.String("o", ".", "folder to write NAME.png cutouts into (created if missing)")
+	mask := fs.Bool("mask", false, "also write the matte as NAME.mask.png")
+	saveTrimap := fs.Bool("save-trimap", false, "also write the trimap used as NAME.trimap.png")
+	trimap := fs.String("trimap", "", "use this trimap (black = background, grey = unknown, white = foreground) instead of the automatic one; one input only")
+	noRefine := fs.Bool("no-refine", false, "keep the model's raw matte (no alpha matting or colour estimation)")
+	force := fs.Bool("force", false, "overwrite existing output files (never the inputs)")
+	bg := fs.String("bg", "", "composite over this colour (#rrggbb, #rrggbbaa or a name: white, black, grey) instead of transparency")
+	bgImage := fs.String("bg-image", "", "composite over this image (scaled to cover the photo)")
+	band := fs.Float64("band", 0, "half-width of the automatic trimap's unknown band, as a fraction of the short side (default 0.01)")
+	maxPixels := fs.Int64("max-pixels", 100_000_000, "refuse images with more pixels than this")
+	sequential := fs.Bool("sequential", false, "process one image at a time instead of overlapping decode, model and encode")
+	quiet := fs.Bool("q", false, "print only failures and the summary")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: cutout remove [flags] FILE|DIR...\n\nWrites a transparent PNG cutout at full resolution for each photo (JPEG, PNG, WebP, TIFF, BMP, GIF).\nFolders are scanned for image files (not recursively). Existing files are never overwritten without --force.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return 2
+	}
+	dev, err := ef.resolveDevice()
+	if err != nil {
+		fmt.Fprintln(stderr, "cutout:", err)
+		return 2
+	}
+	var back pipeline.Background
+	if *bg != "" {
+		c, err := parseColor(*bg)
+		if err != nil {
+			fmt.Fprintln(stderr, "cutout: --bg:", err)
+			return 2
+		}
+		back.Color = c
+	}
+	decodeOpt := &imageio.DecodeOptions{MaxPixels: *maxPixels}
+	if *bgImage != "" {
+		img, _, err := imageio.DecodeFile(*bgImage, decodeOpt)
+		if err != nil {
+			fmt.Fprintln(stderr, "cutout: --bg-image:", err)
+			return 2
+		}
+		back.Image = img
+	}
+
+	files, argErrs := pipeline.Expand(fs.Args())
+	if *trimap != "" && len(files)+len(argErrs) != 1 {
+		fmt.Fprintln(stderr, "cutout: --trimap needs exactly one input photo")
+		return 2
+	}
+	if err := os.MkdirAll(*outDir, 0o755); err != nil {
+		fmt.Fprintln(stderr, "cutout:", err)
+		return 1
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	failed := len(argErrs)
+	for _, e := range argErrs {
+		fmt.Fprintf(stdout, "FAIL %v\n", e)
+	}
+	if len(files) == 0 {
+		fmt.Fprintf(stdout, "no image files to process; %d failed\n", failed)
+		return 1
+	}
+
+	sess, err := inference.Open(inference.Options{Model: ef.model, Device: dev, Threads: ef.threads, LibraryPath: ef.lib})
+	if err != nil {
+		fmt.Fprintln(stderr, "cutout:", err)
+		return 1
+	}
+	defer func() {
+		sess.Close()
+		inference.Shutdown()
+	}()
+	rt, _ := inference.Runtime()
+	fmt.Fprintf(stderr, "cutout: model %s on %s%s, ONNX Runtime %s\n", sess.Model(), sess.Device(), fallbackNote(sess.Fallback()), rt.Version)
+
+	jobs := pipeline.Plan(files, *outDir, *mask, *saveTrimap)
+	opt := &pipeline.BatchOptions{
+		Options:    pipeline.Options{NoRefine: *noRefine, TrimapOptions: &refine.TrimapOptions{Band: *band}},
+		Background: back,
+		Overwrite:  *force,
+		Decode:     decodeOpt,
+		UserTrimap: *trimap,
+		Sequential: *sequential,
+	}
+	start := time.Now()
+	ok := 0
+	var failures []string
+	n := len(jobs)
+	width := len(strconv.Itoa(n))
+	pipeline.Batch(ctx, sess, jobs, opt, func(r pipeline.Report) {
+		prefix := ""
+		if n > 1 {
+			prefix = fmt.Sprintf("[%*d/%d] ", width, r.Index+1, n)
+		}
+		if r.Err != nil {
+			failed++
+			msg := r.Err.Error()
+			if errors.Is(r.Err, imageio.ErrExists) {
+				msg += " (use --force to overwrite)"
+			}
+			failures = append(failures, fmt.Sprintf("%s: %s", r.Input, msg))
+			fmt.Fprintf(stdout, "%sFAIL %s: %s\n", prefix, r.Input, msg)
+			return
+		}
+		ok++
+		if *quiet {
+			return
+		}
+		t := r.Timings
+		fmt.Fprintf(stdout, "%sok   %s -> %s  %dx%d  %.2fs  (decode %.2f, model %.2f, refine %.2f, encode %.2f) %s\n",
+			prefix, r.Input, r.Output, r.Width, r.Height, t.Total().Seconds(),
+			t.Decode.Seconds(), (t.Preprocess + t.Model + t.Postprocess).Seconds(),
+			(t.Trimap + t.Refine).Seconds(), (t.Compose + t.Encode).Seconds(), sess.Device())
+	})
+	elapsed := time.Since(start)
+	fmt.Fprintf(stdout, "%d ok, %d failed, in %s on %s\n", ok, failed, elapsed.Round(time.Millisecond), sess.Device())
+	if len(failures) > 0 && n > 1 {
+		fmt.Fprintln(stdout, "failed:")
+		for _, f := range failures {
+			fmt.Fprintln(stdout, "  "+f)
+		}
+	}
+	if ctx.Err() != nil {
+		return 130
+	}
+	if failed > 0 {
+		return 1
+	}
+	return 0
+}
+
+func fallbackNote(why string) string {
+	if why == "" {
+		return ""
+	}
+	return " (CUDA not used: " + why + ")"
+}
+
+// parseColor reads #rgb, #rrggbb, #rrggbbaa or a few names.
+func parseColor(s string) (color.NRGBA, error) {
+	switch strings.ToLower(s) {
+	case "white":
+		return color.NRGBA{255, 255, 255, 255}, nil
+	case "black":
+		return color.NRGBA{0, 0, 0, 255}, nil
+	case "grey", "gray":
+		return color.NRGBA{128, 128, 128, 255}, nil
+	}
+	h := strings.TrimPrefix(s, "#")
+	if len(h) == 3 {
+		h = string([]byte{h[0], h[0], h[1], h[1], h[2], h[2]})
+	}
+	if len(h) == 6 {
+		h += "ff"
+	}
+	v, err := strconv.ParseUint(h, 16, 32)
+	if len(h) != 8 || err != nil {
+		return color.NRGBA{}, fmt.Errorf("%q is not a colour (want #rrggbb, #rrggbbaa, white, black or grey)", s)
+	}
+	c := color.NRGBA{uint8(v >> 24), uint8(v >> 16), uint8(v >> 8), uint8(v)}
+	if c.A == 0 {
+		return c, fmt.Errorf("%q is fully transparent", s)
+	}
+	return c, nil
+}
+
+func runVersion(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("cutout version", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var ef engineFlags
+	ef.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	dev, err := ef.resolveDevice()
+	if err != nil {
+		fmt.Fprintln(stderr, "cutout:", err)
+		return 2
+	}
+	fmt.Fprintf(stdout, "cutout %s\n", version)
+	sess, err := inference.Open(inference.Options{Model: ef.model, Device: dev, Threads: ef.threads, LibraryPath: ef.lib})
+	if err != nil {
+		fmt.Fprintln(stderr, "cutout:", err)
+		return 1
+	}
+	defer func() {
+		sess.Close()
+		inference.Shutdown()
+	}()
+	rt, _ := inference.Runtime()
+	fmt.Fprintf(stdout, "onnxruntime %s (%s)\nmodel %s\ndevice %s%s\n", rt.Version, rt.Library, sess.Model(), sess.Device(), fallbackNote(sess.Fallback()))
+	return 0
+}
