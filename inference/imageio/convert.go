@@ -110,10 +110,14 @@ func toNRGBA(img image.Image, owned bool) *image.NRGBA {
 	case *image.YCbCr:
 		if hs, vs, ok := chromaShifts(src.SubsampleRatio); ok && b.Min.X >= 0 && b.Min.Y >= 0 {
 			rows = func(y0, y1 int) { ycbcrRows(dst, src, nil, 0, hs, vs, y0, y1) }
+		} else {
+			rows = func(y0, y1 int) { ycbcrRowsAt(dst, src, nil, y0, y1) }
 		}
 	case *image.NYCbCrA:
 		if hs, vs, ok := chromaShifts(src.SubsampleRatio); ok && b.Min.X >= 0 && b.Min.Y >= 0 {
 			rows = func(y0, y1 int) { ycbcrRows(dst, &src.YCbCr, src.A, src.AStride, hs, vs, y0, y1) }
+		} else {
+			rows = func(y0, y1 int) { ycbcrRowsAt(dst, &src.YCbCr, src, y0, y1) }
 		}
 	}
 	if rows == nil {
@@ -269,6 +273,27 @@ func ycbcrRows(dst *image.NRGBA, src *image.YCbCr, a []uint8, aStride int, hs, v
 				p[3] = aRow[x]
 			} else {
 				p[3] = 0xff
+			}
+		}
+	}
+}
+
+// ycbcrRowsAt is the slow path of ycbcrRows for images with negative
+// bounds or unknown subsampling: it indexes through YOffset and COffset,
+// whose truncating divisions differ from shifts below zero. a is the
+// NYCbCrA image the YCbCr belongs to, or nil.
+func ycbcrRowsAt(dst *image.NRGBA, src *image.YCbCr, a *image.NYCbCrA, y0, y1 int) {
+	b := src.Rect
+	for y := y0; y < y1; y++ {
+		d := dstRow(dst, y)
+		for x := 0; x < b.Dx(); x++ {
+			sx, sy := b.Min.X+x, b.Min.Y+y
+			ci := src.COffset(sx, sy)
+			p := d[4*x : 4*x+4 : 4*x+4]
+			p[0], p[1], p[2] = color.YCbCrToRGB(src.Y[src.YOffset(sx, sy)], src.Cb[ci], src.Cr[ci])
+			p[3] = 0xff
+			if a != nil {
+				p[3] = a.A[a.AOffset(sx, sy)]
 			}
 		}
 	}

@@ -73,7 +73,11 @@ type Info struct {
 // documentation for formats, limits and errors. Errors are prefixed
 // "imageio: decode:".
 func Decode(r io.Reader, opt *DecodeOptions) (*image.NRGBA, Info, error) {
-	return decode(r, "", -1, opt)
+	size := int64(-1)
+	if l, ok := r.(interface{ Len() int }); ok { // bytes.Reader, bytes.Buffer, strings.Reader
+		size = int64(l.Len())
+	}
+	return decode(r, "", size, opt)
 }
 
 // DecodeFile is Decode for a named file. It refuses directories, pipes and
@@ -308,9 +312,11 @@ func (rc *recorder) Read(p []byte) (int, error) {
 // all. size, when not negative, is the expected total and sizes the buffer
 // in one allocation. truncated reports that r had more than limit bytes.
 func readRest(r io.Reader, head []byte, size, limit int64) (data []byte, truncated bool, err error) {
-	want := limit + 1 // one more byte tells whether the input was cut
-	if size >= 0 && size < limit {
-		want = size + 1
+	// One byte more than expected tells whether the input was cut. Without
+	// a known size, start small and grow: the limit is a bound, not a guess.
+	want := min(limit, 1<<20) + 1
+	if size >= 0 {
+		want = min(size, limit) + 1
 	}
 	if int64(cap(head)) < want {
 		buf := make([]byte, len(head), max(want, int64(len(head))))

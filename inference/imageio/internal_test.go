@@ -1,0 +1,159 @@
+package imageio
+
+import (
+	"bytes"
+	"compress/flate"
+	"encoding/binary"
+	"hash/adler32"
+	"image"
+	"math/rand"
+	"testing"
+)
+
+func TestAdler32Combine(t *testing.T) {
+	r := rand.New(rand.NewSource(1))
+	for _, n := range []int{0, 1, 2, 100, 65520, 65521, 65522, 200000, 5552 * 3} {
+		data := make([]byte, n)
+		r.Read(data)
+		if n > 100 {
+			for i := 0; i < n/2; i++ {
+				data[i] = 0xff // long runs of large bytes stress the modular sums
+			}
+		}
+		for _, cut := range []int{0, n / 3, n / 2, n} {
+			a, b := data[:cut], data[cut:]
+			got := adler32Combine(adler32.Checksum(a), adler32.Checksum(b), int64(len(b)))
+			if want := adler32.Checksum(data); got != want {
+				t.Errorf("n=%d cut=%d: combined %08x, want %08x", n, cut, got, want)
+			}
+		}
+	}
+	// Many pieces, combined in order, as writePNG does.
+	data := make([]byte, 1<<20)
+	r.Read(data)
+	sum := uint32(1)
+	for p := data; len(p) > 0; {
+		k := min(len(p), 1+r.Intn(70000))
+		sum = adler32Combine(sum, adler32.Checksum(p[:k]), int64(k))
+		p = p[k:]
+	}
+	if want := adler32.Checksum(data); sum != want {
+		t.Errorf("piecewise %08x, want %08x", sum, want)
+	}
+}
+
+func TestZlibHeader(t *testing.T) {
+	for _, level := range []int{flate.HuffmanOnly, 1, 2, 5, 6, 7, 9} {
+		h := zlibHeader(level)
+		if h[0] != 0x78 || (uint(h[0])<<8|uint(h[1]))%31 != 0 || h[1]&0x20 != 0 {
+			t.Errorf("level %d: invalid zlib header % x", level, h)
+		}
+	}
+}
+
+func TestPaeth(t *testing.T) {
+	// Reference: the PNG specification's pseudo-code, literally.
+	ref := func(a, b, c uint8) uint8 {
+		p := int(a) + int(b) - int(c)
+		pa, pb, pc := abs(p-int(a)), abs(p-int(b)), abs(p-int(c))
+		if pa <= pb && pa <= pc {
+			return a
+		} else if pb <= pc {
+			return b
+		}
+		return c
+	}
+	for a := 0; a < 256; a += 3 {
+		for b := 0; b < 256; b += 5 {
+			for c := 0; c < 256; c++ {
+				if got, want := paeth(uint8(a), uint8(b), uint8(c)), ref(uint8(a), uint8(b), uint8(c)); got != want {
+					t.Fatalf("paeth(%d,%d,%d) = %d, want %d", a, b, c, got, want)
+				}
+			}
+		}
+	}
+}
+
+// TestOrientOwned checks that the in-place paths for orientations 2 to 4
+// agree with Orient.
+func TestOrientOwned(t *testing.T) {
+	for _, sz := range []image.Point{{1, 1}, {2, 1}, {1, 2}, {5, 3}, {31, 40}, {64, 65}} {
+		for o := 1; o <= 8; o++ {
+			src := image.NewNRGBA(image.Rect(0, 0, sz.X, sz.Y))
+			rand.New(rand.NewSource(int64(o))).Read(src.Pix)
+			want := Orient(src, o)
+			if o == 1 {
+				want = &image.NRGBA{Pix: append([]uint8{}, src.Pix...), Stride: src.Stride, Rect: src.Rect}
+			}
+			got := orientOwned(src, o)
+			if got.Rect != want.Rect || !bytes.Equal(got.Pix, want.Pix) {
+				t.Errorf("%v orientation %d: in-place result differs from Orient", sz, o)
+			}
+		}
+	}
+}
+
+// TestOrientationOf covers metadata layouts that the decode tests do not
+// build: LONG values, an XMP APP1 before the Exif one, fill bytes, and
+// assorted damage, which must all yield a value in 1..8 without panicking.
+func TestOrientationOf(t *testing.T) {
+	tiffLE := func(o int, typ uint16) []byte {
+		b := make([]byte, 8+2+12+4)
+		copy(b, "II*\x00")
+		binary.LittleEndian.PutUint32(b[4:], 8)
+		binary.LittleEndian.PutUint16(b[8:], 1)
+		binary.LittleEndian.PutUint16(b[10:], tagOrientation)
+		binary.LittleEndian.PutUint16(b[12:], typ)
+		binary.LittleEndian.PutUint32(b[14:], 1)
+		binary.LittleEndian.PutUint32(b[18:], uint32(o))
+		return b
+	}
+	seg := func(marker byte, payload []byte) []byte {
+		s := []byte{0xff, marker, 0, 0}
+		binary.BigEndian.PutUint16(s[2:], uint16(2+len(payload)))
+		return append(s, payload...)
+	}
+	jpeg := func(parts ...[]byte) []byte {
+		out := []byte{0xff, 0xd8}
+		for _, p := range parts {
+			out = append(out, p...)
+		}
+		return append(out, 0xff, 0xda, 0, 2)
+	}
+	exif := func(t []byte) []byte { return append([]byte("Exif\x00\x00"), t...) }
+	xmp := seg(0xe1, []byte("http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta/>"))
+	huge := tiffLE(6, 3)
+	binary.LittleEndian.PutUint16(huge[8:], 0xffff) // entry count far past the end
+
+	cases := map[string]struct {
+		format string
+		data   []byte
+		want   int
+	}{
+		"jpeg SHORT":            {"jpeg", jpeg(seg(0xe1, exif(tiffLE(6, 3)))), 6},
+		"jpeg LONG":             {"jpeg", jpeg(seg(0xe1, exif(tiffLE(8, 4)))), 8},
+		"jpeg after XMP":        {"jpeg", jpeg(xmp, seg(0xe1, exif(tiffLE(3, 3)))), 3},
+		"jpeg fill bytes":       {"jpeg", jpeg([]byte{0xff, 0xff}, seg(0xe1, exif(tiffLE(5, 3)))), 5},
+		"jpeg wrong type":       {"jpeg", jpeg(seg(0xe1, exif(tiffLE(6, 7)))), 1},
+		"jpeg zero":             {"jpeg", jpeg(seg(0xe1, exif(tiffLE(0, 3)))), 1},
+		"jpeg huge LONG":        {"jpeg", jpeg(seg(0xe1, exif(tiffLE(1<<30, 4)))), 1},
+		"jpeg entry count":      {"jpeg", jpeg(seg(0xe1, exif(huge))), 6},
+		"jpeg cut segment":      {"jpeg", jpeg(seg(0xe1, exif(tiffLE(6, 3))))[:20], 1},
+		"jpeg bad length":       {"jpeg", []byte{0xff, 0xd8, 0xff, 0xe1, 0, 1, 0, 0}, 1},
+		"jpeg no SOI":           {"jpeg", []byte("not a jpeg at all"), 1},
+		"jpeg exif after scan":  {"jpeg", append(jpeg(), seg(0xe1, exif(tiffLE(6, 3)))...), 1},
+		"png garbage":           {"png", []byte("\x89PNG\r\n\x1a\n\xff\xff\xff\xffeXIf"), 1},
+		"webp odd chunk":        {"webp", []byte("RIFF\x00\x00\x00\x00WEBPJUNK\x01\x00\x00\x00x\x00EXIF\x1a\x00\x00\x00" + string(tiffLE(7, 3))), 7},
+		"webp truncated EXIF":   {"webp", []byte("RIFF\x00\x00\x00\x00WEBPEXIF\xff\x00\x00\x00II*\x00"), 1},
+		"tiff offset past end":  {"tiff", []byte("II*\x00\xff\xff\xff\x7f"), 1},
+		"tiff big endian short": {"tiff", []byte("MM\x00*\x00\x00\x00\x08\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01\x00\x04\x00\x00"), 4},
+		"gif has none":          {"gif", []byte("GIF89a"), 1},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			if got := orientationOf(bytes.NewReader(c.data), int64(len(c.data)), c.format); got != c.want {
+				t.Errorf("orientation %d, want %d", got, c.want)
+			}
+		})
+	}
+}

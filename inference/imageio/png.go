@@ -1,0 +1,515 @@
+package imageio
+
+import (
+	"bytes"
+	"compress/flate"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/adler32"
+	"hash/crc32"
+	"image"
+	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"cutout/refine/parallel"
+)
+
+// PNGFilter selects the PNG row filter EncodePNG applies before deflating.
+type PNGFilter int
+
+const (
+	// FilterAuto picks, per row, whichever of Sub, Up and Paeth gives the
+	// smallest sum of absolute filtered bytes (the usual heuristic, without
+	// the two filters that rarely win on photographs). It is the default.
+	FilterAuto PNGFilter = iota
+	// FilterNone writes rows unfiltered.
+	FilterNone
+	// FilterSub predicts each byte from the pixel to its left.
+	FilterSub
+	// FilterUp predicts each byte from the pixel above.
+	FilterUp
+	// FilterAverage predicts each byte from the mean of left and above.
+	FilterAverage
+	// FilterPaeth predicts each byte with the Paeth predictor.
+	FilterPaeth
+)
+
+// PNG filter type bytes (PNG specification, section 9.2).
+const (
+	ftNone    = 0
+	ftSub     = 1
+	ftUp      = 2
+	ftAverage = 3
+	ftPaeth   = 4
+)
+
+// PNGOptions tunes EncodePNG. A nil *PNGOptions means the defaults.
+type PNGOptions struct {
+	// Filter is the row filter; the zero value is FilterAuto.
+	Filter PNGFilter
+	// Level is the compress/flate level: 1 (flate.BestSpeed) to 9
+	// (flate.BestCompression), or flate.HuffmanOnly. Zero means
+	// flate.BestSpeed, which is the default because higher levels cost
+	// far more time than they save space on photographs.
+	Level int
+}
+
+// stripBytes is the amount of filtered image data each parallel deflate
+// strip covers. It depends only on the image, never on the machine, so
+// the encoded bytes are reproducible.
+const stripBytes = 1 << 20
+
+// EncodePNG writes img to w as a non-interlaced PNG.
+//
+// *image.NRGBA is written as 8-bit RGBA (colour type 6) with straight
+// alpha, and its colour is written as 0 wherever alpha is 0, so no hidden
+// background survives. *image.Gray is written as 8-bit greyscale (colour
+// type 0), the form mattes take. Any other image is first converted with
+// ToNRGBA. img is never modified.
+//
+// Rows are filtered (see PNGFilter) and deflated in horizontal strips of
+// about 1 MiB in parallel; each strip ends with a sync flush, so the strips
+// concatenate into one zlib stream whose Adler-32 is combined from theirs.
+// It returns an error for an empty image or when w fails; errors are
+// prefixed "imageio: encode png:". It is safe for concurrent use.
+func EncodePNG(w io.Writer, img image.Image, opt *PNGOptions) error {
+	var o PNGOptions
+	if opt != nil {
+		o = *opt
+	}
+	if o.Level == 0 {
+		o.Level = flate.BestSpeed
+	}
+	if o.Level != flate.HuffmanOnly && (o.Level < flate.BestSpeed || o.Level > flate.BestCompression) {
+		return fmt.Errorf("imageio: encode png: invalid compression level %d", o.Level)
+	}
+	if o.Filter < FilterAuto || o.Filter > FilterPaeth {
+		return fmt.Errorf("imageio: encode png: invalid filter %d", o.Filter)
+	}
+
+	var src pngSource
+	switch m := img.(type) {
+	case *image.NRGBA:
+		src = pngSource{pix: m.Pix[m.PixOffset(m.Rect.Min.X, m.Rect.Min.Y):], stride: m.Stride, w: m.Rect.Dx(), h: m.Rect.Dy(), bpp: 4}
+	case *image.Gray:
+		src = pngSource{pix: m.Pix[m.PixOffset(m.Rect.Min.X, m.Rect.Min.Y):], stride: m.Stride, w: m.Rect.Dx(), h: m.Rect.Dy(), bpp: 1}
+	default:
+		if img.Bounds().Empty() {
+			return errors.New("imageio: encode png: empty image")
+		}
+		n := ToNRGBA(img)
+		src = pngSource{pix: n.Pix, stride: n.Stride, w: n.Rect.Dx(), h: n.Rect.Dy(), bpp: 4}
+	}
+	if src.w <= 0 || src.h <= 0 {
+		return errors.New("imageio: encode png: empty image")
+	}
+	if int64(src.w) > 1<<31-1 || int64(src.h) > 1<<31-1 {
+		return fmt.Errorf("imageio: encode png: %dx%d is too large for PNG", src.w, src.h)
+	}
+	if err := writePNG(w, &src, o); err != nil {
+		return fmt.Errorf("imageio: encode png: %w", err)
+	}
+	return nil
+}
+
+// pngSource is the pixel data to encode: h rows of w pixels of bpp bytes,
+// starting at pix[0] and stride bytes apart.
+type pngSource struct {
+	pix       []uint8
+	stride    int
+	w, h, bpp int
+}
+
+// row returns row y of the source, without padding.
+func (s *pngSource) row(y int) []uint8 { return s.pix[y*s.stride:][:s.w*s.bpp] }
+
+// strip is one strip's share of the IDAT data.
+type strip struct {
+	out   *bytes.Buffer // deflate output
+	crc   uint32        // CRC-32 of "IDAT", the zlib header for strip 0, and out
+	adler uint32        // Adler-32 of the strip's filtered bytes
+	n     int64         // number of filtered bytes
+}
+
+func writePNG(w io.Writer, src *pngSource, o PNGOptions) error {
+	rowBytes := 1 + src.w*src.bpp
+	rowsPer := max(1, stripBytes/rowBytes)
+	nStrips := (src.h + rowsPer - 1) / rowsPer
+	strips := make([]strip, nStrips)
+	zhdr := zlibHeader(o.Level)
+
+	var next atomic.Int64
+	workers := min(runtime.GOMAXPROCS(0), nStrips)
+	parallel.Bands(workers, workers, func(_, _, _ int) {
+		enc := getStripEncoder(o.Level, rowBytes)
+		defer putStripEncoder(enc)
+		for {
+			i := int(next.Add(1) - 1)
+			if i >= nStrips {
+				return
+			}
+			y0 := i * rowsPer
+			y1 := min(y0+rowsPer, src.h)
+			var prefix []byte
+			if i == 0 {
+				prefix = zhdr[:]
+			}
+			strips[i] = enc.encode(src, y0, y1, o.Filter, prefix, i == nStrips-1)
+		}
+	})
+	defer func() {
+		for _, s := range strips {
+			if s.out != nil {
+				bufPool.Put(s.out)
+			}
+		}
+	}()
+
+	ew := &errWriter{w: w}
+	ew.write([]byte("\x89PNG\r\n\x1a\n"))
+	var ihdr [13]byte
+	binary.BigEndian.PutUint32(ihdr[0:], uint32(src.w))
+	binary.BigEndian.PutUint32(ihdr[4:], uint32(src.h))
+	ihdr[8] = 8 // bit depth
+	if src.bpp == 4 {
+		ihdr[9] = 6 // colour type: RGBA
+	} // else 0: greyscale
+	// ihdr[10:13]: deflate, adaptive filtering, no interlace
+	ew.chunk("IHDR", ihdr[:])
+
+	adler := uint32(1)
+	for i, s := range strips {
+		adler = adler32Combine(adler, s.adler, s.n)
+		payload := s.out.Len()
+		crc := s.crc
+		var tail [4]byte
+		if i == 0 {
+			payload += len(zhdr)
+		}
+		if i == nStrips-1 {
+			binary.BigEndian.PutUint32(tail[:], adler)
+			payload += len(tail)
+			crc = crc32.Update(crc, crc32.IEEETable, tail[:])
+		}
+		var hdr [8]byte
+		binary.BigEndian.PutUint32(hdr[:4], uint32(payload))
+		copy(hdr[4:], "IDAT")
+		ew.write(hdr[:])
+		if i == 0 {
+			ew.write(zhdr[:])
+		}
+		ew.write(s.out.Bytes())
+		if i == nStrips-1 {
+			ew.write(tail[:])
+		}
+		var c [4]byte
+		binary.BigEndian.PutUint32(c[:], crc)
+		ew.write(c[:])
+	}
+	ew.chunk("IEND", nil)
+	return ew.err
+}
+
+// zlibHeader returns the two-byte zlib header (RFC 1950) for a deflate
+// stream with a 32 KiB window at the given level.
+func zlibHeader(level int) [2]byte {
+	const cmf = 0x78 // deflate, 32 KiB window
+	var flevel byte
+	switch {
+	case level == flate.HuffmanOnly || level == flate.BestSpeed:
+		flevel = 0
+	case level < 6:
+		flevel = 1
+	case level == 6:
+		flevel = 2
+	default:
+		flevel = 3
+	}
+	flg := flevel << 6
+	flg += byte((31 - (uint(cmf)<<8|uint(flg))%31) % 31) // FCHECK: (CMF·256 + FLG) mod 31 = 0
+	return [2]byte{cmf, flg}
+}
+
+// adler32Combine returns the Adler-32 of A‖B from a = adler32(A),
+// b = adler32(B) and n = len(B), as zlib's adler32_combine does:
+// s1 = a1 + b1 − 1, s2 = a2 + b2 + n·a1 − n (all mod 65521).
+func adler32Combine(a, b uint32, n int64) uint32 {
+	const base = 65521
+	rem := uint32(n % base)
+	s1 := a & 0xffff
+	s2 := rem * s1 % base
+	s1 += b&0xffff + base - 1
+	s2 += a>>16 + b>>16 + base - rem
+	if s1 >= base {
+		s1 -= base
+	}
+	if s1 >= base {
+		s1 -= base
+	}
+	if s2 >= base<<1 {
+		s2 -= base << 1
+	}
+	if s2 >= base {
+		s2 -= base
+	}
+	return s1 | s2<<16
+}
+
+// errWriter writes PNG chunks and keeps the first error.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) write(p []byte) {
+	if e.err == nil {
+		_, e.err = e.w.Write(p)
+	}
+}
+
+func (e *errWriter) chunk(typ string, data []byte) {
+	var hdr [8]byte
+	binary.BigEndian.PutUint32(hdr[:4], uint32(len(data)))
+	copy(hdr[4:], typ)
+	crc := crc32.Update(crc32.ChecksumIEEE(hdr[4:]), crc32.IEEETable, data)
+	e.write(hdr[:])
+	e.write(data)
+	var c [4]byte
+	binary.BigEndian.PutUint32(c[:], crc)
+	e.write(c[:])
+}
+
+// stripEncoder holds one worker's reusable state: the flate writer (about
+// 1 MB, so worth keeping) and row buffers.
+type stripEncoder struct {
+	level int
+	fw    *flate.Writer
+	// prev and cur hold the previous and current rows after masking; cand
+	// holds one filtered candidate row per filter type, each with its
+	// filter byte first.
+	prev, cur []uint8
+	cand      [5][]uint8
+}
+
+var (
+	encPools [flate.BestCompression + 3]sync.Pool // indexed by level+2
+	bufPool  = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+)
+
+func getStripEncoder(level, rowBytes int) *stripEncoder {
+	e, _ := encPools[level+2].Get().(*stripEncoder)
+	if e == nil {
+		fw, err := flate.NewWriter(io.Discard, level)
+		if err != nil {
+			panic("imageio: flate level checked by EncodePNG: " + err.Error())
+		}
+		e = &stripEncoder{level: level, fw: fw}
+	}
+	if cap(e.cur) < rowBytes-1 {
+		e.prev = make([]uint8, rowBytes-1)
+		e.cur = make([]uint8, rowBytes-1)
+		for i := range e.cand {
+			e.cand[i] = make([]uint8, rowBytes)
+		}
+	}
+	e.prev, e.cur = e.prev[:rowBytes-1], e.cur[:rowBytes-1]
+	for i := range e.cand {
+		e.cand[i] = e.cand[i][:rowBytes]
+		e.cand[i][0] = byte(i)
+	}
+	return e
+}
+
+func putStripEncoder(e *stripEncoder) {
+	e.fw.Reset(io.Discard)
+	encPools[e.level+2].Put(e)
+}
+
+// encode filters and deflates rows [y0, y1) of src. prefix (the zlib
+// header, for the first strip) only enters the CRC. The last strip closes
+// the deflate stream; the others end with a sync flush, which leaves the
+// stream byte-aligned and not final, so strips can be concatenated.
+func (e *stripEncoder) encode(src *pngSource, y0, y1 int, filter PNGFilter, prefix []byte, last bool) strip {
+	out := bufPool.Get().(*bytes.Buffer)
+	out.Reset()
+	e.fw.Reset(out)
+	ad := adler32.New()
+	if y0 > 0 {
+		maskRow(e.prev, src.row(y0-1), src.bpp)
+	} else {
+		clear(e.prev)
+	}
+	var err error
+	for y := y0; y < y1 && err == nil; y++ {
+		maskRow(e.cur, src.row(y), src.bpp)
+		row := e.filterRow(filter, src.bpp)
+		ad.Write(row)
+		_, err = e.fw.Write(row)
+		e.prev, e.cur = e.cur, e.prev
+	}
+	if err == nil {
+		if last {
+			err = e.fw.Close()
+		} else {
+			err = e.fw.Flush()
+		}
+	}
+	if err != nil {
+		// Writes to a bytes.Buffer cannot fail; a failure here is a bug.
+		panic("imageio: deflate into memory: " + err.Error())
+	}
+	crc := crc32.ChecksumIEEE([]byte("IDAT"))
+	crc = crc32.Update(crc, crc32.IEEETable, prefix)
+	crc = crc32.Update(crc, crc32.IEEETable, out.Bytes())
+	return strip{out: out, crc: crc, adler: ad.Sum32(), n: int64(y1-y0) * int64(1+len(e.cur))}
+}
+
+// maskRow copies one source row into dst, zeroing the colour of fully
+// transparent RGBA pixels (bpp 4); grey rows (bpp 1) are copied as is.
+func maskRow(dst, src []uint8, bpp int) {
+	if bpp != 4 {
+		copy(dst, src)
+		return
+	}
+	for i := 0; i+3 < len(src); i += 4 {
+		p := binary.LittleEndian.Uint32(src[i:])
+		if p>>24 == 0 {
+			p = 0
+		}
+		binary.LittleEndian.PutUint32(dst[i:], p)
+	}
+}
+
+// filterRow filters e.cur against e.prev and returns the chosen candidate
+// row, filter byte first.
+func (e *stripEncoder) filterRow(filter PNGFilter, bpp int) []uint8 {
+	cur, prev := e.cur, e.prev
+	switch filter {
+	case FilterNone:
+		copy(e.cand[ftNone][1:], cur)
+		return e.cand[ftNone]
+	case FilterSub:
+		filterSub(e.cand[ftSub][1:], cur, bpp)
+		return e.cand[ftSub]
+	case FilterUp:
+		filterUp(e.cand[ftUp][1:], cur, prev)
+		return e.cand[ftUp]
+	case FilterAverage:
+		filterAverage(e.cand[ftAverage][1:], cur, prev, bpp)
+		return e.cand[ftAverage]
+	case FilterPaeth:
+		filterPaeth(e.cand[ftPaeth][1:], cur, prev, bpp)
+		return e.cand[ftPaeth]
+	}
+	// FilterAuto: minimum sum of absolute differences, as signed bytes.
+	best, bestSum := ftUp, filterUp(e.cand[ftUp][1:], cur, prev)
+	if s := filterSub(e.cand[ftSub][1:], cur, bpp); s < bestSum {
+		best, bestSum = ftSub, s
+	}
+	if bestSum > 0 {
+		if s := filterPaeth(e.cand[ftPaeth][1:], cur, prev, bpp); s < bestSum {
+			best = ftPaeth
+		}
+	}
+	return e.cand[best]
+}
+
+// absInt8 returns |int8(v)|, the cost of a filtered byte.
+func absInt8(v uint8) int {
+	s := int(int8(v))
+	m := s >> 63
+	return (s ^ m) - m
+}
+
+// filterSub writes d[i] = cur[i] − cur[i−bpp] and returns the cost.
+func filterSub(d, cur []uint8, bpp int) int {
+	sum := 0
+	d = d[:len(cur)]
+	copy(d[:bpp], cur[:bpp])
+	for i := 0; i < bpp; i++ {
+		sum += absInt8(d[i])
+	}
+	for i := bpp; i < len(cur); i++ {
+		v := cur[i] - cur[i-bpp]
+		d[i] = v
+		sum += absInt8(v)
+	}
+	return sum
+}
+
+// filterUp writes d[i] = cur[i] − prev[i] and returns the cost.
+func filterUp(d, cur, prev []uint8) int {
+	sum := 0
+	d = d[:len(cur)]
+	prev = prev[:len(cur)]
+	for i, c := range cur {
+		v := c - prev[i]
+		d[i] = v
+		sum += absInt8(v)
+	}
+	return sum
+}
+
+// filterAverage writes d[i] = cur[i] − ⌊(cur[i−bpp] + prev[i]) / 2⌋ and
+// returns the cost.
+func filterAverage(d, cur, prev []uint8, bpp int) int {
+	sum := 0
+	d = d[:len(cur)]
+	prev = prev[:len(cur)]
+	for i := 0; i < bpp; i++ {
+		v := cur[i] - prev[i]/2
+		d[i] = v
+		sum += absInt8(v)
+	}
+	for i := bpp; i < len(cur); i++ {
+		v := cur[i] - uint8((int(cur[i-bpp])+int(prev[i]))/2)
+		d[i] = v
+		sum += absInt8(v)
+	}
+	return sum
+}
+
+// filterPaeth writes d[i] = cur[i] − Paeth(left, up, upper-left) and
+// returns the cost.
+func filterPaeth(d, cur, prev []uint8, bpp int) int {
+	sum := 0
+	d = d[:len(cur)]
+	prev = prev[:len(cur)]
+	for i := 0; i < bpp; i++ {
+		v := cur[i] - prev[i] // Paeth(0, up, 0) = up
+		d[i] = v
+		sum += absInt8(v)
+	}
+	for i := bpp; i < len(cur); i++ {
+		v := cur[i] - paeth(cur[i-bpp], prev[i], prev[i-bpp])
+		d[i] = v
+		sum += absInt8(v)
+	}
+	return sum
+}
+
+// paeth is the Paeth predictor: of a (left), b (up) and c (upper left),
+// the one closest to p = a + b − c, ties broken in that order.
+func paeth(a, b, c uint8) uint8 {
+	pa := int(b) - int(c) // |p − a| = |b − c|
+	pb := int(a) - int(c) // |p − b| = |a − c|
+	pc := pa + pb         // |p − c| = |a + b − 2c|
+	pa = abs(pa)
+	pb = abs(pb)
+	pc = abs(pc)
+	if pa <= pb && pa <= pc {
+		return a
+	}
+	if pb <= pc {
+		return b
+	}
+	return c
+}
+
+func abs(v int) int {
+	m := v >> 63
+	return (v ^ m) - m
+}
