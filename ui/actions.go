@@ -15,22 +15,12 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
+	"cutout/inference/imageio"
 	"cutout/refine"
 )
 
-// imageExtensions are the file types the open dialog and drops accept.
+// imageExtensions are the file types the open dialog lists.
 var imageExtensions = []string{".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp", ".tif", ".tiff"}
-
-// isImagePath reports whether name has an image extension.
-func isImagePath(name string) bool {
-	ext := strings.ToLower(filepath.Ext(name))
-	for _, e := range imageExtensions {
-		if ext == e {
-			return true
-		}
-	}
-	return false
-}
 
 // handleDrop opens the image files among uris: the window's drop handler
 // and tests call it. Folders and other files are skipped with a notice.
@@ -40,7 +30,7 @@ func (e *Editor) handleDrop(uris []fyne.URI) {
 		if u == nil {
 			continue
 		}
-		if u.Scheme() == "file" && isImagePath(u.Path()) {
+		if u.Scheme() == "file" && imageio.IsImageFile(u.Path()) {
 			paths = append(paths, u.Path())
 		} else {
 			skipped = append(skipped, u.Name())

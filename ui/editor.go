@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -69,12 +70,14 @@ type Editor struct {
 	saveTimer    *time.Timer
 	sessions     *sessionStore
 	stop         context.CancelFunc
+	workers      sync.WaitGroup
 	workerCtx    context.Context
 	device       string
 	lastProgress time.Time
 
 	// restorePrompt asks whether to restore a crashed session; tests and
 	// the script hook replace it.
+	closed        bool
 	restorePrompt func(d *document, ops int, answer func(bool))
 	script        *script
 }
@@ -121,8 +124,9 @@ func New(app fyne.App, deps Deps) *Editor {
 	e.workerCtx, e.stop = context.WithCancel(context.Background())
 	e.segJobs = make(chan segJob, 64)
 	e.refineJobs = make(chan refineJob, 1)
-	go e.segmentLoop(e.workerCtx)
-	go e.refineLoop(e.workerCtx)
+	e.workers.Add(2)
+	go func() { defer e.workers.Done(); e.segmentLoop(e.workerCtx) }()
+	go func() { defer e.workers.Done(); e.refineLoop(e.workerCtx) }()
 
 	e.canvas = newMaskCanvas(e)
 	e.win.SetContent(e.buildLayout())
@@ -175,13 +179,20 @@ func (e *Editor) samplePath() (string, error) {
 // Window returns the editor's window.
 func (e *Editor) Window() fyne.Window { return e.win }
 
-// Close stops background work and removes the recovery sessions of the
-// photos open in the editor: a clean exit leaves nothing to restore.
+// Close stops background work, waits for the workers to finish (the
+// segmentation model is closed by then) and removes the recovery sessions
+// of the photos open in the editor: a clean exit leaves nothing to
+// restore. Calling it again does nothing.
 func (e *Editor) Close() {
+	if e.closed {
+		return
+	}
+	e.closed = true
 	e.stop()
 	if e.refineCancel != nil {
 		e.refineCancel()
 	}
+	e.workers.Wait()
 	for _, t := range []*time.Timer{e.refineTimer, e.saveTimer} {
 		if t != nil {
 			t.Stop()

@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
 
+	"cutout/inference/imageio"
 	"cutout/refine"
 )
 
@@ -178,26 +180,11 @@ func (s *sessionStore) remove(hash string) error {
 	return nil
 }
 
-// writeFileAtomic writes data to a temporary file beside path, syncs it
-// and renames it over path.
+// writeFileAtomic writes data to a temporary file beside path and renames
+// it over path (imageio.WriteFile), so readers see the old or the new file.
 func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("ui: write %s: %w", filepath.Base(path), err)
-	}
-	_, werr := tmp.Write(data)
-	if werr == nil {
-		werr = tmp.Sync()
-	}
-	if cerr := tmp.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("ui: write %s: %w", filepath.Base(path), werr)
-	}
-	return nil
+	return imageio.WriteFile(path, true, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
 }

@@ -1,14 +1,9 @@
 package ui
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"image"
-	"image/png"
-	"os"
-	"path/filepath"
 
 	"cutout/inference"
 	"cutout/inference/imageio"
@@ -24,7 +19,7 @@ func DefaultDeps(opt SegmenterOptions) Deps {
 		Refiner:       matteRefiner{},
 		AutoTrimap:    func(m *refine.Matte) *refine.Trimap { return refine.AutoTrimap(m, nil) },
 		Decode:        decodeFile,
-		WritePNG:      writePNG,
+		WritePNG:      imageio.WritePNG,
 		Options:       opt,
 	}
 }
@@ -40,21 +35,6 @@ func openSession(o SegmenterOptions) (Segmenter, error) {
 func decodeFile(path string) (*image.NRGBA, error) {
 	img, _, err := imageio.DecodeFile(path, nil)
 	return img, err
-}
-
-// writePNG writes img to path atomically; with overwrite false an
-// existing file is os.ErrExist.
-func writePNG(path string, img image.Image, overwrite bool) error {
-	if !overwrite {
-		if _, err := os.Stat(path); err == nil {
-			return fmt.Errorf("ui: write %s: %w", filepath.Base(path), os.ErrExist)
-		}
-	}
-	var buf bytes.Buffer
-	if err := (&png.Encoder{CompressionLevel: png.DefaultCompression}).Encode(&buf, img); err != nil {
-		return fmt.Errorf("ui: encode %s: %w", filepath.Base(path), err)
-	}
-	return writeFileAtomic(path, buf.Bytes())
 }
 
 // matteRefiner solves alpha with refine's closed-form matting.
