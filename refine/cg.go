@@ -25,8 +25,9 @@ func (e *SolveError) Error() string {
 // entries whose last entry is always zero, split into fixed chunks.
 type linearOp interface {
 	size() int
-	// mulRange sets dst[k] = (A x)[k] for k in [k0, k1).
-	mulRange(dst, x []float64, k0, k1 int)
+	// mul sets dst = A x over the n entries, in parallel, with a result
+	// that does not depend on the number of cores.
+	mul(dst, x []float64)
 	// precondRange sets z[k] = (M⁻¹ r)[k] for k in [k0, k1); it may read r
 	// only inside the range, so chunks run independently.
 	precondRange(z, r []float64, k0, k1 int)
@@ -68,8 +69,8 @@ func conjugateGradient(a linearOp, b, x []float64, set cgSettings) (cgResult, er
 		return s
 	}
 	// r = b − A x, z = M⁻¹ r, ρ = r·z, ‖b‖²
+	a.mul(q, x)
 	parallel.Bands(n, nc, func(c, k0, k1 int) {
-		a.mulRange(q, x, k0, k1)
 		var bb, rr float64
 		for k := k0; k < k1; k++ {
 			r[k] = b[k] - q[k]
@@ -98,8 +99,8 @@ func conjugateGradient(a linearOp, b, x []float64, set cgSettings) (cgResult, er
 	rho := sum(0)
 	for it := 1; it <= set.maxIter; it++ {
 		// q = A p, and p·q
+		a.mul(q, p)
 		parallel.Bands(n, nc, func(c, k0, k1 int) {
-			a.mulRange(q, p, k0, k1)
 			var pq float64
 			for k := k0; k < k1; k++ {
 				pq += p[k] * q[k]

@@ -5,6 +5,7 @@ import (
 	"image/draw"
 	_ "image/jpeg"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"sync"
@@ -137,3 +138,81 @@ func writeMattePNG(tb testing.TB, path string, m *Matte) {
 		tb.Fatal(err)
 	}
 }
+
+// synthetic is a composite with a known alpha: a textured foreground disc
+// with a soft rim and thin semi-transparent strands over a textured
+// background.
+type synthetic struct {
+	img    *image.NRGBA
+	alpha  *Matte
+	fg, bg []float32 // true layer colours, 3 per pixel in [0,1]
+	tri    *Trimap
+}
+
+// newSynthetic builds a w×h composite. The trimap marks as Unknown every
+// pixel within two pixels of a soft one.
+func newSynthetic(w, h int) *synthetic {
+	s := &synthetic{img: image.NewNRGBA(image.Rect(0, 0, w, h)), alpha: NewMatte(w, h),
+		fg: make([]float32, 3*w*h), bg: make([]float32, 3*w*h)}
+	cx, cy := float64(w)*0.45, float64(h)*0.55
+	rad := float64(min(w, h)) * 0.3
+	for y := range h {
+		for x := range w {
+			i := y*w + x
+			fx, fy := float64(x), float64(y)
+			d := math.Hypot(fx-cx, fy-cy)
+			// Soft rim: alpha falls from 1 to 0 over 6 pixels.
+			a := math.Min(1, math.Max(0, (rad+3-d)/6))
+			// Strands: thin rays of alpha 0.55 leaving the disc.
+			if d > rad && d < rad*1.6 {
+				ang := math.Atan2(fy-cy, fx-cx)
+				for k := range 7 {
+					ra := -2.6 + 0.35*float64(k) + 0.04*math.Sin(d/9)
+					if dist := math.Abs(math.Sin(ang-ra)) * d; dist < 1.2 && math.Cos(ang-ra) > 0 {
+						a = math.Max(a, 0.55*(1-dist/1.2))
+					}
+				}
+			}
+			s.alpha.Pix[i] = float32(a)
+			// Foreground: warm colours with a smooth texture.
+			f := [3]float64{0.75 + 0.15*math.Sin(fx/7), 0.45 + 0.1*math.Cos(fy/5), 0.2 + 0.05*math.Sin((fx+fy)/11)}
+			// Background: cool colours with a different texture.
+			b := [3]float64{0.15 + 0.1*math.Sin(fy/13), 0.35 + 0.1*math.Sin(fx/17), 0.7 + 0.15*math.Cos((fx-fy)/19)}
+			for c := range 3 {
+				s.fg[3*i+c], s.bg[3*i+c] = float32(f[c]), float32(b[c])
+				v := a*f[c] + (1-a)*b[c]
+				s.img.Pix[4*i+c] = uint8(v*255 + 0.5)
+			}
+			s.img.Pix[4*i+3] = 255
+		}
+	}
+	soft := make([]bool, w*h)
+	for i, a := range s.alpha.Pix {
+		soft[i] = a > 0 && a < 1
+	}
+	near := boxDilate(soft, w, h, 2)
+	s.tri = &Trimap{W: w, H: h, Pix: make([]uint8, w*h)}
+	for i, a := range s.alpha.Pix {
+		switch {
+		case near[i]:
+			s.tri.Pix[i] = Unknown
+		case a >= 1:
+			s.tri.Pix[i] = Foreground
+		default:
+			s.tri.Pix[i] = Background
+		}
+	}
+	return s
+}
+
+// sadOf is the alphamatting SAD over the whole image (the metrics
+// package is not imported here to keep the dependency one-way).
+func sadOf(a, b *Matte) float64 {
+	var s float64
+	for i := range a.Pix {
+		s += math.Abs(float64(a.Pix[i]) - float64(b.Pix[i]))
+	}
+	return s / 1000
+}
+
+func imageRect(w, h int) image.Rectangle { return image.Rect(0, 0, w, h) }

@@ -25,7 +25,6 @@ type system struct {
 	col    []int32   // stencil columns per unknown
 	b      []float64 // right-hand side, n+1 long, b[n] = 0
 	diag   []float64 // diagonal of the full operator (with extra terms)
-	nl     *sparse   // optional non-local terms, symmetric, added to L_uu
 	jacobi bool      // use the Jacobi preconditioner instead of block SGS
 }
 
@@ -210,9 +209,6 @@ func (s *system) mulRange(dst, x []float64, k0, k1 int) {
 		}
 		dst[k] = sum
 	}
-	if s.nl != nil {
-		s.nl.mulAddRange(dst, x, k0, k1)
-	}
 }
 
 func (s *system) size() int { return s.n }
@@ -262,4 +258,9 @@ func (s *system) precondRange(z, r []float64, k0, k1 int) {
 		}
 		z[k] = sum / s.diag[k]
 	}
+}
+
+// mul sets dst = L_uu x (with any data term), in parallel over fixed chunks.
+func (s *system) mul(dst, x []float64) {
+	parallel.Bands(s.n, chunks(s.n), func(_, k0, k1 int) { s.mulRange(dst, x, k0, k1) })
 }

@@ -1,6 +1,8 @@
 package refine
 
 import (
+	"image"
+
 	"cutout/refine/parallel"
 )
 
@@ -85,6 +87,102 @@ func upBilinear(src []float32, cw, ch, w, h int) []float32 {
 				a := src[iy*cw+ix]*(1-tx) + src[iy*cw+ix1]*tx
 				b := src[iy1*cw+ix]*(1-tx) + src[iy1*cw+ix1]*tx
 				out[y*w+x] = a*(1-ty) + b*ty
+			}
+		}
+	})
+	return out
+}
+
+// boxDilate marks the pixels within a (2r+1)×(2r+1) box of a marked pixel,
+// by a row pass and a column pass, each linear in the pixel count.
+func boxDilate(m []bool, w, h, r int) []bool {
+	tmp := make([]bool, w*h)
+	parallel.Rows(h, func(y0, y1 int) {
+		for y := y0; y < y1; y++ {
+			last := -1 << 30 // last marked x seen
+			row := m[y*w : (y+1)*w]
+			out := tmp[y*w : (y+1)*w]
+			for x := 0; x < w+r; x++ {
+				if x < w && row[x] {
+					last = x
+				}
+				if xo := x - r; xo >= 0 {
+					out[xo] = last >= xo-r
+				}
+			}
+		}
+	})
+	out := make([]bool, w*h)
+	parallel.Rows(w, func(x0, x1 int) {
+		for x := x0; x < x1; x++ {
+			last := -1 << 30
+			for y := 0; y < h+r; y++ {
+				if y < h && tmp[y*w+x] {
+					last = y
+				}
+				if yo := y - r; yo >= 0 {
+					out[yo*w+x] = last >= yo-r
+				}
+			}
+		}
+	})
+	return out
+}
+
+// downNRGBA box-filters img by an integer factor f (rounded up; edge
+// blocks average the pixels that exist) straight into a float image, so
+// the full-resolution float copy is never made.
+func downNRGBA(img *image.NRGBA, f int) *rgb {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	cw, ch := (w+f-1)/f, (h+f-1)/f
+	out := &rgb{W: cw, H: ch, Pix: make([]float32, 3*cw*ch)}
+	parallel.Rows(ch, func(y0, y1 int) {
+		acc := make([]float32, 4*cw)
+		for cy := y0; cy < y1; cy++ {
+			clear(acc)
+			for y := cy * f; y < min(cy*f+f, h); y++ {
+				row := img.Pix[y*img.Stride:]
+				for x := 0; x < w; x++ {
+					a := acc[4*(x/f):]
+					a[0] += float32(row[4*x])
+					a[1] += float32(row[4*x+1])
+					a[2] += float32(row[4*x+2])
+					a[3]++
+				}
+			}
+			for cx := 0; cx < cw; cx++ {
+				a := acc[4*cx:]
+				s := 1 / (255 * a[3])
+				q := 3 * (cy*cw + cx)
+				out.Pix[q], out.Pix[q+1], out.Pix[q+2] = a[0]*s, a[1]*s, a[2]*s
+			}
+		}
+	})
+	return out
+}
+
+// downLabels reduces a label map by an integer factor f: a coarse pixel is
+// known only when all of its fine pixels carry the same known label.
+func downLabels(lab []uint8, w, h, f int) []uint8 {
+	cw, ch := (w+f-1)/f, (h+f-1)/f
+	out := make([]uint8, cw*ch)
+	parallel.Rows(ch, func(y0, y1 int) {
+		for cy := y0; cy < y1; cy++ {
+			for cx := 0; cx < cw; cx++ {
+				l := lab[cy*f*w+cx*f]
+				for y := cy * f; y < min(cy*f+f, h) && l != Unknown; y++ {
+					for x := cx * f; x < min(cx*f+f, w); x++ {
+						if lab[y*w+x] != l {
+							l = Unknown
+							break
+						}
+					}
+				}
+				if l != Foreground && l != Background {
+					l = Unknown
+				}
+				out[cy*cw+cx] = l
 			}
 		}
 	})

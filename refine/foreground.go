@@ -1,0 +1,322 @@
+package refine
+
+import (
+	"context"
+	"image"
+	"math"
+
+	"cutout/refine/parallel"
+)
+
+// Foreground estimation after Germer, Uelwer, Conrad and Harmeling, "Fast
+// Multi-Level Foreground Estimation", ICPR 2020: for every pixel it finds
+// the foreground F and background B colours that explain the observed
+// colour, I ≈ αF + (1−α)B, while varying smoothly where alpha does:
+//
+//	min Σ_i ‖α_i F_i + (1−α_i) B_i − I_i‖²
+//	  + Σ_i Σ_{j∈N4(i)} (ε_r + ω|α_i − α_j|)(‖F_i − F_j‖² + ‖B_i − B_j‖²)
+//
+// solved coarse to fine: levels grow geometrically from 1×1 to full size
+// (nearest-neighbour resizing), each initialised from the previous one and
+// relaxed a few times per pixel by solving its 2×2 system (one per colour
+// channel pair). Updates run red-black, so they are parallel and
+// deterministic. At full resolution only tiles that hold semi-transparent
+// pixels are relaxed: elsewhere F is the image itself (alpha 1) or does not
+// matter (alpha 0), so the cost follows the matte's soft band.
+const (
+	fgRegularization = 1e-5 // ε_r
+	fgGradientWeight = 1.0  // ω
+	fgSmallIters     = 10   // relaxations per level up to fgSmallSize²
+	fgBigIters       = 2    // relaxations per larger level
+	fgSmallSize      = 32
+	fgTile           = 128              // full-resolution tile side
+	fgHalo           = 2*fgBigIters + 2 // beyond the reach of the sweeps
+)
+
+// fgDenseLimit is the level size (pixels) above which the finest level is
+// relaxed tile by tile, only where alpha is soft. It is a variable so that
+// tests can exercise the tiled path on small images.
+var fgDenseLimit = 4 << 20
+
+// EstimateForeground returns the foreground colours of img given its alpha
+// matte: for semi-transparent pixels the colour the subject has before it
+// is mixed with the background, so that compositing over any new
+// background leaves no fringe of the old one. Pixels with alpha 1 keep
+// their colour; pixels with alpha 0 get a smooth extrapolation (they are
+// invisible in a cutout). The returned image is opaque (A = 255) and has
+// img's size, with origin (0, 0).
+//
+// img and alpha must have the same size (it panics otherwise); neither is
+// modified. It returns ctx.Err() when ctx is cancelled between levels or
+// tiles. opt may be nil; only opt.Progress is used.
+func EstimateForeground(ctx context.Context, img *image.NRGBA, alpha *Matte, opt *Options) (*image.NRGBA, error) {
+	checkSameSize("EstimateForeground", img, alpha.W, alpha.H)
+	o := opt.resolve()
+	rep := &reporter{fn: o.Progress}
+	return estimateForeground(ctx, img, alpha, rep, 0, 1)
+}
+
+// fgLevel is one dense level: colours, alpha, and the F and B estimates
+// (3 floats per pixel each).
+type fgLevel struct {
+	w, h   int
+	i, a   []float32
+	fg, bg []float32
+}
+
+func estimateForeground(ctx context.Context, img *image.NRGBA, alpha *Matte, rep *reporter, f0, f1 float64) (*image.NRGBA, error) {
+	w, h := alpha.W, alpha.H
+	out := image.NewNRGBA(image.Rect(0, 0, w, h))
+	if w == 0 || h == 0 {
+		return out, ctx.Err()
+	}
+	levels := int(math.Ceil(math.Log2(float64(max(w, h)))))
+	var prev *fgLevel
+	for l := 0; l <= levels; l++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		lw, lh := w, h
+		if levels > 0 {
+			lw = max(1, int(math.Round(math.Pow(float64(w), float64(l)/float64(levels)))))
+			lh = max(1, int(math.Round(math.Pow(float64(h), float64(l)/float64(levels)))))
+		}
+		iters := fgBigIters
+		if lw <= fgSmallSize && lh <= fgSmallSize {
+			iters = fgSmallIters
+		}
+		if l == levels && lw*lh > fgDenseLimit {
+			if err := foregroundTiles(ctx, img, alpha, prev, out); err != nil {
+				return nil, err
+			}
+			break
+		}
+		cur := newFGLevel(img, alpha, lw, lh, prev)
+		for range iters {
+			cur.relax(0, 0, lw, lh)
+		}
+		prev = cur
+		rep.report(Progress{Stage: "foreground", Fraction: f0 + (f1-f0)*float64(l+1)/float64(levels+1)}, l == levels)
+		if l == levels {
+			cur.write(out, 0, 0, lw, lh, 0, 0)
+		}
+	}
+	return out, nil
+}
+
+// nearest maps destination coordinate x of a size-dst axis to a source
+// coordinate on a size-src axis.
+func nearest(x, dst, src int) int {
+	return min(src-1, (2*x+1)*src/(2*dst))
+}
+
+// newFGLevel resizes the image and alpha to lw×lh (nearest neighbour) and
+// initialises F and B from prev (nearest), or from zero at the 1×1 start.
+func newFGLevel(img *image.NRGBA, alpha *Matte, lw, lh int, prev *fgLevel) *fgLevel {
+	w, h := alpha.W, alpha.H
+	c := &fgLevel{w: lw, h: lh, i: make([]float32, 3*lw*lh), a: make([]float32, lw*lh),
+		fg: make([]float32, 3*lw*lh), bg: make([]float32, 3*lw*lh)}
+	parallel.Rows(lh, func(y0, y1 int) {
+		for y := y0; y < y1; y++ {
+			sy := nearest(y, lh, h)
+			for x := 0; x < lw; x++ {
+				sx := nearest(x, lw, w)
+				k := y*lw + x
+				src := img.Pix[sy*img.Stride+4*sx:]
+				c.i[3*k] = float32(src[0]) / 255
+				c.i[3*k+1] = float32(src[1]) / 255
+				c.i[3*k+2] = float32(src[2]) / 255
+				c.a[k] = clamp01(alpha.Pix[sy*w+sx])
+				if prev != nil {
+					p := nearest(y, lh, prev.h)*prev.w + nearest(x, lw, prev.w)
+					copy(c.fg[3*k:3*k+3], prev.fg[3*p:3*p+3])
+					copy(c.bg[3*k:3*k+3], prev.bg[3*p:3*p+3])
+				}
+			}
+		}
+	})
+	return c
+}
+
+// relax runs one red-black sweep over the pixels of [x0,x1)×[y0,y1) of the
+// level. Neighbours outside the level are clamped to its border, as in the
+// published method; neighbours outside the rectangle but inside the level
+// are read and not written.
+func (c *fgLevel) relax(x0, y0, x1, y1 int) {
+	for colour := range 2 {
+		parallel.Rows(y1-y0, func(r0, r1 int) {
+			for y := y0 + r0; y < y0+r1; y++ {
+				start := x0 + (colour+y+x0)&1
+				for x := start; x < x1; x += 2 {
+					c.update(x, y)
+				}
+			}
+		})
+	}
+}
+
+// update solves pixel (x, y)'s 2×2 system for F and B given its
+// neighbours' current estimates.
+func (c *fgLevel) update(x, y int) {
+	w, h := c.w, c.h
+	k := y*w + x
+	a0 := c.a[k]
+	a1 := 1 - a0
+	a00, a01, a11 := a0*a0, a0*a1, a1*a1
+	ik := c.i[3*k : 3*k+3]
+	b0 := [3]float32{a0 * ik[0], a0 * ik[1], a0 * ik[2]}
+	b1 := [3]float32{a1 * ik[0], a1 * ik[1], a1 * ik[2]}
+	for _, n := range [4]int{
+		y*w + max(x-1, 0), y*w + min(x+1, w-1),
+		max(y-1, 0)*w + x, min(y+1, h-1)*w + x,
+	} {
+		da := fgRegularization + fgGradientWeight*abs32(a0-c.a[n])
+		a00 += da
+		a11 += da
+		fn := c.fg[3*n : 3*n+3]
+		bn := c.bg[3*n : 3*n+3]
+		b0[0] += da * fn[0]
+		b0[1] += da * fn[1]
+		b0[2] += da * fn[2]
+		b1[0] += da * bn[0]
+		b1[1] += da * bn[1]
+		b1[2] += da * bn[2]
+	}
+	inv := 1 / (a00*a11 - a01*a01)
+	i00, i01, i11 := inv*a11, -inv*a01, inv*a00
+	f := c.fg[3*k : 3*k+3]
+	b := c.bg[3*k : 3*k+3]
+	for ch := range 3 {
+		f[ch] = clamp01(i00*b0[ch] + i01*b1[ch])
+		b[ch] = clamp01(i01*b0[ch] + i11*b1[ch])
+	}
+}
+
+func abs32(v float32) float32 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// write stores F of the level rectangle [x0,x1)×[y0,y1) into out at offset
+// (ox, oy), as opaque 8-bit colour.
+func (c *fgLevel) write(out *image.NRGBA, x0, y0, x1, y1, ox, oy int) {
+	parallel.Rows(y1-y0, func(r0, r1 int) {
+		for y := y0 + r0; y < y0+r1; y++ {
+			dst := out.Pix[(y+oy)*out.Stride+4*(x0+ox):]
+			for x := x0; x < x1; x++ {
+				f := c.fg[3*(y*c.w+x):]
+				d := dst[4*(x-x0):]
+				d[0] = uint8(f[0]*255 + 0.5)
+				d[1] = uint8(f[1]*255 + 0.5)
+				d[2] = uint8(f[2]*255 + 0.5)
+				d[3] = 255
+			}
+		}
+	})
+}
+
+// foregroundTiles relaxes the finest level tile by tile. A tile with a
+// semi-transparent pixel within fgHalo of it is cut out with a halo of
+// fgHalo pixels, initialised from the previous level, relaxed fgBigIters
+// times (parity taken from image coordinates, so the interior matches a
+// whole-image sweep) and its interior written out. Other tiles take the
+// image colour where alpha is 1 and the coarse estimate elsewhere.
+func foregroundTiles(ctx context.Context, img *image.NRGBA, alpha *Matte, prev *fgLevel, out *image.NRGBA) error {
+	w, h := alpha.W, alpha.H
+	tx, ty := (w+fgTile-1)/fgTile, (h+fgTile-1)/fgTile
+	nt := tx * ty
+	parallel.Rows(nt, func(t0, t1 int) {
+		for t := t0; t < t1; t++ {
+			if ctx.Err() != nil {
+				return
+			}
+			x0, y0 := (t%tx)*fgTile, (t/tx)*fgTile
+			x1, y1 := min(x0+fgTile, w), min(y0+fgTile, h)
+			hx0, hy0 := max(0, x0-fgHalo), max(0, y0-fgHalo)
+			hx1, hy1 := min(w, x1+fgHalo), min(h, y1+fgHalo)
+			if !softIn(alpha, hx0, hy0, hx1, hy1) {
+				copyTile(img, alpha, prev, out, x0, y0, x1, y1)
+				continue
+			}
+			c := tileLevel(img, alpha, prev, hx0, hy0, hx1, hy1)
+			for range fgBigIters {
+				c.relaxParity(hx0 + hy0)
+			}
+			c.write(out, x0-hx0, y0-hy0, x1-hx0, y1-hy0, hx0, hy0)
+		}
+	})
+	return ctx.Err()
+}
+
+// relaxParity is relax over the whole (tile) level, serial, with the
+// colour of pixel (x, y) taken as (x+y+off)&1.
+func (c *fgLevel) relaxParity(off int) {
+	for colour := range 2 {
+		for y := 0; y < c.h; y++ {
+			for x := (colour + y + off) & 1; x < c.w; x += 2 {
+				c.update(x, y)
+			}
+		}
+	}
+}
+
+// softIn reports whether alpha has a value strictly between 0 and 1 in
+// the rectangle.
+func softIn(alpha *Matte, x0, y0, x1, y1 int) bool {
+	for y := y0; y < y1; y++ {
+		for _, v := range alpha.Pix[y*alpha.W+x0 : y*alpha.W+x1] {
+			if v > 0 && v < 1 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// tileLevel cuts the full-resolution rectangle out as a level of its own,
+// initialised from prev.
+func tileLevel(img *image.NRGBA, alpha *Matte, prev *fgLevel, x0, y0, x1, y1 int) *fgLevel {
+	w, h := alpha.W, alpha.H
+	lw, lh := x1-x0, y1-y0
+	c := &fgLevel{w: lw, h: lh, i: make([]float32, 3*lw*lh), a: make([]float32, lw*lh),
+		fg: make([]float32, 3*lw*lh), bg: make([]float32, 3*lw*lh)}
+	for y := 0; y < lh; y++ {
+		for x := 0; x < lw; x++ {
+			k := y*lw + x
+			src := img.Pix[(y+y0)*img.Stride+4*(x+x0):]
+			c.i[3*k] = float32(src[0]) / 255
+			c.i[3*k+1] = float32(src[1]) / 255
+			c.i[3*k+2] = float32(src[2]) / 255
+			c.a[k] = clamp01(alpha.Pix[(y+y0)*w+x+x0])
+			p := nearest(y+y0, h, prev.h)*prev.w + nearest(x+x0, w, prev.w)
+			copy(c.fg[3*k:3*k+3], prev.fg[3*p:3*p+3])
+			copy(c.bg[3*k:3*k+3], prev.bg[3*p:3*p+3])
+		}
+	}
+	return c
+}
+
+// copyTile writes a tile without soft alpha: the image colour where alpha
+// is 1, the coarse foreground estimate elsewhere.
+func copyTile(img *image.NRGBA, alpha *Matte, prev *fgLevel, out *image.NRGBA, x0, y0, x1, y1 int) {
+	w, h := alpha.W, alpha.H
+	for y := y0; y < y1; y++ {
+		dst := out.Pix[y*out.Stride:]
+		src := img.Pix[y*img.Stride:]
+		for x := x0; x < x1; x++ {
+			d := dst[4*x : 4*x+4]
+			if alpha.Pix[y*w+x] >= 1 {
+				copy(d[:3], src[4*x:4*x+3])
+			} else {
+				p := nearest(y, h, prev.h)*prev.w + nearest(x, w, prev.w)
+				f := prev.fg[3*p:]
+				d[0] = uint8(f[0]*255 + 0.5)
+				d[1] = uint8(f[1]*255 + 0.5)
+				d[2] = uint8(f[2]*255 + 0.5)
+			}
+			d[3] = 255
+		}
+	}
+}

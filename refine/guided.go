@@ -1,0 +1,187 @@
+package refine
+
+import (
+	"image"
+	"math"
+
+	"cutout/refine/parallel"
+)
+
+// Guided-filter upsampling (He, Sun and Tang, "Guided Image Filtering",
+// PAMI 2013, colour guide; He and Sun, "Fast Guided Filter", 2015): the
+// coarse alpha is modelled in each coarse window as a linear function of
+// the coarse colours, α ≈ aᵀI + b; the window-averaged coefficients are
+// bilinearly upsampled and applied to the full-resolution colours, which
+// restores edges finer than the coarse grid.
+
+// guidedCoeffs holds, per coarse pixel, the averaged linear coefficients
+// (a_r, a_g, a_b, b) of the guided filter; valid marks where they exist.
+type guidedCoeffs struct {
+	w, h  int
+	coef  []float32 // 4 per pixel
+	valid []bool
+}
+
+// guidedFilterCoeffs computes the guided-filter coefficients of p guided by
+// im with window radius r and regulariser eps, at the pixels marked in
+// need (and nowhere else, so the cost follows the band, not the image).
+func guidedFilterCoeffs(im *rgb, p []float32, need []bool, r int, eps float64) *guidedCoeffs {
+	w, h := im.W, im.H
+	// Per-window coefficients are needed at every window centre within r
+	// of a needed pixel.
+	centres := boxDilate(need, w, h, r)
+	ak := make([]float32, 4*w*h)
+	parallel.Rows(h, func(y0, y1 int) {
+		for y := y0; y < y1; y++ {
+			for x := 0; x < w; x++ {
+				k := y*w + x
+				if !centres[k] {
+					continue
+				}
+				var n, sp float64
+				var si, sip [3]float64
+				var sii [6]float64
+				for yy := max(0, y-r); yy <= min(h-1, y+r); yy++ {
+					for xx := max(0, x-r); xx <= min(w-1, x+r); xx++ {
+						q := yy*w + xx
+						c0, c1, c2 := float64(im.Pix[3*q]), float64(im.Pix[3*q+1]), float64(im.Pix[3*q+2])
+						v := float64(p[q])
+						n++
+						sp += v
+						si[0] += c0
+						si[1] += c1
+						si[2] += c2
+						sip[0] += c0 * v
+						sip[1] += c1 * v
+						sip[2] += c2 * v
+						sii[0] += c0 * c0
+						sii[1] += c0 * c1
+						sii[2] += c0 * c2
+						sii[3] += c1 * c1
+						sii[4] += c1 * c2
+						sii[5] += c2 * c2
+					}
+				}
+				mu := [3]float64{si[0] / n, si[1] / n, si[2] / n}
+				mp := sp / n
+				cov := [3]float64{sip[0]/n - mu[0]*mp, sip[1]/n - mu[1]*mp, sip[2]/n - mu[2]*mp}
+				g := [6]float64{
+					sii[0]/n - mu[0]*mu[0] + eps, sii[1]/n - mu[0]*mu[1], sii[2]/n - mu[0]*mu[2],
+					sii[3]/n - mu[1]*mu[1] + eps, sii[4]/n - mu[1]*mu[2],
+					sii[5]/n - mu[2]*mu[2] + eps,
+				}
+				a, ok := solve3(g, cov)
+				if !ok {
+					a = [3]float64{}
+				}
+				b := mp - a[0]*mu[0] - a[1]*mu[1] - a[2]*mu[2]
+				ak[4*k], ak[4*k+1], ak[4*k+2], ak[4*k+3] = float32(a[0]), float32(a[1]), float32(a[2]), float32(b)
+			}
+		}
+	})
+	out := &guidedCoeffs{w: w, h: h, coef: make([]float32, 4*w*h), valid: need}
+	parallel.Rows(h, func(y0, y1 int) {
+		for y := y0; y < y1; y++ {
+			for x := 0; x < w; x++ {
+				k := y*w + x
+				if !need[k] {
+					continue
+				}
+				var s [4]float32
+				var n float32
+				for yy := max(0, y-r); yy <= min(h-1, y+r); yy++ {
+					for xx := max(0, x-r); xx <= min(w-1, x+r); xx++ {
+						q := 4 * (yy*w + xx)
+						s[0] += ak[q]
+						s[1] += ak[q+1]
+						s[2] += ak[q+2]
+						s[3] += ak[q+3]
+						n++
+					}
+				}
+				copy(out.coef[4*k:4*k+4], []float32{s[0] / n, s[1] / n, s[2] / n, s[3] / n})
+			}
+		}
+	})
+	return out
+}
+
+// upsample evaluates alpha at the full-resolution pixels listed in idx of
+// img (fw×fh) from coarse coefficients, bilinearly interpolated at the
+// pixel's position on the coarse grid, and writes them into dst.
+func (g *guidedCoeffs) upsample(img *image.NRGBA, fw, fh int, idx []int32, dst []float32) {
+	const s = 1.0 / 255
+	g.apply(fw, fh, idx, dst, func(x, y int) (float32, float32, float32) {
+		src := img.Pix[y*img.Stride+4*x:]
+		return float32(src[0]) * s, float32(src[1]) * s, float32(src[2]) * s
+	})
+}
+
+// upsampleRGB is upsample with a float image as the fine guide.
+func (g *guidedCoeffs) upsampleRGB(im *rgb, idx []int32, dst []float32) {
+	g.apply(im.W, im.H, idx, dst, func(x, y int) (float32, float32, float32) {
+		p := 3 * (y*im.W + x)
+		return im.Pix[p], im.Pix[p+1], im.Pix[p+2]
+	})
+}
+
+func (g *guidedCoeffs) apply(fw, fh int, idx []int32, dst []float32, colour func(x, y int) (float32, float32, float32)) {
+	sx := float32(g.w) / float32(fw)
+	sy := float32(g.h) / float32(fh)
+	cw, ch := g.w, g.h
+	parallel.Rows(len(idx), func(k0, k1 int) {
+		for k := k0; k < k1; k++ {
+			p := int(idx[k])
+			x, y := p%fw, p/fw
+			fx := max(0, min((float32(x)+0.5)*sx-0.5, float32(cw-1)))
+			fy := max(0, min((float32(y)+0.5)*sy-0.5, float32(ch-1)))
+			ix, iy := int(fx), int(fy)
+			ix1, iy1 := min(ix+1, cw-1), min(iy+1, ch-1)
+			tx, ty := fx-float32(ix), fy-float32(iy)
+			var c [4]float32
+			var wsum float32
+			for _, t := range [4]struct {
+				i int
+				w float32
+			}{
+				{iy*cw + ix, (1 - tx) * (1 - ty)}, {iy*cw + ix1, tx * (1 - ty)},
+				{iy1*cw + ix, (1 - tx) * ty}, {iy1*cw + ix1, tx * ty},
+			} {
+				if !g.valid[t.i] || t.w == 0 {
+					continue
+				}
+				for j := range 4 {
+					c[j] += t.w * g.coef[4*t.i+j]
+				}
+				wsum += t.w
+			}
+			if wsum == 0 {
+				continue
+			}
+			r, gr, b := colour(x, y)
+			v := (c[0]*r + c[1]*gr + c[2]*b + c[3]) / wsum
+			dst[p] = clamp01(v)
+		}
+	})
+}
+
+// solve3 solves the symmetric 3×3 system g·y = s (g as xx, xy, xz, yy,
+// yz, zz) by cofactors; ok is false when g is singular.
+func solve3(g [6]float64, s [3]float64) (y [3]float64, ok bool) {
+	a, b, c, d, e, f := g[0], g[1], g[2], g[3], g[4], g[5]
+	i0 := d*f - e*e
+	i1 := c*e - b*f
+	i2 := b*e - c*d
+	det := a*i0 + b*i1 + c*i2
+	if !(math.Abs(det) > 1e-300) {
+		return y, false
+	}
+	i3 := a*f - c*c
+	i4 := b*c - a*e
+	i5 := a*d - b*b
+	inv := 1 / det
+	y[0] = (i0*s[0] + i1*s[1] + i2*s[2]) * inv
+	y[1] = (i1*s[0] + i3*s[1] + i4*s[2]) * inv
+	y[2] = (i2*s[0] + i4*s[1] + i5*s[2]) * inv
+	return y, true
+}

@@ -1,0 +1,77 @@
+package refine
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"time"
+
+	"cutout/refine/parallel"
+)
+
+// Result is the outcome of Refine.
+type Result struct {
+	// Alpha is the refined matte, the size of the input.
+	Alpha *Matte
+	// Foreground holds the estimated foreground colours, opaque, the size
+	// of the input (see EstimateForeground).
+	Foreground *image.NRGBA
+	// Stats reports the alpha solve, with Durations["foreground"] added.
+	Stats Stats
+}
+
+// Refine solves alpha over tri's Unknown pixels of img (Foreground and
+// Background pixels keep 1 and 0) with SolveAlpha, then estimates the
+// foreground colours with EstimateForeground. img and tri must have the
+// same size; it panics otherwise (a programmer error). Neither input is
+// modified. It returns ctx.Err() as soon as it sees ctx cancelled, so an
+// editor can cancel a stale run when a newer brush stroke arrives; if the
+// solver stops short of its tolerance, the result is still returned with
+// the *SolveError. opt may be nil. Refine is safe for concurrent use on
+// different inputs.
+func Refine(ctx context.Context, img *image.NRGBA, tri *Trimap, opt *Options) (*Result, error) {
+	checkSameSize("Refine", img, tri.W, tri.H)
+	o := opt.resolve()
+	rep := &reporter{fn: o.Progress}
+	alpha, st, err := solveAlphaImage(ctx, img, tri, o, rep, 0, 0.8)
+	if err != nil && !isSolveError(err) {
+		return nil, err
+	}
+	solveErr := err
+	t0 := time.Now()
+	fg, err := estimateForeground(ctx, img, alpha, rep, 0.8, 1)
+	if err != nil {
+		return nil, err
+	}
+	st.Durations["foreground"] = time.Since(t0)
+	return &Result{Alpha: alpha, Foreground: fg, Stats: st}, solveErr
+}
+
+// Cutout combines foreground colours and alpha into a straight (not
+// premultiplied) RGBA image: RGB from fg, A = round(255·alpha). Where A is
+// 0 the RGB is 0 too, so no trace of the old background survives in
+// invisible pixels. fg and alpha must have the same size (it panics
+// otherwise); the result has origin (0, 0).
+func Cutout(fg *image.NRGBA, alpha *Matte) *image.NRGBA {
+	b := fg.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if w != alpha.W || h != alpha.H {
+		panic(fmt.Sprintf("refine: Cutout: foreground is %dx%d, alpha is %dx%d", w, h, alpha.W, alpha.H))
+	}
+	out := image.NewNRGBA(image.Rect(0, 0, w, h))
+	parallel.Rows(h, func(y0, y1 int) {
+		for y := y0; y < y1; y++ {
+			src := fg.Pix[y*fg.Stride:]
+			dst := out.Pix[y*out.Stride:]
+			for x := range w {
+				a := uint8(clamp01(alpha.Pix[y*w+x])*255 + 0.5)
+				if a == 0 {
+					continue
+				}
+				copy(dst[4*x:4*x+3], src[4*x:4*x+3])
+				dst[4*x+3] = a
+			}
+		}
+	})
+	return out
+}
