@@ -1,4 +1,4 @@
-package ui_test
+package ui
 
 import (
 	"crypto/sha256"
@@ -16,7 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"cutout/assets"
 	"cutout/models"
 )
 
@@ -29,25 +28,6 @@ var (
 	binPath   string
 	buildErr  error
 )
-
-// repoRoot walks up from the package folder to the one holding go.mod.
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the package")
-		}
-		dir = parent
-	}
-}
 
 // editorBinary builds cmd/cutout once per test run (or the ui package's
 // development entry point when the command is not in this tree).
@@ -114,7 +94,7 @@ func testCache(t *testing.T) string {
 }
 
 // app is a running editor under its own Xvfb server.
-type app struct {
+type editorProc struct {
 	pid     int
 	display string
 	xauth   string
@@ -122,7 +102,7 @@ type app struct {
 	log     string
 }
 
-type report struct {
+type procReport struct {
 	Photo          string `json:"photo"`
 	Device         string `json:"device"`
 	Segmented      bool   `json:"segmented"`
@@ -136,7 +116,7 @@ type report struct {
 // startApp runs the binary on photo under xvfb-run with the given edit
 // script; the wrapper shell records the display, its authority file and
 // the editor's PID (the shell execs the editor, so the PID is the editor's).
-func startApp(t *testing.T, bin, cache, photo string, script map[string]any) *app {
+func startApp(t *testing.T, bin, cache, photo string, script map[string]any) *editorProc {
 	t.Helper()
 	dir := t.TempDir()
 	scriptPath := filepath.Join(dir, "script.json")
@@ -166,7 +146,7 @@ func startApp(t *testing.T, bin, cache, photo string, script map[string]any) *ap
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	a := &app{cmd: cmd, log: logPath}
+	a := &editorProc{cmd: cmd, log: logPath}
 	done := make(chan struct{})
 	go func() { _ = cmd.Wait(); logf.Close(); close(done) }()
 	t.Cleanup(func() {
@@ -195,7 +175,7 @@ func startApp(t *testing.T, bin, cache, photo string, script map[string]any) *ap
 	return a
 }
 
-func waitUntil(t *testing.T, a *app, what string, timeout time.Duration, cond func() bool) {
+func waitUntil(t *testing.T, a *editorProc, what string, timeout time.Duration, cond func() bool) {
 	t.Helper()
 	end := time.Now().Add(timeout)
 	for !cond() {
@@ -207,8 +187,8 @@ func waitUntil(t *testing.T, a *app, what string, timeout time.Duration, cond fu
 	}
 }
 
-func readReport(path string) (report, bool) {
-	var r report
+func readReport(path string) (procReport, bool) {
+	var r procReport
 	b, err := os.ReadFile(path)
 	if err != nil || json.Unmarshal(b, &r) != nil {
 		return r, false
@@ -216,20 +196,11 @@ func readReport(path string) (report, bool) {
 	return r, true
 }
 
-func writeSample(t *testing.T) string {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), "portrait.png")
-	if err := os.WriteFile(p, assets.SamplePNG(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return p
-}
-
 func TestCrashRecoveryAfterKill9(t *testing.T) {
 	requireTools(t, "xvfb-run")
 	bin := editorBinary(t)
 	cache := testCache(t)
-	photo := writeSample(t)
+	photo := samplePhoto(t)
 	dir := t.TempDir()
 
 	// First run: one background stroke across the face, then kill -9 once
@@ -238,7 +209,7 @@ func TestCrashRecoveryAfterKill9(t *testing.T) {
 	stroke := map[string]any{"kind": "stroke", "label": 0, "radius": 20, "hardness": 1,
 		"points": [][2]float64{{180, 200}, {260, 230}, {340, 200}}}
 	a1 := startApp(t, bin, cache, photo, map[string]any{"report": r1, "steps": []any{stroke}})
-	var rep1 report
+	var rep1 procReport
 	waitUntil(t, a1, "the stroke to be saved", 2*time.Minute, func() bool {
 		var ok bool
 		rep1, ok = readReport(r1)
@@ -261,7 +232,7 @@ func TestCrashRecoveryAfterKill9(t *testing.T) {
 	// ends up with the same trimap and one undoable edit.
 	r2 := filepath.Join(dir, "report2.json")
 	a2 := startApp(t, bin, cache, photo, map[string]any{"report": r2, "acceptRestore": true})
-	var rep2 report
+	var rep2 procReport
 	waitUntil(t, a2, "the restored session", 2*time.Minute, func() bool {
 		var ok bool
 		rep2, ok = readReport(r2)
@@ -282,7 +253,7 @@ func TestSmokeScreenshotShowsOverlay(t *testing.T) {
 	requireTools(t, "xvfb-run", "import")
 	bin := editorBinary(t)
 	cache := testCache(t)
-	photo := writeSample(t)
+	photo := samplePhoto(t)
 	rp := filepath.Join(t.TempDir(), "report.json")
 	a := startApp(t, bin, cache, photo, map[string]any{"report": rp})
 	waitUntil(t, a, "the overlay", 2*time.Minute, func() bool {

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -42,21 +43,22 @@ type Editor struct {
 	spaceDown bool
 
 	// Widgets that tests and actions reach by name.
-	toolButtons map[Tool]*widget.Button
-	sizeSlider  *widget.Slider
-	hardSlider  *widget.Slider
-	opacity     *widget.Slider
-	sizeLabel   *widget.Label
-	viewSelect  *widget.Select
-	beforeCheck *widget.Check
-	status      *widget.Label
-	progress    *widget.ProgressBar
-	busy        *widget.ProgressBarInfinite
-	deviceLabel *widget.Label
-	strip       *fyne.Container
-	stripScroll *container.Scroll
-	recentMenu  *fyne.Menu
-	mainMenu    *fyne.MainMenu
+	toolButtons             map[Tool]*widget.Button
+	sizeSlider              *widget.Slider
+	hardSlider              *widget.Slider
+	opacity                 *widget.Slider
+	sizeLabel               *widget.Label
+	overlaySwatch, bgSwatch *swatch
+	viewSelect              *widget.Select
+	beforeCheck             *widget.Check
+	status                  *widget.Label
+	progress                *widget.ProgressBar
+	busy                    *widget.ProgressBarInfinite
+	deviceLabel             *widget.Label
+	strip                   *fyne.Container
+	stripScroll             *container.Scroll
+	recentMenu              *fyne.Menu
+	mainMenu                *fyne.MainMenu
 
 	// Stroke in progress.
 	rec      *tileRecorder
@@ -252,39 +254,48 @@ func (e *Editor) buildLayout() fyne.CanvasObject {
 		e.app.Preferences().SetFloat(prefOverlayOpacity, e.style.opacity)
 		e.syncStyle()
 	}
-	overlayBtn := widget.NewButtonWithIcon("Overlay colour", theme.ColorPaletteIcon(), func() {
+	e.overlaySwatch = newSwatch(e.style.overlay)
+	overlayBtn := widget.NewButton("Overlay…", func() {
 		e.pickColour("Overlay colour", e.style.overlay, func(c color.NRGBA) {
 			e.style.overlay = c
+			e.overlaySwatch.set(c)
 			e.app.Preferences().SetString(prefOverlayColour, hexColour(c))
 			e.syncStyle()
 		})
 	})
-	bgBtn := widget.NewButtonWithIcon("Background colour", theme.ColorPaletteIcon(), func() {
-		e.pickColour("Background colour", e.style.background, func(c color.NRGBA) {
+	e.bgSwatch = newSwatch(e.style.background)
+	bgBtn := widget.NewButton("Backdrop…", func() {
+		e.pickColour("Backdrop colour", e.style.background, func(c color.NRGBA) {
 			e.style.background = c
+			e.bgSwatch.set(c)
 			e.app.Preferences().SetString(prefBackground, hexColour(c))
 			e.setViewMode(ViewColour)
 		})
 	})
 
-	refineBtn := widget.NewButtonWithIcon("Refine edges", theme.ViewRefreshIcon(), func() { e.refineNow() })
-	refineBtn.Importance = widget.HighImportance
+	refineBtn := widget.NewButtonWithIcon("Refine edges (R)", theme.ViewRefreshIcon(), func() { e.refineNow() })
 	exportBtn := widget.NewButtonWithIcon("Export…", theme.DocumentSaveIcon(), func() { e.showExport() })
+	exportBtn.Importance = widget.HighImportance
 
+	heading := func(s string) fyne.CanvasObject {
+		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
 	side := container.NewVBox(
 		tools,
 		widget.NewSeparator(),
-		widget.NewLabelWithStyle("Brush", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		e.sizeLabel, e.sizeSlider,
-		widget.NewLabel("Hardness"), e.hardSlider,
+		heading("Brush"),
+		container.New(layout.NewFormLayout(),
+			widget.NewLabel("Size"), container.NewBorder(nil, nil, nil, e.sizeLabel, e.sizeSlider),
+			widget.NewLabel("Hardness"), e.hardSlider),
 		widget.NewSeparator(),
-		widget.NewLabelWithStyle("View (F)", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		heading("View"),
 		e.viewSelect, e.beforeCheck,
-		widget.NewLabel("Overlay opacity"), e.opacity,
-		overlayBtn, bgBtn,
-		widget.NewSeparator(),
-		refineBtn, exportBtn,
+		container.New(layout.NewFormLayout(), widget.NewLabel("Opacity"), e.opacity),
+		container.NewGridWithColumns(2,
+			container.NewBorder(nil, nil, e.overlaySwatch.rect, nil, overlayBtn),
+			container.NewBorder(nil, nil, e.bgSwatch.rect, nil, bgBtn)),
 	)
+	actions := container.NewVBox(widget.NewSeparator(), refineBtn, exportBtn)
 	e.setBrushSize(e.brushSize)
 
 	toolbar := widget.NewToolbar(
@@ -319,9 +330,10 @@ func (e *Editor) buildLayout() fyne.CanvasObject {
 	e.stripScroll.Hide()
 	bottom := container.NewVBox(e.stripScroll, widget.NewSeparator(), statusBar)
 
-	sideScroll := container.NewVScroll(container.NewPadded(side))
-	sideScroll.SetMinSize(fyne.NewSize(220, 0))
-	return container.NewBorder(toolbar, bottom, container.NewHBox(sideScroll, widget.NewSeparator()), nil, e.canvas)
+	sideScroll := container.NewVScroll(side)
+	sideScroll.SetMinSize(fyne.NewSize(250, 0))
+	panel := container.NewPadded(container.NewBorder(nil, actions, nil, nil, sideScroll))
+	return container.NewBorder(toolbar, bottom, container.NewHBox(panel, widget.NewSeparator()), nil, e.canvas)
 }
 
 func viewNames() []string {
@@ -373,7 +385,7 @@ func (e *Editor) setBrushSize(s float64) {
 	s = clampF(s, minBrushSize, maxBrushSize)
 	e.brushSize = s
 	e.app.Preferences().SetFloat(prefBrushSize, s)
-	e.sizeLabel.SetText("Size " + itoa(int(s+0.5)) + " px  ([ ])")
+	e.sizeLabel.SetText(itoa(int(s+0.5)) + " px")
 	if v := sizeToSlider(s); absF(e.sizeSlider.Value-v) > 1e-6 {
 		e.sizeSlider.SetValue(v)
 	}

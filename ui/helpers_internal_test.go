@@ -84,17 +84,19 @@ func newTestEditor(t testing.TB, deps Deps) (*Editor, *uiQueue) {
 }
 
 // realDeps wires the real model, failing the test when its assets are
-// missing (make assets installs them).
+// missing (make assets installs them). $CUTOUT_UI_MODEL picks the model
+// ("medium" by default, or "small").
 func realDeps(t testing.TB) Deps {
 	t.Helper()
-	s, err := openSession(SegmenterOptions{})
+	opt := SegmenterOptions{Model: os.Getenv("CUTOUT_UI_MODEL")}
+	s, err := openSession(opt)
 	if err != nil {
 		t.Fatalf("the segmentation model is needed (run `make assets`): %v", err)
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	return DefaultDeps(SegmenterOptions{})
+	return DefaultDeps(opt)
 }
 
 // samplePhoto writes the bundled sample portrait into a temporary folder.
@@ -107,9 +109,8 @@ func samplePhoto(t testing.TB) string {
 	return p
 }
 
-// portraitsDir finds ../shared/testdata/portraits beside the repository
-// root, skipping the test when it is absent.
-func portraitsDir(t testing.TB) string {
+// repoRoot walks up from the package folder to the one holding go.mod.
+func repoRoot(t testing.TB) string {
 	t.Helper()
 	dir, err := os.Getwd()
 	if err != nil {
@@ -117,15 +118,21 @@ func portraitsDir(t testing.TB) string {
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
+			return dir
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			t.Skip("no go.mod above the test; cannot locate shared test data")
+			t.Fatal("no go.mod above the package")
 		}
 		dir = parent
 	}
-	p := filepath.Join(dir, "..", "shared", "testdata", "portraits")
+}
+
+// portraitsDir finds ../shared/testdata/portraits beside the repository
+// root, skipping the test when it is absent.
+func portraitsDir(t testing.TB) string {
+	t.Helper()
+	p := filepath.Join(repoRoot(t), "..", "shared", "testdata", "portraits")
 	if _, err := os.Stat(p); err != nil {
 		t.Skipf("shared portraits not available at ../shared/testdata/portraits: %v", err)
 	}

@@ -42,13 +42,24 @@ func (e *Editor) segmentLoop(ctx context.Context) {
 			}
 		}
 	}()
+	var idle <-chan time.Time // closes an unused model
 	for {
 		var job segJob
 		select {
 		case <-ctx.Done():
 			return
+		case <-idle:
+			idle = nil
+			if seg != nil {
+				if err := seg.Close(); err != nil {
+					fyne.LogError("", err)
+				}
+				seg = nil
+			}
+			continue
 		case job = <-e.segJobs:
 		}
+		idle = nil
 		if seg != nil && segOpt != job.opt {
 			if err := seg.Close(); err != nil {
 				fyne.LogError("", err)
@@ -74,8 +85,25 @@ func (e *Editor) segmentLoop(ctx context.Context) {
 		})
 		res, err := segment(ctx, seg, job, e.deps.AutoTrimap)
 		e.post(func() { e.segmentDone(job.doc, res, err) })
+		idle = time.After(modelKeepAlive(job.photo.img.Rect.Dx() * job.photo.img.Rect.Dy()))
 	}
 }
+
+// modelKeepAlive is how long the model stays loaded with nothing to do.
+// The runtime keeps its working memory (over a gigabyte for ISNet at
+// 1024²) while a session is open; after a large photo the model is closed
+// at once so that matting and editing do not stack on top of it, after
+// small ones it is kept a while to open the next photo faster.
+func modelKeepAlive(pixels int) time.Duration {
+	if pixels >= largePhoto {
+		return 0
+	}
+	return 2 * time.Minute
+}
+
+// largePhoto is the size (in pixels) from which the model is released as
+// soon as it is idle.
+const largePhoto = 8_000_000
 
 func segment(ctx context.Context, seg Segmenter, job segJob, autoTrimap func(*refine.Matte) *refine.Trimap) (*segResult, error) {
 	m, err := seg.Segment(ctx, job.photo.img)
