@@ -29,14 +29,17 @@ const (
 	fgSmallIters     = 10   // relaxations per level up to fgSmallSize²
 	fgBigIters       = 2    // relaxations per larger level
 	fgSmallSize      = 32
-	fgTile           = 128              // full-resolution tile side
-	fgHalo           = 2*fgBigIters + 2 // beyond the reach of the sweeps
+	fgTile           = 128               // full-resolution tile side
+	fgTileIters      = 4                 // relaxations of a full-resolution tile
+	fgHalo           = 2*fgTileIters + 2 // beyond the reach of the sweeps
 )
 
-// fgDenseLimit is the level size (pixels) above which the finest level is
-// relaxed tile by tile, only where alpha is soft. It is a variable so that
-// tests can exercise the tiled path on small images.
-var fgDenseLimit = 4 << 20
+// fgDenseLimit is the largest level (pixels) relaxed as a whole. Larger
+// intermediate levels are skipped, and a larger finest level is relaxed
+// tile by tile, only where alpha is soft, with fgTileIters relaxations to
+// make up for the skipped levels. It is a variable so that tests can
+// exercise the tiled path on small images.
+var fgDenseLimit = 1 << 20
 
 // EstimateForeground returns the foreground colours of img given its alpha
 // matte: for semi-transparent pixels the colour the subject has before it
@@ -85,10 +88,14 @@ func estimateForeground(ctx context.Context, img *image.NRGBA, alpha *Matte, rep
 		if lw <= fgSmallSize && lh <= fgSmallSize {
 			iters = fgSmallIters
 		}
-		if l == levels && lw*lh > fgDenseLimit {
+		if lw*lh > fgDenseLimit && prev != nil {
+			if l < levels {
+				continue
+			}
 			if err := foregroundTiles(ctx, img, alpha, prev, out); err != nil {
 				return nil, err
 			}
+			rep.report(Progress{Stage: "foreground", Fraction: f1}, true)
 			break
 		}
 		cur := newFGLevel(img, alpha, lw, lh, prev)
@@ -219,7 +226,7 @@ func (c *fgLevel) write(out *image.NRGBA, x0, y0, x1, y1, ox, oy int) {
 
 // foregroundTiles relaxes the finest level tile by tile. A tile with a
 // semi-transparent pixel within fgHalo of it is cut out with a halo of
-// fgHalo pixels, initialised from the previous level, relaxed fgBigIters
+// fgHalo pixels, initialised from the previous level, relaxed fgTileIters
 // times (parity taken from image coordinates, so the interior matches a
 // whole-image sweep) and its interior written out. Other tiles take the
 // image colour where alpha is 1 and the coarse estimate elsewhere.
@@ -228,6 +235,9 @@ func foregroundTiles(ctx context.Context, img *image.NRGBA, alpha *Matte, prev *
 	tx, ty := (w+fgTile-1)/fgTile, (h+fgTile-1)/fgTile
 	nt := tx * ty
 	parallel.Rows(nt, func(t0, t1 int) {
+		side := fgTile + 2*fgHalo
+		buf := &fgLevel{a: make([]float32, side*side), i: make([]float32, 3*side*side),
+			fg: make([]float32, 3*side*side), bg: make([]float32, 3*side*side)}
 		for t := t0; t < t1; t++ {
 			if ctx.Err() != nil {
 				return
@@ -240,8 +250,8 @@ func foregroundTiles(ctx context.Context, img *image.NRGBA, alpha *Matte, prev *
 				copyTile(img, alpha, prev, out, x0, y0, x1, y1)
 				continue
 			}
-			c := tileLevel(img, alpha, prev, hx0, hy0, hx1, hy1)
-			for range fgBigIters {
+			c := tileLevel(buf, img, alpha, prev, hx0, hy0, hx1, hy1)
+			for range fgTileIters {
 				c.relaxParity(hx0 + hy0)
 			}
 			c.write(out, x0-hx0, y0-hy0, x1-hx0, y1-hy0, hx0, hy0)
@@ -276,12 +286,11 @@ func softIn(alpha *Matte, x0, y0, x1, y1 int) bool {
 }
 
 // tileLevel cuts the full-resolution rectangle out as a level of its own,
-// initialised from prev.
-func tileLevel(img *image.NRGBA, alpha *Matte, prev *fgLevel, x0, y0, x1, y1 int) *fgLevel {
+// initialised from prev, in buf's storage.
+func tileLevel(buf *fgLevel, img *image.NRGBA, alpha *Matte, prev *fgLevel, x0, y0, x1, y1 int) *fgLevel {
 	w, h := alpha.W, alpha.H
 	lw, lh := x1-x0, y1-y0
-	c := &fgLevel{w: lw, h: lh, i: make([]float32, 3*lw*lh), a: make([]float32, lw*lh),
-		fg: make([]float32, 3*lw*lh), bg: make([]float32, 3*lw*lh)}
+	c := &fgLevel{w: lw, h: lh, i: buf.i[:3*lw*lh], a: buf.a[:lw*lh], fg: buf.fg[:3*lw*lh], bg: buf.bg[:3*lw*lh]}
 	for y := 0; y < lh; y++ {
 		for x := 0; x < lw; x++ {
 			k := y*lw + x

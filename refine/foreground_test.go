@@ -64,30 +64,54 @@ func TestEstimateForegroundSynthetic(t *testing.T) {
 	}
 }
 
-// TestForegroundTiledMatchesDense checks that relaxing the finest level
-// tile by tile gives what the whole-image sweep gives wherever the result
-// is visible (alpha > 0).
-func TestForegroundTiledMatchesDense(t *testing.T) {
-	s := newSynthetic(300, 260)
+// TestForegroundTiled checks the large-image path (coarse levels up to
+// fgDenseLimit, then full-resolution tiles only where alpha is soft)
+// against the whole-image method: the composite over the true background
+// must be as good, and the visible colours close.
+func TestForegroundTiled(t *testing.T) {
+	s := newSynthetic(400, 300)
 	dense, err := EstimateForeground(context.Background(), s.img, s.alpha, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer func(v int) { fgDenseLimit = v }(fgDenseLimit)
-	fgDenseLimit = 1000
+	fgDenseLimit = 20000
 	tiled, err := EstimateForeground(context.Background(), s.img, s.alpha, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, a := range s.alpha.Pix {
-		if a == 0 {
-			continue
-		}
-		for c := range 4 {
-			if d := int(dense.Pix[4*i+c]) - int(tiled.Pix[4*i+c]); d < -1 || d > 1 {
-				t.Fatalf("pixel %d (alpha %v) channel %d: dense %d, tiled %d", i, a, c, dense.Pix[4*i+c], tiled.Pix[4*i+c])
+	compositeErr := func(fg []uint8) float64 {
+		var sum float64
+		var n int
+		for i, a := range s.alpha.Pix {
+			if a <= 0 || a >= 1 {
+				continue
+			}
+			for c := range 3 {
+				comp := float64(a)*float64(fg[4*i+c])/255 + float64(1-a)*float64(s.bg[3*i+c])
+				sum += math.Abs(comp - float64(s.img.Pix[4*i+c])/255)
+				n++
 			}
 		}
+		return sum / float64(n)
+	}
+	var diff float64
+	var n int
+	for i, a := range s.alpha.Pix {
+		if a > 0 {
+			for c := range 3 {
+				diff += math.Abs(float64(dense.Pix[4*i+c]) - float64(tiled.Pix[4*i+c]))
+				n++
+			}
+		}
+	}
+	ed, et := compositeErr(dense.Pix), compositeErr(tiled.Pix)
+	t.Logf("composite error dense %.4f, tiled %.4f; mean |dense−tiled| where visible %.3f/255", ed, et, diff/float64(n))
+	if et > ed*1.25+0.5/255 {
+		t.Errorf("tiled composite error %.4f, dense %.4f", et, ed)
+	}
+	if diff/float64(n) > 1 {
+		t.Errorf("tiled differs from dense by %.3f/255 on average", diff/float64(n))
 	}
 }
 

@@ -14,12 +14,13 @@ import (
 // bilinearly upsampled and applied to the full-resolution colours, which
 // restores edges finer than the coarse grid.
 
-// guidedCoeffs holds, per coarse pixel, the averaged linear coefficients
-// (a_r, a_g, a_b, b) of the guided filter; valid marks where they exist.
+// guidedCoeffs holds the averaged linear coefficients (a_r, a_g, a_b, b)
+// of the guided filter at the coarse pixels where they were asked for:
+// at[p] indexes coef (4 values per entry) or is −1.
 type guidedCoeffs struct {
-	w, h  int
-	coef  []float32 // 4 per pixel
-	valid []bool
+	w, h int
+	at   []int32
+	coef []float32
 }
 
 // guidedFilterCoeffs computes the guided-filter coefficients of p guided by
@@ -30,12 +31,21 @@ func guidedFilterCoeffs(im *rgb, p []float32, need []bool, r int, eps float64) *
 	// Per-window coefficients are needed at every window centre within r
 	// of a needed pixel.
 	centres := boxDilate(need, w, h, r)
-	ak := make([]float32, 4*w*h)
+	at := make([]int32, w*h)
+	var nc int32
+	for i, c := range centres {
+		at[i] = -1
+		if c {
+			at[i] = nc
+			nc++
+		}
+	}
+	ak := make([]float32, 4*nc)
 	parallel.Rows(h, func(y0, y1 int) {
 		for y := y0; y < y1; y++ {
 			for x := 0; x < w; x++ {
-				k := y*w + x
-				if !centres[k] {
+				k := at[y*w+x]
+				if k < 0 {
 					continue
 				}
 				var n, sp float64
@@ -79,19 +89,21 @@ func guidedFilterCoeffs(im *rgb, p []float32, need []bool, r int, eps float64) *
 			}
 		}
 	})
-	out := &guidedCoeffs{w: w, h: h, coef: make([]float32, 4*w*h), valid: need}
+	// Average the coefficients of the windows covering each needed pixel;
+	// pixels that are centres but not needed are dropped from the index.
+	out := &guidedCoeffs{w: w, h: h, at: at, coef: make([]float32, 4*nc)}
 	parallel.Rows(h, func(y0, y1 int) {
 		for y := y0; y < y1; y++ {
 			for x := 0; x < w; x++ {
-				k := y*w + x
-				if !need[k] {
+				k := at[y*w+x]
+				if k < 0 || !need[y*w+x] {
 					continue
 				}
 				var s [4]float32
 				var n float32
 				for yy := max(0, y-r); yy <= min(h-1, y+r); yy++ {
 					for xx := max(0, x-r); xx <= min(w-1, x+r); xx++ {
-						q := 4 * (yy*w + xx)
+						q := 4 * at[yy*w+xx]
 						s[0] += ak[q]
 						s[1] += ak[q+1]
 						s[2] += ak[q+2]
@@ -100,6 +112,13 @@ func guidedFilterCoeffs(im *rgb, p []float32, need []bool, r int, eps float64) *
 					}
 				}
 				copy(out.coef[4*k:4*k+4], []float32{s[0] / n, s[1] / n, s[2] / n, s[3] / n})
+			}
+		}
+	})
+	parallel.Rows(h, func(y0, y1 int) {
+		for i := y0 * w; i < y1*w; i++ {
+			if !need[i] {
+				at[i] = -1
 			}
 		}
 	})
@@ -147,11 +166,12 @@ func (g *guidedCoeffs) apply(fw, fh int, idx []int32, dst []float32, colour func
 				{iy*cw + ix, (1 - tx) * (1 - ty)}, {iy*cw + ix1, tx * (1 - ty)},
 				{iy1*cw + ix, (1 - tx) * ty}, {iy1*cw + ix1, tx * ty},
 			} {
-				if !g.valid[t.i] || t.w == 0 {
+				e := g.at[t.i]
+				if e < 0 || t.w == 0 {
 					continue
 				}
 				for j := range 4 {
-					c[j] += t.w * g.coef[4*t.i+j]
+					c[j] += t.w * g.coef[4*int(e)+j]
 				}
 				wsum += t.w
 			}

@@ -36,23 +36,38 @@ type windowStats struct {
 	inv [6]float32
 }
 
-// computeWindows returns the statistics of the window centred at every
+// computeWindows returns the statistics of the windows centred at every
 // pixel that is within one pixel of an unknown pixel and whose window fits
-// in the image; other entries are left zero and flagged false.
-func computeWindows(img *rgb, unknown []bool, eps float64) ([]windowStats, []bool) {
+// in the image, stored compactly: at[c] is the index in stats of the
+// window centred at pixel c, or −1.
+func computeWindows(img *rgb, unknown []bool, eps float64) (stats []windowStats, at []int32) {
 	w, h := img.W, img.H
-	stats := make([]windowStats, w*h)
-	ok := make([]bool, w*h)
+	at = make([]int32, w*h)
+	var n int32
+	for cy := range h {
+		for cx := range w {
+			at[cy*w+cx] = -1
+			if cx < 1 || cy < 1 || cx >= w-1 || cy >= h-1 {
+				continue
+			}
+			need := false
+			for dy := -1; dy <= 1 && !need; dy++ {
+				r := (cy+dy)*w + cx
+				need = unknown[r-1] || unknown[r] || unknown[r+1]
+			}
+			if need {
+				at[cy*w+cx] = n
+				n++
+			}
+		}
+	}
+	stats = make([]windowStats, n)
 	e := eps / 9
 	parallel.Rows(h, func(y0, y1 int) {
-		for cy := max(y0, 1); cy < min(y1, h-1); cy++ {
-			for cx := 1; cx < w-1; cx++ {
-				need := false
-				for dy := -1; dy <= 1 && !need; dy++ {
-					r := (cy+dy)*w + cx
-					need = unknown[r-1] || unknown[r] || unknown[r+1]
-				}
-				if !need {
+		for cy := y0; cy < y1; cy++ {
+			for cx := 0; cx < w; cx++ {
+				k := at[cy*w+cx]
+				if k < 0 {
 					continue
 				}
 				var s [3]float64
@@ -88,16 +103,14 @@ func computeWindows(img *rgb, unknown []bool, eps float64) ([]windowStats, []boo
 				i3 := a*f - cc*cc
 				i4 := bb*cc - a*ee
 				i5 := a*d - bb*bb
-				k := cy*w + cx
 				st := &stats[k]
 				st.mu = [3]float32{float32(m0), float32(m1), float32(m2)}
 				inv := 1 / det
 				st.inv = [6]float32{float32(i0 * inv), float32(i1 * inv), float32(i2 * inv), float32(i3 * inv), float32(i4 * inv), float32(i5 * inv)}
-				ok[k] = true
 			}
 		}
 	})
-	return stats, ok
+	return stats, at
 }
 
 // newSystem assembles the matting Laplacian rows of the unknown pixels of
@@ -128,7 +141,7 @@ func newSystem(img *rgb, unknown []bool, known []float32, eps float64) *system {
 	s.col = make([]int32, stencil*n)
 	s.b = make([]float64, n+1)
 	s.diag = make([]float64, n+1)
-	stats, ok := computeWindows(img, unknown, eps)
+	stats, at := computeWindows(img, unknown, eps)
 	parallel.Bands(n, chunks(n), func(_, k0, k1 int) {
 		var row [stencil]float64
 		for k := k0; k < k1; k++ {
@@ -138,10 +151,10 @@ func newSystem(img *rgb, unknown []bool, known []float32, eps float64) *system {
 			ip := img.Pix[3*p : 3*p+3]
 			for wy := py - 1; wy <= py+1; wy++ {
 				for wx := px - 1; wx <= px+1; wx++ {
-					if wx < 1 || wy < 1 || wx >= w-1 || wy >= h-1 || !ok[wy*w+wx] {
+					if wx < 0 || wy < 0 || wx >= w || wy >= h || at[wy*w+wx] < 0 {
 						continue
 					}
-					st := &stats[wy*w+wx]
+					st := &stats[at[wy*w+wx]]
 					v0 := float64(ip[0]) - float64(st.mu[0])
 					v1 := float64(ip[1]) - float64(st.mu[1])
 					v2 := float64(ip[2]) - float64(st.mu[2])

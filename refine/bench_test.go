@@ -1,0 +1,199 @@
+package refine
+
+import (
+	"context"
+	"image"
+	"math"
+	"math/rand"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+)
+
+// simulatedSegmentation imitates a segmentation network's matte from a
+// true alpha: thresholded at 0.5, blurred over a few pixels, and eroded or
+// dilated by up to r pixels in random blocks. It stands in for the real
+// model in tests of the automatic trimap; it is not a model figure.
+func simulatedSegmentation(alpha *Matte, r int, seed int64) *Matte {
+	w, h := alpha.W, alpha.H
+	bin := make([]bool, w*h)
+	for i, v := range alpha.Pix {
+		bin[i] = v >= 0.5
+	}
+	inv := make([]bool, w*h)
+	for i, v := range bin {
+		inv[i] = !v
+	}
+	dil := boxDilate(bin, w, h, r)
+	ero := boxDilate(inv, w, h, r)
+	rnd := rand.New(rand.NewSource(seed))
+	const block = 32
+	bw, bh := (w+block-1)/block, (h+block-1)/block
+	mode := make([]int, bw*bh)
+	for i := range mode {
+		mode[i] = rnd.Intn(3)
+	}
+	m := NewMatte(w, h)
+	for y := range h {
+		for x := range w {
+			i := y*w + x
+			v := bin[i]
+			switch mode[(y/block)*bw+x/block] {
+			case 1:
+				v = dil[i]
+			case 2:
+				v = !ero[i]
+			}
+			if v {
+				m.Pix[i] = 1
+			}
+		}
+	}
+	return boxBlur(m, 2)
+}
+
+// boxBlur averages a matte over a (2r+1)² box (test helper, direct sums).
+func boxBlur(m *Matte, r int) *Matte {
+	w, h := m.W, m.H
+	out := NewMatte(w, h)
+	for y := range h {
+		for x := range w {
+			var s float32
+			var n float32
+			for yy := max(0, y-r); yy <= min(h-1, y+r); yy++ {
+				for xx := max(0, x-r); xx <= min(w-1, x+r); xx++ {
+					s += m.Pix[yy*w+xx]
+					n++
+				}
+			}
+			out.Pix[y*w+x] = s / n
+		}
+	}
+	return out
+}
+
+// upscaleNRGBA and upscaleMatte resize bilinearly by an integer factor.
+func upscaleNRGBA(img *image.NRGBA, f int) *image.NRGBA {
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	out := image.NewNRGBA(image.Rect(0, 0, w*f, h*f))
+	for c := range 4 {
+		ch := make([]float32, w*h)
+		for i := range ch {
+			ch[i] = float32(img.Pix[4*i+c])
+		}
+		up := upBilinear(ch, w, h, w*f, h*f)
+		for i, v := range up {
+			out.Pix[4*i+c] = uint8(v + 0.5)
+		}
+	}
+	return out
+}
+
+func upscaleMatte(m *Matte, f int) *Matte {
+	return &Matte{W: m.W * f, H: m.H * f, Pix: upBilinear(m.Pix, m.W, m.H, m.W*f, m.H*f)}
+}
+
+// peakHeap samples the heap in use while fn runs and returns the peak
+// above the level before it.
+func peakHeap(fn func()) uint64 {
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapInuse
+	peak := base
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		var s runtime.MemStats
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(5 * time.Millisecond):
+				runtime.ReadMemStats(&s)
+				peak = max(peak, s.HeapInuse)
+			}
+		}
+	}()
+	fn()
+	close(done)
+	wg.Wait()
+	runtime.ReadMemStats(&ms)
+	peak = max(peak, ms.HeapInuse)
+	return peak - base
+}
+
+var (
+	bigOnce  sync.Once
+	bigImg   *image.NRGBA
+	bigSeg   *Matte
+	bigAlpha *Matte
+)
+
+// load12MP returns a 3200×4000 portrait (am-gt03 upscaled 5×), a
+// simulated segmentation of it and its upscaled true alpha; without the
+// evaluation set it synthesises a 4000×3000 composite instead.
+func load12MP(b *testing.B) (*image.NRGBA, *Matte, *Matte) {
+	bigOnce.Do(func() {
+		if portraitsDir() == "" {
+			s := newSynthetic(4000, 3000)
+			bigImg, bigAlpha = s.img, s.alpha
+			bigSeg = simulatedSegmentation(s.alpha, 3, 1)
+			return
+		}
+		c := loadGT(b)[0]
+		bigImg = upscaleNRGBA(c.img, 5)
+		bigAlpha = upscaleMatte(c.alpha, 5)
+		bigSeg = upscaleMatte(simulatedSegmentation(c.alpha, 3, 1), 5)
+	})
+	return bigImg, bigSeg, bigAlpha
+}
+
+func BenchmarkAutoTrimap12MP(b *testing.B) {
+	_, seg, _ := load12MP(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		AutoTrimap(seg, nil)
+	}
+}
+
+// BenchmarkRefine12MP times the whole automatic chain on a 12 MP portrait:
+// trimap, alpha, foreground; it reports the time of each stage, the
+// unknown count, the peak extra heap and the SAD against the true alpha.
+func BenchmarkRefine12MP(b *testing.B) {
+	img, seg, truth := load12MP(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	var tTri, tSolve, tFG time.Duration
+	var st Stats
+	var res *Result
+	var peak uint64
+	for b.Loop() {
+		peak = max(peak, peakHeap(func() {
+			t0 := time.Now()
+			tri := AutoTrimap(seg, nil)
+			tTri += time.Since(t0)
+			var err error
+			res, err = Refine(context.Background(), img, tri, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			st = res.Stats
+			tSolve += st.Durations["setup"] + st.Durations["solve"] + st.Durations["upsample"]
+			tFG += st.Durations["foreground"]
+		}))
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(tTri.Milliseconds())/n, "trimap-ms")
+	b.ReportMetric(float64(tSolve.Milliseconds())/n, "alpha-ms")
+	b.ReportMetric(float64(tFG.Milliseconds())/n, "fg-ms")
+	b.ReportMetric(float64(st.Unknowns), "unknowns")
+	b.ReportMetric(float64(st.Scale), "scale")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-MB")
+	b.ReportMetric(sadOf(res.Alpha, truth), "SAD")
+	_ = math.Abs
+}
