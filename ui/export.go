@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
+	"cutout/inference/pipeline"
 	"cutout/refine"
 	"cutout/refine/parallel"
 )
@@ -55,17 +56,11 @@ func buildExport(src, fg *image.NRGBA, alpha *refine.Matte, opt exportOptions) (
 	var out image.Image
 	switch opt.Kind {
 	case ExportMatte:
-		g := image.NewGray(image.Rect(0, 0, alpha.W, alpha.H))
-		parallel.Rows(alpha.H, func(y0, y1 int) {
-			for i := y0 * alpha.W; i < y1*alpha.W; i++ {
-				g.Pix[i] = unit8(alpha.Pix[i])
-			}
-		})
-		out = g
+		out = pipeline.MatteImage(alpha)
 	case ExportOverColour:
-		out = compose(fg, alpha, opt.Colour)
+		out = pipeline.Compose(fg, alpha, pipeline.Background{Color: opt.Colour})
 	default:
-		out = compose(fg, alpha, color.NRGBA{})
+		out = pipeline.Compose(fg, alpha, pipeline.Background{})
 	}
 	if opt.Crop {
 		r, ok := subjectBounds(alpha, opt.Margin)
@@ -77,35 +72,6 @@ func buildExport(src, fg *image.NRGBA, alpha *refine.Matte, opt exportOptions) (
 		}).SubImage(r)
 	}
 	return out, nil
-}
-
-// compose blends fg over bg with alpha, in straight alpha: over a
-// transparent bg the result keeps alpha and zeroes the colour where alpha
-// is 0; over an opaque bg it is out = fg·α + bg·(1-α), opaque.
-func compose(fg *image.NRGBA, alpha *refine.Matte, bg color.NRGBA) *image.NRGBA {
-	w, h := alpha.W, alpha.H
-	out := image.NewNRGBA(image.Rect(0, 0, w, h))
-	parallel.Rows(h, func(y0, y1 int) {
-		for y := y0; y < y1; y++ {
-			src := fg.Pix[y*fg.Stride : y*fg.Stride+4*w]
-			dst := out.Pix[y*out.Stride : y*out.Stride+4*w]
-			for x := 0; x < w; x++ {
-				a := unit8(alpha.Pix[y*w+x])
-				i := 4 * x
-				switch {
-				case bg.A != 0:
-					t := int32(a)
-					dst[i] = blend8(bg.R, src[i], t)
-					dst[i+1] = blend8(bg.G, src[i+1], t)
-					dst[i+2] = blend8(bg.B, src[i+2], t)
-					dst[i+3] = 255
-				case a != 0:
-					dst[i], dst[i+1], dst[i+2], dst[i+3] = src[i], src[i+1], src[i+2], a
-				}
-			}
-		}
-	})
-	return out
 }
 
 // subjectBounds is the bounding box of alpha ≥ 1/255, grown by margin

@@ -37,20 +37,21 @@ func decodeFile(path string) (*image.NRGBA, error) {
 	return img, err
 }
 
-// matteRefiner solves alpha with refine's closed-form matting.
+// matteRefiner solves alpha and estimates foreground colours with
+// refine.Refine (closed-form matting).
 type matteRefiner struct{}
 
 func (matteRefiner) Refine(ctx context.Context, img *image.NRGBA, tri *refine.Trimap, progress func(RefineProgress)) (*RefineResult, error) {
 	opt := &refine.Options{Progress: func(p refine.Progress) {
 		progress(RefineProgress{Stage: p.Stage, Fraction: p.Fraction})
 	}}
-	alpha, _, err := refine.SolveAlpha(ctx, img, tri, opt)
+	res, err := refine.Refine(ctx, img, tri, opt)
 	var se *refine.SolveError
-	if errors.As(err, &se) && alpha != nil {
+	if errors.As(err, &se) && res != nil {
 		err = nil // not fully converged: the best matte found is still an improvement
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &RefineResult{Alpha: alpha}, nil
+	return &RefineResult{Alpha: res.Alpha, Foreground: res.Foreground}, nil
 }
