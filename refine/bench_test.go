@@ -197,3 +197,78 @@ func BenchmarkRefine12MP(b *testing.B) {
 	b.ReportMetric(sadOf(res.Alpha, truth), "SAD")
 	_ = math.Abs
 }
+
+// benchSolveGT solves one evaluation pair with its own trimap and reports
+// the SAD, the unknown count and the iterations.
+func benchSolveGT(b *testing.B, name string, opt *Options) {
+	var c *gtCase
+	for i, g := range loadGT(b) {
+		if g.name == name {
+			c = &loadGT(b)[i]
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	var m *Matte
+	var st Stats
+	for b.Loop() {
+		var err error
+		m, st, err = SolveAlpha(context.Background(), c.img, c.tri, opt)
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(sadOf(m, c.alpha), "SAD")
+	b.ReportMetric(float64(st.Unknowns), "unknowns")
+	b.ReportMetric(float64(st.Iterations), "iterations")
+}
+
+func BenchmarkSolveAlphaGT03(b *testing.B) { benchSolveGT(b, "am-gt03", nil) }
+func BenchmarkSolveAlphaGT08(b *testing.B) { benchSolveGT(b, "am-gt08", nil) }
+func BenchmarkSolveAlphaGT15(b *testing.B) { benchSolveGT(b, "am-gt15", nil) }
+
+// The reduced variants cap the solve at about a third of the unknowns, so
+// the alpha is solved at half size and brought up by the guided filter:
+// their SAD shows what the large-image path costs in quality.
+func BenchmarkSolveAlphaReducedGT03(b *testing.B) {
+	benchSolveGT(b, "am-gt03", &Options{MaxSolvePixels: 40000})
+}
+func BenchmarkSolveAlphaReducedGT08(b *testing.B) {
+	benchSolveGT(b, "am-gt08", &Options{MaxSolvePixels: 40000})
+}
+func BenchmarkSolveAlphaReducedGT15(b *testing.B) {
+	benchSolveGT(b, "am-gt15", &Options{MaxSolvePixels: 15000})
+}
+
+func BenchmarkEstimateForegroundGT03(b *testing.B) {
+	c := loadGT(b)[0]
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := EstimateForeground(context.Background(), c.img, c.alpha, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRefine2MP is the editor's case: a 2 MP portrait (am-gt03
+// upscaled 2×, 1280×1600) with an automatic trimap, refined after a brush
+// stroke.
+func BenchmarkRefine2MP(b *testing.B) {
+	c := loadGT(b)[0]
+	img := upscaleNRGBA(c.img, 2)
+	truth := upscaleMatte(c.alpha, 2)
+	tri := AutoTrimap(upscaleMatte(simulatedSegmentation(c.alpha, 3, 1), 2), nil)
+	b.ReportAllocs()
+	b.ResetTimer()
+	var res *Result
+	for b.Loop() {
+		var err error
+		res, err = Refine(context.Background(), img, tri, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(sadOf(res.Alpha, truth), "SAD")
+	b.ReportMetric(float64(res.Stats.Unknowns), "unknowns")
+}

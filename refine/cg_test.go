@@ -201,8 +201,7 @@ func TestConjugateGradientFailures(t *testing.T) {
 
 // TestLaplacianMatchesDense builds the matting Laplacian of a tiny random
 // image densely from its definition and compares it with the assembled
-// rows, the right-hand side and the symmetric Gauss–Seidel preconditioner's
-// symmetry.
+// rows, the right-hand side and the diagonal.
 func TestLaplacianMatchesDense(t *testing.T) {
 	const w, h, eps = 7, 6, 1e-3
 	rnd := rand.New(rand.NewSource(3))
@@ -270,7 +269,7 @@ func TestLaplacianMatchesDense(t *testing.T) {
 	for k, p := range s.idx {
 		for slot := range stencil {
 			if c := s.col[k*stencil+slot]; c != int32(s.n) {
-				full[int(p)*n+int(s.idx[c])] = s.val[k*stencil+slot]
+				full[int(p)*n+int(s.idx[c])] = float64(s.val[k*stencil+slot])
 			}
 		}
 		var rhs float64
@@ -282,35 +281,19 @@ func TestLaplacianMatchesDense(t *testing.T) {
 		if math.Abs(rhs-s.b[k]) > 1e-6*(1+math.Abs(rhs)) {
 			t.Errorf("b[%d] = %v, want %v", k, s.b[k], rhs)
 		}
-		if math.Abs(s.diag[k]-dense[int(p)*n+int(p)]) > 1e-6 {
-			t.Errorf("diag[%d] = %v, want %v", k, s.diag[k], dense[int(p)*n+int(p)])
+		if d := 1 / s.invDiag[k]; math.Abs(d-dense[int(p)*n+int(p)]) > 1e-5*(1+math.Abs(d)) {
+			t.Errorf("diag[%d] = %v, want %v", k, d, dense[int(p)*n+int(p)])
 		}
 	}
 	for _, p := range s.idx {
 		for _, q := range s.idx {
 			want := dense[int(p)*n+int(q)]
 			got := full[int(p)*n+int(q)]
-			if math.Abs(got-want) > 1e-6*(1+math.Abs(want)) {
+			if math.Abs(got-want) > 1e-5*(1+math.Abs(want)) { // entries are stored as float32
 				t.Errorf("L[%d][%d] = %v, want %v", p, q, got, want)
 			}
 			if math.Abs(dense[int(p)*n+int(q)]-dense[int(q)*n+int(p)]) > 1e-9 {
 				t.Fatalf("dense reference not symmetric at %d,%d", p, q)
-			}
-		}
-	}
-	// The preconditioner must be symmetric for PCG: eᵢᵀM⁻¹eⱼ = eⱼᵀM⁻¹eᵢ.
-	m := make([][]float64, s.n)
-	for j := range s.n {
-		e := make([]float64, s.n+1)
-		e[j] = 1
-		z := make([]float64, s.n+1)
-		s.precondRange(z, e, 0, s.n)
-		m[j] = z
-	}
-	for i := range s.n {
-		for j := range s.n {
-			if math.Abs(m[i][j]-m[j][i]) > 1e-9*(1+math.Abs(m[i][j])) {
-				t.Fatalf("preconditioner not symmetric at %d,%d: %v vs %v", i, j, m[i][j], m[j][i])
 			}
 		}
 	}

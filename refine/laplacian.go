@@ -17,15 +17,14 @@ const (
 // Rows are stored in ELL form: stencil slots per unknown, column n (an
 // always-zero entry of every vector) standing for "no unknown there".
 type system struct {
-	w, h   int
-	n      int       // number of unknowns
-	idx    []int32   // pixel index of each unknown, increasing
-	pos    []int32   // unknown index of each pixel, n for known pixels
-	val    []float64 // stencil coefficients per unknown
-	col    []int32   // stencil columns per unknown
-	b      []float64 // right-hand side, n+1 long, b[n] = 0
-	diag   []float64 // diagonal of the full operator (with extra terms)
-	jacobi bool      // use the Jacobi preconditioner instead of block SGS
+	w, h    int
+	n       int       // number of unknowns
+	idx     []int32   // pixel index of each unknown, increasing
+	pos     []int32   // unknown index of each pixel, n for known pixels
+	val     []float32 // stencil coefficients per unknown
+	col     []int32   // stencil columns per unknown
+	b       []float64 // right-hand side, n+1 long, b[n] = 0
+	invDiag []float64 // inverse of the diagonal, the preconditioner
 }
 
 // windowStats holds, for one 3×3 window, the mean colour and the inverse
@@ -137,10 +136,10 @@ func newSystem(img *rgb, unknown []bool, known []float32, eps float64) *system {
 	for k, i := range s.idx {
 		s.pos[i] = int32(k)
 	}
-	s.val = make([]float64, stencil*n)
+	s.val = make([]float32, stencil*n)
 	s.col = make([]int32, stencil*n)
 	s.b = make([]float64, n+1)
-	s.diag = make([]float64, n+1)
+	s.invDiag = make([]float64, n+1)
 	stats, at := computeWindows(img, unknown, eps)
 	parallel.Bands(n, chunks(n), func(_, k0, k1 int) {
 		var row [stencil]float64
@@ -186,7 +185,7 @@ func newSystem(img *rgb, unknown []bool, known []float32, eps float64) *system {
 				jx, jy := px+slot%5-2, py+slot/5-2
 				j := jy*w + jx
 				if c := s.pos[j]; c != int32(n) {
-					s.val[base+slot] = v
+					s.val[base+slot] = float32(v)
 					s.col[base+slot] = c
 				} else {
 					// Known neighbour: L_uk α_k moves to the right-hand side.
@@ -195,7 +194,13 @@ func newSystem(img *rgb, unknown []bool, known []float32, eps float64) *system {
 				}
 			}
 			s.b[k] = rhs
-			s.diag[k] = row[centreSlot]
+			if d := row[centreSlot]; d > 0 {
+				s.invDiag[k] = 1 / d
+			} else {
+				// A pixel in no window (images under 3 pixels wide) has
+				// an all-zero row; CG then leaves it at its start value.
+				s.invDiag[k] = 0
+			}
 		}
 	})
 	return s
@@ -218,7 +223,7 @@ func (s *system) mulRange(dst, x []float64, k0, k1 int) {
 		c := s.col[k*stencil : k*stencil+stencil]
 		var sum float64
 		for j := range stencil {
-			sum += v[j] * x[c[j]]
+			sum += float64(v[j]) * x[c[j]]
 		}
 		dst[k] = sum
 	}
@@ -226,50 +231,12 @@ func (s *system) mulRange(dst, x []float64, k0, k1 int) {
 
 func (s *system) size() int { return s.n }
 
-// addData adds a data term Σ_k c_k (α_k − a_k)² to the energy: weight c_k
-// on the diagonal and c_k·a_k on the right-hand side.
-func (s *system) addData(conf, prior []float64) {
-	for k := range s.n {
-		s.val[k*stencil+centreSlot] += conf[k]
-		s.diag[k] += conf[k]
-		s.b[k] += conf[k] * prior[k]
-	}
-}
-
-// precondRange applies the preconditioner on chunk [k0, k1): a symmetric
-// Gauss–Seidel sweep M = (D+L) D⁻¹ (D+U) over the stencil couplings inside
-// the chunk (block Jacobi across chunks), or plain Jacobi when s.jacobi.
+// precondRange applies the Jacobi preconditioner z = D⁻¹r on [k0, k1).
+// (A symmetric Gauss–Seidel block preconditioner halved the iterations but
+// cost more than it saved: its sweeps are sequential.)
 func (s *system) precondRange(z, r []float64, k0, k1 int) {
-	if s.jacobi {
-		for k := k0; k < k1; k++ {
-			z[k] = r[k] / s.diag[k]
-		}
-		return
-	}
-	lo, hi := int32(k0), int32(k1)
-	// Forward: (D+L) y = r.
 	for k := k0; k < k1; k++ {
-		v := s.val[k*stencil : k*stencil+centreSlot]
-		c := s.col[k*stencil : k*stencil+centreSlot]
-		sum := r[k]
-		for j := range centreSlot {
-			if c[j] >= lo && c[j] < int32(k) {
-				sum -= v[j] * z[c[j]]
-			}
-		}
-		z[k] = sum / s.diag[k]
-	}
-	// Backward: (D+U) z = D y.
-	for k := k1 - 1; k >= k0; k-- {
-		v := s.val[k*stencil+centreSlot+1 : k*stencil+stencil]
-		c := s.col[k*stencil+centreSlot+1 : k*stencil+stencil]
-		sum := s.diag[k] * z[k]
-		for j := range c {
-			if c[j] > int32(k) && c[j] < hi {
-				sum -= v[j] * z[c[j]]
-			}
-		}
-		z[k] = sum / s.diag[k]
+		z[k] = r[k] * s.invDiag[k]
 	}
 }
 
