@@ -24,6 +24,9 @@ type script struct {
 	AcceptRestore *bool `json:"acceptRestore,omitempty"`
 	// Steps are edits (as stored in recovery sessions) applied in order.
 	Steps []editOp `json:"steps,omitempty"`
+	// View, if set, is the view mode (as ViewMode.String names it) to
+	// switch to once the steps are applied.
+	View string `json:"view,omitempty"`
 	// Report is the path of the JSON state file to write.
 	Report string `json:"report"`
 
@@ -82,8 +85,13 @@ func (s *script) segmented(e *Editor, d *document) {
 	if s == nil {
 		return
 	}
-	if !s.applied && len(s.Steps) > 0 {
+	if !s.applied {
 		s.applied = true
+		for m := ViewMode(0); m < viewModeCount; m++ {
+			if m.String() == s.View {
+				e.setViewMode(m)
+			}
+		}
 		for _, op := range s.Steps {
 			rec := newTileRecorder(d.ly.tri)
 			r := applyOp(d.ly.tri, d.model, d.auto, op, rec)

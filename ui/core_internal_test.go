@@ -1,0 +1,336 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/storage"
+
+	"cutout/refine"
+)
+
+// trimapFrom builds a trimap from rows of 'B', '?' and 'F'.
+func trimapFrom(rows ...string) *refine.Trimap {
+	t := refine.NewTrimap(len(rows[0]), len(rows))
+	for y, r := range rows {
+		for x, c := range r {
+			t.Pix[y*t.W+x] = map[rune]uint8{'B': refine.Background, '?': refine.Unknown, 'F': refine.Foreground}[c]
+		}
+	}
+	return t
+}
+
+func trimapRows(t *refine.Trimap) []string {
+	var out []string
+	for y := 0; y < t.H; y++ {
+		b := make([]byte, t.W)
+		for x := range b {
+			b[x] = map[uint8]byte{refine.Background: 'B', refine.Unknown: '?', refine.Foreground: 'F'}[t.Pix[y*t.W+x]]
+		}
+		out = append(out, string(b))
+	}
+	return out
+}
+
+func TestPaintSegment(t *testing.T) {
+	tests := map[string]struct {
+		a, b vec
+		br   brush
+		want []string
+	}{
+		"hard dab": {
+			a: vec{3.5, 2.5}, b: vec{3.5, 2.5}, br: brush{Radius: 1.2, Hardness: 1, Label: refine.Foreground},
+			want: []string{
+				"BBBBBBB",
+				"BBBFBBB",
+				"BBFFFBB",
+				"BBBFBBB",
+				"BBBBBBB",
+			},
+		},
+		"soft dab leaves an unknown rim": {
+			a: vec{3.5, 2.5}, b: vec{3.5, 2.5}, br: brush{Radius: 1.2, Hardness: 0.5, Label: refine.Foreground},
+			want: []string{
+				"BBBBBBB",
+				"BBB?BBB",
+				"BB?F?BB",
+				"BBB?BBB",
+				"BBBBBBB",
+			},
+		},
+		"segment has no gaps": {
+			a: vec{0.5, 2.5}, b: vec{6.5, 2.5}, br: brush{Radius: 0.6, Hardness: 1, Label: refine.Foreground},
+			want: []string{
+				"BBBBBBB",
+				"BBBBBBB",
+				"FFFFFFF",
+				"BBBBBBB",
+				"BBBBBBB",
+			},
+		},
+		"clipped at the border": {
+			a: vec{0, 0}, b: vec{0, 0}, br: brush{Radius: 1.2, Hardness: 1, Label: refine.Foreground},
+			want: []string{
+				"FBBBBBB",
+				"BBBBBBB",
+				"BBBBBBB",
+				"BBBBBBB",
+				"BBBBBBB",
+			},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			tri := trimapFrom("BBBBBBB", "BBBBBBB", "BBBBBBB", "BBBBBBB", "BBBBBBB")
+			paintSegment(tri, tc.a, tc.b, tc.br, nil)
+			got := trimapRows(tri)
+			for i := range got {
+				if got[i] != tc.want[i] {
+					t.Fatalf("got\n%v\nwant\n%v", got, tc.want)
+				}
+			}
+		})
+	}
+}
+
+func TestHistoryUndoRedoTiles(t *testing.T) {
+	tri := refine.NewTrimap(300, 200)
+	orig := tri.Clone()
+	rec := newTileRecorder(tri)
+	r := paintSegment(tri, vec{10, 10}, vec{250, 150}, brush{Radius: 8, Hardness: 1, Label: refine.Foreground}, rec)
+	e := rec.finish(editOp{Kind: opStroke})
+	if e == nil {
+		t.Fatal("a stroke that changed pixels made no edit")
+	}
+	if !e.bounds.In(image.Rect(0, 0, 300, 200)) || !r.In(e.bounds) {
+		t.Fatalf("edit bounds %v do not cover the painted %v", e.bounds, r)
+	}
+	// Only tiles along the diagonal are saved, not the whole trimap.
+	if n, all := len(e.tiles), 5*4; n >= all {
+		t.Fatalf("saved %d of %d tiles for a diagonal stroke", n, all)
+	}
+	painted := tri.Clone()
+	var h history
+	h.push(e)
+	if _, ok := h.undoInto(tri); !ok || !bytes.Equal(tri.Pix, orig.Pix) {
+		t.Fatal("undo did not restore the original")
+	}
+	if _, ok := h.undoInto(tri); ok {
+		t.Fatal("undo past the first edit reported a change")
+	}
+	if _, ok := h.redoInto(tri); !ok || !bytes.Equal(tri.Pix, painted.Pix) {
+		t.Fatal("redo did not restore the stroke")
+	}
+	// No change, no edit.
+	rec = newTileRecorder(tri)
+	paintSegment(tri, vec{10, 10}, vec{250, 150}, brush{Radius: 8, Hardness: 1, Label: refine.Foreground}, rec)
+	if rec.finish(editOp{}) != nil {
+		t.Fatal("repainting the same stroke made an edit")
+	}
+}
+
+func TestPick(t *testing.T) {
+	base := []string{
+		"BBBBBBBBBB",
+		"B?FF?BBBBB",
+		"B?FF?BB?FB",
+		"B????BB?FB",
+		"BBBBBBBBBB",
+	}
+	tests := map[string]struct {
+		x, y int
+		keep bool
+		ok   bool
+		want []string
+	}{
+		"drop the left region": {x: 2, y: 1, ok: true, want: []string{
+			"BBBBBBBBBB",
+			"BBBBBBBBBB",
+			"BBBBBBB?FB",
+			"BBBBBBB?FB",
+			"BBBBBBBBBB",
+		}},
+		"keep the left region": {x: 3, y: 2, keep: true, ok: true, want: []string{
+			"BBBBBBBBBB",
+			"B?FF?BBBBB",
+			"B?FF?BBBBB",
+			"B????BBBBB",
+			"BBBBBBBBBB",
+		}},
+		"click on background does nothing": {x: 0, y: 0, ok: false, want: base},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			tri := trimapFrom(base...)
+			// The unknown pixels are mostly background in the matte, so
+			// only the labelled cores form regions.
+			m := refine.NewMatte(tri.W, tri.H)
+			rec := newTileRecorder(tri)
+			_, ok := applyPick(tri, m, tc.x, tc.y, tc.keep, rec)
+			if ok != tc.ok {
+				t.Fatalf("ok = %v, want %v", ok, tc.ok)
+			}
+			got := trimapRows(tri)
+			for i := range got {
+				if got[i] != tc.want[i] {
+					t.Fatalf("got\n%v\nwant\n%v", got, tc.want)
+				}
+			}
+		})
+	}
+}
+
+func TestProxy(t *testing.T) {
+	tests := map[string]struct {
+		w, h, pw, ph int
+	}{
+		"small stays":   {w: 800, h: 600, pw: 800, ph: 600},
+		"24 MP shrinks": {w: 6000, h: 4000, pw: 2048, ph: 1365},
+		"portrait":      {w: 3000, h: 4500, pw: 1365, ph: 2048},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			pw, ph, s := proxySize(tc.w, tc.h)
+			if pw != tc.pw || ph != tc.ph {
+				t.Fatalf("proxySize(%d,%d) = %dx%d, want %dx%d", tc.w, tc.h, pw, ph, tc.pw, tc.ph)
+			}
+			if s > 1 || s <= 0 {
+				t.Fatalf("scale %v out of (0,1]", s)
+			}
+		})
+	}
+	// Box filtering a 4×2 image to 2×1 averages 2×2 blocks: byte i of
+	// the source is 8i, rows are 16 bytes apart.
+	img := image.NewNRGBA(image.Rect(0, 0, 4, 2))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(i * 8)
+	}
+	p := proxyNRGBA(img, 2, 1)
+	want := []uint8{
+		(0 + 32 + 128 + 160) / 4, (8 + 40 + 136 + 168) / 4, (16 + 48 + 144 + 176) / 4, (24 + 56 + 152 + 184) / 4,
+		(64 + 96 + 192 + 224) / 4, (72 + 104 + 200 + 232) / 4, (80 + 112 + 208 + 240) / 4, (88 + 120 + 216 + 248) / 4,
+	}
+	if !bytes.Equal(p.Pix, want) {
+		t.Fatalf("proxy = %v, want %v", p.Pix, want)
+	}
+	m := &refine.Matte{W: 2, H: 2, Pix: []float32{0, 1, 1, 1}}
+	if got := proxyMatte(m, 1, 1); got[0] != 191 {
+		t.Fatalf("matte proxy = %d, want 191 (mean 0.75)", got[0])
+	}
+}
+
+func TestSessionStoreRoundTripAndReplay(t *testing.T) {
+	d := synthDoc(200, 150)
+	s := &sessionStore{dir: t.TempDir()}
+	ops := []editOp{
+		{Kind: opStroke, Label: refine.Background, Radius: 6, Hardness: 0.5, Points: [][2]float64{{20, 20}, {120, 60}, {180, 140}}},
+		{Kind: opDrop, Points: [][2]float64{{100, 75}}},
+		{Kind: opReset},
+		{Kind: opStroke, Label: refine.Foreground, Radius: 3, Hardness: 1, Points: [][2]float64{{10, 140}}},
+	}
+	want := d.auto.Clone()
+	for _, op := range ops {
+		applyOp(want, d.model, d.auto, op, newTileRecorder(want))
+	}
+	if err := s.save("abc", d.auto, true, sessionFile{Source: "x.png", Width: 200, Height: 150, Ops: ops}); err != nil {
+		t.Fatal(err)
+	}
+	base, f, err := s.load("abc", 200, 150)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(base.Pix, d.auto.Pix) || len(f.Ops) != len(ops) {
+		t.Fatal("session did not round-trip")
+	}
+	got := base.Clone()
+	for _, op := range f.Ops {
+		applyOp(got, d.model, base, op, newTileRecorder(got))
+	}
+	if !bytes.Equal(got.Pix, want.Pix) {
+		t.Fatal("replaying the stored edits gives another trimap")
+	}
+	if _, _, err := s.load("abc", 100, 100); err == nil {
+		t.Fatal("a session for another size loaded")
+	}
+	if _, _, err := s.load("nope", 200, 150); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("missing session: err = %v, want not-exist", err)
+	}
+	if err := s.remove("abc"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(s.dir, "abc")); !os.IsNotExist(err) {
+		t.Fatal("remove left the session")
+	}
+}
+
+// fakeSegmenter segments by thresholding brightness.
+type fakeSegmenter struct{ closed bool }
+
+func (f *fakeSegmenter) Segment(_ context.Context, img *image.NRGBA) (*refine.Matte, error) {
+	m := refine.NewMatte(img.Rect.Dx(), img.Rect.Dy())
+	for i := range m.Pix {
+		if img.Pix[4*i] > 128 {
+			m.Pix[i] = 1
+		}
+	}
+	return m, nil
+}
+func (f *fakeSegmenter) Device() string   { return "CPU" }
+func (f *fakeSegmenter) Fallback() string { return "" }
+func (f *fakeSegmenter) Close() error     { f.closed = true; return nil }
+
+func TestErrorsShowDialogs(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "broken.jpg")
+	if err := os.WriteFile(bad, []byte("not a jpeg at all"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	good := samplePhoto(t)
+	text := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(text, []byte("hi"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("bad file and non-image", func(t *testing.T) {
+		deps := DefaultDeps(SegmenterOptions{})
+		deps.OpenSegmenter = func(SegmenterOptions) (Segmenter, error) { return &fakeSegmenter{}, nil }
+		e, q := newTestEditor(t, deps)
+		e.handleDrop([]fyne.URI{storage.NewFileURI(bad), storage.NewFileURI(text), storage.NewFileURI(good)})
+		if len(e.docs) != 2 {
+			t.Fatalf("%d photos queued, want 2 (the text file is skipped)", len(e.docs))
+		}
+		if n := len(e.win.Canvas().Overlays().List()); n == 0 {
+			t.Fatal("skipping a non-image showed no dialog")
+		}
+		closeDialogs(e)
+		d := e.docs[0]
+		q.waitFor(t, "the broken file to fail", 30*time.Second, func() bool { return d.loadErr != nil })
+		if n := len(e.win.Canvas().Overlays().List()); n == 0 {
+			t.Fatal("a broken file showed no dialog")
+		}
+		closeDialogs(e)
+		// The editor still works: step to the good photo.
+		e.step(1)
+		g := e.cur
+		q.waitFor(t, "the good photo", 30*time.Second, func() bool { return g.segmented() })
+	})
+	t.Run("missing model", func(t *testing.T) {
+		deps := DefaultDeps(SegmenterOptions{})
+		deps.OpenSegmenter = func(SegmenterOptions) (Segmenter, error) {
+			return nil, errors.New("inference: model not installed; run make assets")
+		}
+		e, q := newTestEditor(t, deps)
+		e.Open([]string{good})
+		d := e.cur
+		q.waitFor(t, "the model error", 30*time.Second, func() bool { return d.loadErr != nil })
+		if n := len(e.win.Canvas().Overlays().List()); n == 0 {
+			t.Fatal("a missing model showed no dialog")
+		}
+	})
+}
