@@ -244,3 +244,17 @@ func (s *system) precondRange(z, r []float64, k0, k1 int) {
 func (s *system) mul(dst, x []float64) {
 	parallel.Bands(s.n, chunks(s.n), func(_, k0, k1 int) { s.mulRange(dst, x, k0, k1) })
 }
+
+// addPrior adds the data term λ·Σ_k (α_k − prior_k)² over the unknowns:
+// λ on the diagonal, λ·prior on the right-hand side. prior is indexed by
+// pixel.
+func (s *system) addPrior(prior []float32, lambda float64) {
+	parallel.Bands(s.n, chunks(s.n), func(_, k0, k1 int) {
+		for k := k0; k < k1; k++ {
+			c := k*stencil + centreSlot
+			s.val[c] += float32(lambda)
+			s.invDiag[k] = 1 / float64(s.val[c])
+			s.b[k] += lambda * float64(clamp01(prior[s.idx[k]]))
+		}
+	})
+}

@@ -32,6 +32,7 @@ type Result struct {
 func Refine(ctx context.Context, img *image.NRGBA, tri *Trimap, opt *Options) (*Result, error) {
 	checkSameSize("Refine", img, tri.W, tri.H)
 	o := opt.resolve()
+	checkPrior("Refine", o.Prior, tri)
 	rep := &reporter{fn: o.Progress}
 	alpha, st, err := solveAlphaImage(ctx, img, tri, o, rep, 0, 0.8)
 	if err != nil && !isSolveError(err) {

@@ -188,3 +188,24 @@ func downLabels(lab []uint8, w, h, f int) []uint8 {
 	})
 	return out
 }
+
+// downMatte box-filters a w×h map by an integer factor f (rounded up).
+func downMatte(src []float32, w, h, f int) []float32 {
+	cw, ch := (w+f-1)/f, (h+f-1)/f
+	out := make([]float32, cw*ch)
+	parallel.Rows(ch, func(y0, y1 int) {
+		for cy := y0; cy < y1; cy++ {
+			for cx := 0; cx < cw; cx++ {
+				var s, n float32
+				for y := cy * f; y < min(cy*f+f, h); y++ {
+					for x := cx * f; x < min(cx*f+f, w); x++ {
+						s += src[y*w+x]
+						n++
+					}
+				}
+				out[cy*cw+cx] = s / n
+			}
+		}
+	})
+	return out
+}

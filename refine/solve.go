@@ -24,6 +24,8 @@ const (
 	DefaultTolerance = 3e-4
 	// DefaultMaxIterations caps conjugate-gradient iterations per level.
 	DefaultMaxIterations = 2000
+	// DefaultPriorWeight weighs Options.Prior.
+	DefaultPriorWeight = 0.01
 	// DefaultSnap is the distance from 0 and 1 within which solved alphas
 	// are snapped to 0 and 1: the solver leaves a faint haze where the
 	// truth is flat, and snapping it removes error without touching real
@@ -62,6 +64,15 @@ type Options struct {
 	// means DefaultMaxSolvePixels. Larger unknown regions are solved at a
 	// reduced scale and upsampled edge-aware.
 	MaxSolvePixels int
+	// Prior, if set, is a rough alpha of the whole image (typically the
+	// segmentation matte the trimap came from) that unknown pixels are
+	// pulled towards with weight PriorWeight: the energy gains
+	// PriorWeight·Σ(α−prior)². It keeps the solve from drifting where the
+	// image is ambiguous, which lets the unknown band be wide. It must have
+	// the image's size (SolveAlpha panics otherwise).
+	Prior *Matte
+	// PriorWeight weighs Prior; 0 means DefaultPriorWeight.
+	PriorWeight float64
 	// Snap sets solved alphas below Snap to 0 and above 1−Snap to 1; 0
 	// means DefaultSnap, a negative value disables snapping.
 	Snap float32
@@ -88,6 +99,9 @@ func (o *Options) resolve() resolved {
 	}
 	if r.Snap == 0 || r.Snap != r.Snap {
 		r.Snap = DefaultSnap
+	}
+	if !(r.PriorWeight > 0) {
+		r.PriorWeight = DefaultPriorWeight
 	}
 	if r.MaxSolvePixels <= 0 {
 		r.MaxSolvePixels = DefaultMaxSolvePixels
@@ -141,6 +155,7 @@ func (r *reporter) report(p Progress, force bool) {
 func SolveAlpha(ctx context.Context, img *image.NRGBA, tri *Trimap, opt *Options) (*Matte, Stats, error) {
 	checkSameSize("SolveAlpha", img, tri.W, tri.H)
 	o := opt.resolve()
+	checkPrior("SolveAlpha", o.Prior, tri)
 	rep := &reporter{fn: o.Progress}
 	return solveAlphaImage(ctx, img, tri, o, rep, 0, 1)
 }
@@ -156,7 +171,11 @@ func solveAlphaImage(ctx context.Context, img *image.NRGBA, tri *Trimap, o resol
 		}
 	}
 	if n <= o.MaxSolvePixels {
-		return solveAlpha(ctx, toRGB(img), tri, o, rep, f0, f1)
+		var prior []float32
+		if o.Prior != nil {
+			prior = o.Prior.Pix
+		}
+		return solveAlpha(ctx, toRGB(img), tri, prior, o, rep, f0, f1)
 	}
 	w, h := tri.W, tri.H
 	f := int(math.Ceil(math.Sqrt(float64(n) / float64(o.MaxSolvePixels))))
@@ -164,7 +183,11 @@ func solveAlphaImage(ctx context.Context, img *image.NRGBA, tri *Trimap, o resol
 	cim := downNRGBA(img, f)
 	ctri := &Trimap{W: cim.W, H: cim.H, Pix: downLabels(tri.Pix, w, h, f)}
 	setup := time.Since(t0)
-	coarse, st, err := solveAlpha(ctx, cim, ctri, o, rep, f0, f0+(f1-f0)*0.9)
+	var cprior []float32
+	if o.Prior != nil {
+		cprior = downMatte(o.Prior.Pix, w, h, f)
+	}
+	coarse, st, err := solveAlpha(ctx, cim, ctri, cprior, o, rep, f0, f0+(f1-f0)*0.9)
 	st.Durations["setup"] += setup
 	st.Scale = f
 	if err != nil && !isSolveError(err) {
@@ -207,7 +230,7 @@ var (
 
 // solveAlpha is SolveAlpha on a float image; progress fractions are mapped
 // to [f0, f1].
-func solveAlpha(ctx context.Context, im *rgb, tri *Trimap, o resolved, rep *reporter, f0, f1 float64) (*Matte, Stats, error) {
+func solveAlpha(ctx context.Context, im *rgb, tri *Trimap, prior []float32, o resolved, rep *reporter, f0, f1 float64) (*Matte, Stats, error) {
 	st := Stats{Scale: 1, Durations: map[string]time.Duration{}}
 	w, h := tri.W, tri.H
 	out := NewMatte(w, h)
@@ -224,7 +247,7 @@ func solveAlpha(ctx context.Context, im *rgb, tri *Trimap, o resolved, rep *repo
 		return out, st, ctx.Err()
 	}
 	lab := tri.Pix
-	alpha, err := solveLevels(ctx, im, lab, o, rep, &st, f0, f1)
+	alpha, err := solveLevels(ctx, im, lab, prior, o, rep, &st, f0, f1)
 	if alpha != nil {
 		for i, l := range lab {
 			if l != Foreground && l != Background {
@@ -265,7 +288,7 @@ const coarsestUnknowns = 20_000
 // the half-size image for an initial guess when the problem is large,
 // then runs conjugate gradients at this level. It returns alpha for every
 // pixel (known pixels hold their label's value).
-func solveLevels(ctx context.Context, im *rgb, lab []uint8, o resolved, rep *reporter, st *Stats, f0, f1 float64) ([]float32, error) {
+func solveLevels(ctx context.Context, im *rgb, lab []uint8, prior []float32, o resolved, rep *reporter, st *Stats, f0, f1 float64) ([]float32, error) {
 	w, h := im.W, im.H
 	n := 0
 	for _, l := range lab {
@@ -277,7 +300,11 @@ func solveLevels(ctx context.Context, im *rgb, lab []uint8, o resolved, rep *rep
 	if n > coarsestUnknowns && w >= 16 && h >= 16 {
 		cim := halfRGB(im)
 		clab := halfLabels(lab, w, h)
-		coarse, err := solveLevels(ctx, cim, clab, o, rep, st, f0, f0+(f1-f0)/4)
+		var cprior []float32
+		if prior != nil {
+			cprior = downMatte(prior, w, h, 2)
+		}
+		coarse, err := solveLevels(ctx, cim, clab, cprior, o, rep, st, f0, f0+(f1-f0)/4)
 		if err != nil && !isSolveError(err) {
 			return nil, err
 		}
@@ -312,6 +339,9 @@ func solveLevels(ctx context.Context, im *rgb, lab []uint8, o resolved, rep *rep
 		}
 	}
 	sys := newSystem(im, unknown, known, o.Epsilon)
+	if prior != nil && o.PriorWeight > 0 {
+		sys.addPrior(prior, o.PriorWeight)
+	}
 	x := make([]float64, sys.n+1)
 	for k, p := range sys.idx {
 		if init != nil {
@@ -358,4 +388,11 @@ func solveLevels(ctx context.Context, im *rgb, lab []uint8, o resolved, rep *rep
 func isSolveError(err error) bool {
 	var se *SolveError
 	return errors.As(err, &se)
+}
+
+// checkPrior panics when a prior matte does not match the trimap's size.
+func checkPrior(fn string, p *Matte, tri *Trimap) {
+	if p != nil && (p.W != tri.W || p.H != tri.H || len(p.Pix) != tri.W*tri.H) {
+		panic(fmt.Sprintf("refine: %s: prior is %dx%d, trimap is %dx%d", fn, p.W, p.H, tri.W, tri.H))
+	}
 }

@@ -54,7 +54,11 @@ func TestContourBandMatchesBruteForce(t *testing.T) {
 	for _, r := range []float64{1, 1.5, 2.9, 4, 7.3, 30} {
 		for seed := range int64(4) {
 			m := blobs(41+int(seed), 33, seed)
-			got := contourBand(m, r)
+			d := contourBand(m, r)
+			got := make([]bool, len(d))
+			for i, v := range d {
+				got[i] = v <= float32(r*r)
+			}
 			want := bruteBand(m, r)
 			if !slices.Equal(got, want) {
 				t.Errorf("r=%v seed=%d: band differs from brute force", r, seed)
@@ -83,16 +87,16 @@ func TestAutoTrimap(t *testing.T) {
 	before := m.Clone()
 	for name, tc := range map[string]struct {
 		opt *TrimapOptions
-		// band is the expected half-width in pixels: the short side (100)
-		// times Band.
-		band int
+		// outer and inner are the expected widths in pixels: the short
+		// side (100) times Band and Inner (3×Band by default).
+		outer, inner int
 	}{
-		"nil":      {nil, 1},
-		"zero":     {&TrimapOptions{}, 1},
-		"5%":       {&TrimapOptions{Band: 0.05}, 5},
-		"10%":      {&TrimapOptions{Band: 0.1, Lo: 0.2, Hi: 0.8}, 10},
-		"swapped":  {&TrimapOptions{Band: 0.03, Lo: 0.9, Hi: 0.1}, 3},
-		"negative": {&TrimapOptions{Band: -1}, 1},
+		"nil":      {nil, 1, 3},
+		"zero":     {&TrimapOptions{}, 1, 3},
+		"5%":       {&TrimapOptions{Band: 0.05}, 5, 15},
+		"10%":      {&TrimapOptions{Band: 0.1, Inner: 0.02, Lo: 0.2, Hi: 0.8}, 10, 2},
+		"swapped":  {&TrimapOptions{Band: 0.03, Lo: 0.9, Hi: 0.1}, 3, 9},
+		"negative": {&TrimapOptions{Band: -1, Inner: -1}, 1, 3},
 	} {
 		t.Run(name, func(t *testing.T) {
 			tri := AutoTrimap(m, tc.opt)
@@ -101,12 +105,12 @@ func TestAutoTrimap(t *testing.T) {
 			}
 			// Row 50 crosses the contour between x = 99 and 100: the
 			// contour pixels are 99 and 100, so Unknown spans
-			// [99−band, 100+band].
+			// [99−inner, 100+outer].
 			row := tri.Pix[50*w : 51*w]
 			for x, l := range row {
 				want := Background
 				switch {
-				case x >= 99-tc.band && x <= 100+tc.band:
+				case x >= 99-tc.inner && x <= 100+tc.outer:
 					want = Unknown
 				case x < w/2:
 					want = Foreground
@@ -160,13 +164,21 @@ func TestAutoTrimapDegenerate(t *testing.T) {
 
 func TestBandPixels(t *testing.T) {
 	var o *TrimapOptions
-	if got := o.BandPixels(4000, 3000); got != 30 {
-		t.Errorf("default band on 4000x3000 = %v, want 30", got)
-	}
-	if got := (&TrimapOptions{Band: 0.02}).BandPixels(640, 800); got != 12.8 {
-		t.Errorf("2%% of 640 = %v", got)
-	}
-	if got := o.BandPixels(10, 10); got != 1 {
-		t.Errorf("small image band = %v, want 1", got)
+	for name, tc := range map[string]struct {
+		opt          *TrimapOptions
+		w, h         int
+		outer, inner float64
+	}{
+		"default 12MP": {o, 4000, 3000, 30, 90},
+		"2%":           {&TrimapOptions{Band: 0.02}, 640, 800, 12.8, 38.4},
+		"inner set":    {&TrimapOptions{Band: 0.02, Inner: 0.01}, 640, 800, 12.8, 6.4},
+		"small image":  {o, 10, 10, 1, 1},
+	} {
+		t.Run(name, func(t *testing.T) {
+			outer, inner := tc.opt.BandPixels(tc.w, tc.h)
+			if math.Abs(outer-tc.outer) > 1e-9 || math.Abs(inner-tc.inner) > 1e-9 {
+				t.Errorf("got %v, %v; want %v, %v", outer, inner, tc.outer, tc.inner)
+			}
+		})
 	}
 }
