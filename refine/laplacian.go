@@ -31,8 +31,8 @@ type system struct {
 // of its regularised covariance (Σ + ε/9·I)⁻¹ as 6 symmetric entries
 // (xx, xy, xz, yy, yz, zz).
 type windowStats struct {
-	mu  [3]float32
-	inv [6]float32
+	mu  [3]float64
+	inv [6]float64
 }
 
 // computeWindows returns the statistics of the windows centred at every
@@ -103,9 +103,12 @@ func computeWindows(img *rgb, unknown []bool, eps float64) (stats []windowStats,
 				i4 := bb*cc - a*ee
 				i5 := a*d - bb*bb
 				st := &stats[k]
-				st.mu = [3]float32{float32(m0), float32(m1), float32(m2)}
+				// Kept in float64: with ε = 1e-7 the inverse reaches 9e7 across
+				// the colour line of a flat window, so a mean rounded to
+				// float32 would put errors of order 1 into L.
+				st.mu = [3]float64{m0, m1, m2}
 				inv := 1 / det
-				st.inv = [6]float32{float32(i0 * inv), float32(i1 * inv), float32(i2 * inv), float32(i3 * inv), float32(i4 * inv), float32(i5 * inv)}
+				st.inv = [6]float64{i0 * inv, i1 * inv, i2 * inv, i3 * inv, i4 * inv, i5 * inv}
 			}
 		}
 	})
@@ -154,20 +157,20 @@ func newSystem(img *rgb, unknown []bool, known []float32, eps float64) *system {
 						continue
 					}
 					st := &stats[at[wy*w+wx]]
-					v0 := float64(ip[0]) - float64(st.mu[0])
-					v1 := float64(ip[1]) - float64(st.mu[1])
-					v2 := float64(ip[2]) - float64(st.mu[2])
+					v0 := float64(ip[0]) - st.mu[0]
+					v1 := float64(ip[1]) - st.mu[1]
+					v2 := float64(ip[2]) - st.mu[2]
 					a := &st.inv
 					// u = A(I_i − μ_k)
-					u0 := float64(a[0])*v0 + float64(a[1])*v1 + float64(a[2])*v2
-					u1 := float64(a[1])*v0 + float64(a[3])*v1 + float64(a[4])*v2
-					u2 := float64(a[2])*v0 + float64(a[4])*v1 + float64(a[5])*v2
+					u0 := a[0]*v0 + a[1]*v1 + a[2]*v2
+					u1 := a[1]*v0 + a[3]*v1 + a[4]*v2
+					u2 := a[2]*v0 + a[4]*v1 + a[5]*v2
 					for jy := wy - 1; jy <= wy+1; jy++ {
 						for jx := wx - 1; jx <= wx+1; jx++ {
 							q := 3 * (jy*w + jx)
-							d := u0*(float64(img.Pix[q])-float64(st.mu[0])) +
-								u1*(float64(img.Pix[q+1])-float64(st.mu[1])) +
-								u2*(float64(img.Pix[q+2])-float64(st.mu[2]))
+							d := u0*(float64(img.Pix[q])-st.mu[0]) +
+								u1*(float64(img.Pix[q+1])-st.mu[1]) +
+								u2*(float64(img.Pix[q+2])-st.mu[2])
 							slot := (jy-py+2)*5 + (jx - px + 2)
 							row[slot] -= (1 + d) / 9
 						}

@@ -91,6 +91,8 @@ func AutoTrimap(m *Matte, opt *TrimapOptions) *Trimap {
 		return t
 	}
 	r, rin := opt.BandPixels(w, h)
+	// No distance in the image exceeds w+h; capping keeps huge widths finite.
+	r, rin = min(r, float64(w+h)), min(rin, float64(w+h))
 	near := contourBand(m, math.Max(r, rin))
 	lo, hi := o.Lo, o.Hi
 	rr, rrin := float32(r*r), float32(rin*rin)
