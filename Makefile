@@ -30,9 +30,10 @@ deps:
 	fi
 	@command -v npm >/dev/null || { echo "npm is needed to fetch the model: apt-get install nodejs npm"; exit 1; }
 
-# assets fetches and verifies the ISNet models and the CPU ONNX Runtime.
+# assets fetches and verifies the ISNet models and the CPU ONNX Runtime, and
+# the CUDA build too where an NVIDIA driver is present.
 assets: deps
-	$(GO) run -tags nogui ./cmd/cutout fetch
+	$(GO) run -tags nogui ./cmd/cutout fetch $$([ -e /proc/driver/nvidia/version ] && echo --gpu)
 
 # gpu also fetches the CUDA build of ONNX Runtime (ORT 1.29, CUDA 13, cuDNN 9).
 gpu: deps
@@ -57,8 +58,19 @@ test: assets vet
 	CGO_ENABLED=0 $(GO) test -count=1 ./refine/...
 	xvfb-run -a -s "-screen 0 1600x1000x24" $(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
 
-bench: assets
+# bench prints the benchmark table: pre/post-processing, PNG encoding,
+# matting, and whole cutouts at 1 MP and 12 MP split by stage; then the
+# command line end to end with its peak memory.
+bench: assets headless
+	@mkdir -p build/bench
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./inference/... ./refine/... | tee build/bench.txt
+	@for size in 1280x800 4000x3000; do \
+	  convert assets/sample/astronaut.png -resize $$size! -quality 92 build/bench/portrait-$$size.jpg; \
+	  rm -f build/bench/out/*; \
+	  build/cutout-headless remove --cpu --no-refine -o build/bench/out build/bench/portrait-$$size.jpg; \
+	  rm -f build/bench/out/*; \
+	  build/cutout-headless remove --cpu -o build/bench/out build/bench/portrait-$$size.jpg; \
+	done
 
 package: deps
 	$(GO) run fyne.io/tools/cmd/fyne@v1.7.0 package --os linux --src cmd/cutout --icon ../../assets/icon.png --name Cutout --app-id io.github.cutout.Cutout --release

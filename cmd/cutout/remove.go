@@ -144,9 +144,12 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 			prefix, r.Input, r.Output, r.Width, r.Height, t.Total().Seconds(),
 			t.Decode.Seconds(), (t.Preprocess + t.Model + t.Postprocess).Seconds(),
 			(t.Trimap + t.Refine).Seconds(), (t.Compose + t.Encode).Seconds(), sess.Device())
+		if r.Warning != "" {
+			fmt.Fprintf(stdout, "%swarning: %s: %s\n", prefix, r.Input, r.Warning)
+		}
 	})
 	elapsed := time.Since(start)
-	fmt.Fprintf(stdout, "%d ok, %d failed, in %s on %s\n", ok, failed, elapsed.Round(time.Millisecond), sess.Device())
+	fmt.Fprintf(stdout, "%d ok, %d failed, in %s on %s, peak memory %s\n", ok, failed, elapsed.Round(time.Millisecond), sess.Device(), peakMemory())
 	if len(failures) > 0 && n > 1 {
 		fmt.Fprintln(stdout, "failed:")
 		for _, f := range failures {
@@ -160,6 +163,15 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// peakMemory is this process's peak resident set size, for the summary.
+func peakMemory() string {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return "unknown"
+	}
+	return fmt.Sprintf("%d MiB", ru.Maxrss/1024) // Maxrss is in KiB on Linux
 }
 
 func fallbackNote(why string) string {

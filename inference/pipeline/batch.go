@@ -41,6 +41,7 @@ type Report struct {
 	Width, Height int
 	Timings       Timings
 	Stats         refine.Stats
+	Warning       string // see Result.Warning
 	Err           error
 }
 
@@ -152,7 +153,7 @@ func finish(ctx context.Context, s segmented, opt *BatchOptions) Report {
 	dec := r.Timings.Decode
 	r.Timings = res.Timings
 	r.Timings.Decode = dec
-	r.Stats = res.Stats
+	r.Stats, r.Warning = res.Stats, res.Warning
 
 	t0 := time.Now()
 	out := Compose(res.Foreground, res.Alpha, opt.Background)

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -54,6 +55,9 @@ type Result struct {
 	Foreground *image.NRGBA   // colours to composite (estimated, or the photo)
 	Stats      refine.Stats   // matting statistics (zero with NoRefine)
 	Timings    Timings
+	// Warning is set when matting stopped short of its tolerance (the
+	// result is still the best the solver reached).
+	Warning string
 }
 
 // Cutout segments img and refines its matte. It does not modify img.
@@ -82,7 +86,10 @@ func Cutout(ctx context.Context, seg Segmenter, img *image.NRGBA, opt *Options) 
 	}
 	t1 := time.Now()
 	res, err := refine.Refine(ctx, img, r.Trimap, opt.Refine)
-	if err != nil {
+	var se *refine.SolveError
+	if errors.As(err, &se) && res != nil {
+		r.Warning = se.Error()
+	} else if err != nil {
 		return nil, err
 	}
 	r.Alpha, r.Foreground, r.Stats = res.Alpha, res.Foreground, res.Stats

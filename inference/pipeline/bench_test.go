@@ -1,0 +1,110 @@
+package pipeline_test
+
+import (
+	"bytes"
+	"context"
+	"image/jpeg"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/disintegration/imaging"
+
+	"cutout/inference"
+	"cutout/inference/imageio"
+	"cutout/inference/pipeline"
+)
+
+var (
+	benchOnce sync.Once
+	benchSess *inference.Session
+	benchErr  error
+)
+
+func benchSession(b *testing.B) *inference.Session {
+	benchOnce.Do(func() {
+		benchSess, benchErr = inference.Open(inference.Options{Device: inference.DeviceCPU})
+	})
+	if benchErr != nil {
+		b.Fatal(benchErr)
+	}
+	return benchSess
+}
+
+// portraitJPEG returns a JPEG (quality 92) of a real portrait scaled to
+// w×h: an evaluation portrait when available, else the bundled sample.
+func portraitJPEG(b *testing.B, w, h int) []byte {
+	src := filepath.Join(repoRoot(b), "..", "shared", "testdata", "portraits", "celebamaskhq-demo0.jpg")
+	if _, err := os.Stat(src); err != nil {
+		src = filepath.Join(repoRoot(b), "assets", "sample", "astronaut.png")
+	}
+	img, _, err := imageio.DecodeFile(src, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	big := imaging.Resize(img, w, h, imaging.Lanczos)
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, big, &jpeg.Options{Quality: 92}); err != nil {
+		b.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// benchRemove times what `cutout remove` does for one photo — decode,
+// segment, refine (unless noRefine), compose and PNG-encode — and reports
+// each stage in ms/op.
+func benchRemove(b *testing.B, w, h int, noRefine bool) {
+	data := portraitJPEG(b, w, h)
+	s := benchSession(b)
+	var sum pipeline.Timings
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		img, _, err := imageio.Decode(bytes.NewReader(data), nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		dec := time.Since(t0)
+		r, err := pipeline.Cutout(context.Background(), s, img, &pipeline.Options{NoRefine: noRefine})
+		if err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		out := pipeline.Compose(r.Foreground, r.Alpha, pipeline.Background{})
+		t2 := time.Now()
+		if err := imageio.EncodePNG(discard{}, out, nil); err != nil {
+			b.Fatal(err)
+		}
+		r.Timings.Decode, r.Timings.Compose, r.Timings.Encode = dec, t2.Sub(t1), time.Since(t2)
+		sum.Decode += r.Timings.Decode
+		sum.Preprocess += r.Timings.Preprocess
+		sum.Model += r.Timings.Model
+		sum.Postprocess += r.Timings.Postprocess
+		sum.Trimap += r.Timings.Trimap
+		sum.Refine += r.Timings.Refine
+		sum.Compose += r.Timings.Compose
+		sum.Encode += r.Timings.Encode
+	}
+	n := float64(b.N)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / n }
+	b.ReportMetric(ms(sum.Decode), "decode-ms")
+	b.ReportMetric(ms(sum.Preprocess), "pre-ms")
+	b.ReportMetric(ms(sum.Model), "model-ms")
+	b.ReportMetric(ms(sum.Postprocess), "post-ms")
+	b.ReportMetric(ms(sum.Trimap+sum.Refine), "refine-ms")
+	b.ReportMetric(ms(sum.Compose+sum.Encode), "encode-ms")
+	nonModel := sum.Decode + sum.Preprocess + sum.Postprocess + sum.Compose + sum.Encode
+	b.ReportMetric(100*float64(nonModel)/float64(sum.Model), "%nonmodel")
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+func BenchmarkRemove1MP(b *testing.B)         { benchRemove(b, 1280, 800, true) }
+func BenchmarkRemove12MP(b *testing.B)        { benchRemove(b, 4000, 3000, true) }
+func BenchmarkRemoveRefined1MP(b *testing.B)  { benchRemove(b, 1280, 800, false) }
+func BenchmarkRemoveRefined12MP(b *testing.B) { benchRemove(b, 4000, 3000, false) }
