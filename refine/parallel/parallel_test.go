@@ -1,0 +1,72 @@
+package parallel
+
+import (
+	"runtime"
+	"sync"
+	"testing"
+)
+
+func TestBandsCover(t *testing.T) {
+	for name, tc := range map[string]struct{ h, n int }{
+		"empty":         {0, 4},
+		"one row":       {1, 4},
+		"even":          {100, 4},
+		"uneven":        {101, 7},
+		"more bands":    {3, 10},
+		"zero bands":    {10, 0},
+		"single band":   {57, 1},
+		"many rows":     {10007, 16},
+		"negative rows": {-5, 2},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var mu sync.Mutex
+			seen := make([]int, max(tc.h, 0))
+			bands := map[int][2]int{}
+			Bands(tc.h, tc.n, func(b, y0, y1 int) {
+				mu.Lock()
+				defer mu.Unlock()
+				if _, dup := bands[b]; dup {
+					t.Errorf("band %d called twice", b)
+				}
+				bands[b] = [2]int{y0, y1}
+				for y := y0; y < y1; y++ {
+					seen[y]++
+				}
+			})
+			for y, c := range seen {
+				if c != 1 {
+					t.Fatalf("row %d covered %d times", y, c)
+				}
+			}
+			// Bands are contiguous and in order.
+			next := 0
+			for b := range len(bands) {
+				r, ok := bands[b]
+				if !ok || r[0] != next || r[1] < r[0] {
+					t.Fatalf("band %d = %v, expected to start at %d", b, r, next)
+				}
+				next = r[1]
+			}
+		})
+	}
+}
+
+func TestRowsAndWorkers(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	if got := Workers(10); got != 1 {
+		t.Errorf("Workers(10) = %d, want 1 for small images", got)
+	}
+	if got := Workers(1000); got != 4 {
+		t.Errorf("Workers(1000) = %d, want GOMAXPROCS (4)", got)
+	}
+	var mu sync.Mutex
+	total := 0
+	Rows(1000, func(y0, y1 int) {
+		mu.Lock()
+		total += y1 - y0
+		mu.Unlock()
+	})
+	if total != 1000 {
+		t.Errorf("Rows covered %d rows, want 1000", total)
+	}
+}
