@@ -256,15 +256,17 @@ func TestLaplacianMatchesDense(t *testing.T) {
 	}
 	unknown := make([]bool, n)
 	known := make([]float32, n)
+	var idx []int32
 	for i := range unknown {
 		switch rnd.Intn(3) {
 		case 0:
 			unknown[i] = true
+			idx = append(idx, int32(i))
 		case 1:
 			known[i] = 1
 		}
 	}
-	s := newSystem(im, unknown, known, eps)
+	s := newSystem(im, idx, known, eps)
 	full := make([]float64, n*n)
 	for k, p := range s.idx {
 		for slot := range stencil {

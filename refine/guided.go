@@ -48,38 +48,26 @@ func guidedFilterCoeffs(im *rgb, p []float32, need []bool, r int, eps float64) *
 				if k < 0 {
 					continue
 				}
-				var n, sp float64
-				var si, sip [3]float64
-				var sii [6]float64
+				var m moments
+				var sp float64
+				var sip [3]float64
 				for yy := max(0, y-r); yy <= min(h-1, y+r); yy++ {
-					for xx := max(0, x-r); xx <= min(w-1, x+r); xx++ {
+					x0, x1 := max(0, x-r), min(w-1, x+r)
+					m.add(im.Pix[3*(yy*w+x0) : 3*(yy*w+x1+1)])
+					for xx := x0; xx <= x1; xx++ {
 						q := yy*w + xx
-						c0, c1, c2 := float64(im.Pix[3*q]), float64(im.Pix[3*q+1]), float64(im.Pix[3*q+2])
 						v := float64(p[q])
-						n++
 						sp += v
-						si[0] += c0
-						si[1] += c1
-						si[2] += c2
-						sip[0] += c0 * v
-						sip[1] += c1 * v
-						sip[2] += c2 * v
-						sii[0] += c0 * c0
-						sii[1] += c0 * c1
-						sii[2] += c0 * c2
-						sii[3] += c1 * c1
-						sii[4] += c1 * c2
-						sii[5] += c2 * c2
+						sip[0] += float64(im.Pix[3*q]) * v
+						sip[1] += float64(im.Pix[3*q+1]) * v
+						sip[2] += float64(im.Pix[3*q+2]) * v
 					}
 				}
-				mu := [3]float64{si[0] / n, si[1] / n, si[2] / n}
+				mu, g := m.meanCov(eps)
+				n := m.n
 				mp := sp / n
+				// cov(I, p) = E[Ip] − μ·E[p]
 				cov := [3]float64{sip[0]/n - mu[0]*mp, sip[1]/n - mu[1]*mp, sip[2]/n - mu[2]*mp}
-				g := [6]float64{
-					sii[0]/n - mu[0]*mu[0] + eps, sii[1]/n - mu[0]*mu[1], sii[2]/n - mu[0]*mu[2],
-					sii[3]/n - mu[1]*mu[1] + eps, sii[4]/n - mu[1]*mu[2],
-					sii[5]/n - mu[2]*mu[2] + eps,
-				}
 				a, ok := solve3(g, cov)
 				if !ok {
 					a = [3]float64{}
@@ -186,22 +174,14 @@ func (g *guidedCoeffs) apply(fw, fh int, idx []int32, dst []float32, colour func
 }
 
 // solve3 solves the symmetric 3×3 system g·y = s (g as xx, xy, xz, yy,
-// yz, zz) by cofactors; ok is false when g is singular.
+// yz, zz); ok is false when g is singular.
 func solve3(g [6]float64, s [3]float64) (y [3]float64, ok bool) {
-	a, b, c, d, e, f := g[0], g[1], g[2], g[3], g[4], g[5]
-	i0 := d*f - e*e
-	i1 := c*e - b*f
-	i2 := b*e - c*d
-	det := a*i0 + b*i1 + c*i2
-	if !(math.Abs(det) > 1e-300) {
-		return y, false
+	i := invertSym3(g)
+	y = [3]float64{
+		i[0]*s[0] + i[1]*s[1] + i[2]*s[2],
+		i[1]*s[0] + i[3]*s[1] + i[4]*s[2],
+		i[2]*s[0] + i[4]*s[1] + i[5]*s[2],
 	}
-	i3 := a*f - c*c
-	i4 := b*c - a*e
-	i5 := a*d - b*b
-	inv := 1 / det
-	y[0] = (i0*s[0] + i1*s[1] + i2*s[2]) * inv
-	y[1] = (i1*s[0] + i3*s[1] + i4*s[2]) * inv
-	y[2] = (i2*s[0] + i4*s[1] + i5*s[2]) * inv
-	return y, true
+	ok = !math.IsInf(y[0], 0) && !math.IsNaN(y[0]) && !math.IsInf(y[1], 0) && !math.IsNaN(y[1]) && !math.IsInf(y[2], 0) && !math.IsNaN(y[2])
+	return y, ok
 }

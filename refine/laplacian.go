@@ -69,46 +69,16 @@ func computeWindows(img *rgb, unknown []bool, eps float64) (stats []windowStats,
 				if k < 0 {
 					continue
 				}
-				var s [3]float64
-				var c [6]float64
+				var m moments
 				for dy := -1; dy <= 1; dy++ {
-					for dx := -1; dx <= 1; dx++ {
-						p := 3 * ((cy+dy)*w + cx + dx)
-						r, g, b := float64(img.Pix[p]), float64(img.Pix[p+1]), float64(img.Pix[p+2])
-						s[0] += r
-						s[1] += g
-						s[2] += b
-						c[0] += r * r
-						c[1] += r * g
-						c[2] += r * b
-						c[3] += g * g
-						c[4] += g * b
-						c[5] += b * b
-					}
+					p := 3 * ((cy+dy)*w + cx - 1)
+					m.add(img.Pix[p : p+9])
 				}
-				m0, m1, m2 := s[0]/9, s[1]/9, s[2]/9
-				// Σ + ε/9·I, with Σ = E[IIᵀ] − μμᵀ.
-				a := c[0]/9 - m0*m0 + e
-				bb := c[1]/9 - m0*m1
-				cc := c[2]/9 - m0*m2
-				d := c[3]/9 - m1*m1 + e
-				ee := c[4]/9 - m1*m2
-				f := c[5]/9 - m2*m2 + e
-				// Inverse of the symmetric 3×3 by cofactors.
-				i0 := d*f - ee*ee
-				i1 := cc*ee - bb*f
-				i2 := bb*ee - cc*d
-				det := a*i0 + bb*i1 + cc*i2
-				i3 := a*f - cc*cc
-				i4 := bb*cc - a*ee
-				i5 := a*d - bb*bb
-				st := &stats[k]
+				mu, cov := m.meanCov(e)
 				// Kept in float64: with ε = 1e-7 the inverse reaches 9e7 across
 				// the colour line of a flat window, so a mean rounded to
 				// float32 would put errors of order 1 into L.
-				st.mu = [3]float64{m0, m1, m2}
-				inv := 1 / det
-				st.inv = [6]float64{i0 * inv, i1 * inv, i2 * inv, i3 * inv, i4 * inv, i5 * inv}
+				stats[k] = windowStats{mu: mu, inv: invertSym3(cov)}
 			}
 		}
 	})
@@ -116,20 +86,19 @@ func computeWindows(img *rgb, unknown []bool, eps float64) (stats []windowStats,
 }
 
 // newSystem assembles the matting Laplacian rows of the unknown pixels of
-// a w×h image: unknown[i] marks them and known[i] is the alpha of every
-// other pixel. The Laplacian is Levin et al.'s
+// a w×h image: idx lists them in increasing order and known[i] is the
+// alpha of every other pixel. The Laplacian is Levin et al.'s
 //
 //	L_ij = Σ_{k | i,j ∈ w_k} (δ_ij − (1 + (I_i−μ_k)ᵀ(Σ_k + ε/9·I)⁻¹(I_j−μ_k)) / 9)
 //
 // over the 3×3 windows w_k that fit in the image. Each row is gathered by
 // its own pixel, so rows are built in parallel without write conflicts.
-func newSystem(img *rgb, unknown []bool, known []float32, eps float64) *system {
+func newSystem(img *rgb, idx []int32, known []float32, eps float64) *system {
 	w, h := img.W, img.H
-	s := &system{w: w, h: h, pos: make([]int32, w*h)}
-	for i, u := range unknown {
-		if u {
-			s.idx = append(s.idx, int32(i))
-		}
+	s := &system{w: w, h: h, pos: make([]int32, w*h), idx: idx}
+	unknown := make([]bool, w*h)
+	for _, p := range idx {
+		unknown[p] = true
 	}
 	n := len(s.idx)
 	s.n = n
@@ -260,4 +229,51 @@ func (s *system) addPrior(prior []float32, lambda float64) {
 			s.b[k] += lambda * float64(clamp01(prior[s.idx[k]]))
 		}
 	})
+}
+
+// moments accumulates the colour statistics of a window.
+type moments struct {
+	n float64
+	s [3]float64 // Σ I
+	c [6]float64 // Σ IIᵀ as xx, xy, xz, yy, yz, zz
+}
+
+// add accumulates the RGB triples in px (a multiple of 3 values).
+func (m *moments) add(px []float32) {
+	for i := 0; i+2 < len(px); i += 3 {
+		r, g, b := float64(px[i]), float64(px[i+1]), float64(px[i+2])
+		m.n++
+		m.s[0] += r
+		m.s[1] += g
+		m.s[2] += b
+		m.c[0] += r * r
+		m.c[1] += r * g
+		m.c[2] += r * b
+		m.c[3] += g * g
+		m.c[4] += g * b
+		m.c[5] += b * b
+	}
+}
+
+// meanCov returns the mean colour and the covariance Σ = E[IIᵀ] − μμᵀ
+// plus e on its diagonal.
+func (m *moments) meanCov(e float64) (mu [3]float64, cov [6]float64) {
+	mu = [3]float64{m.s[0] / m.n, m.s[1] / m.n, m.s[2] / m.n}
+	cov = [6]float64{
+		m.c[0]/m.n - mu[0]*mu[0] + e, m.c[1]/m.n - mu[0]*mu[1], m.c[2]/m.n - mu[0]*mu[2],
+		m.c[3]/m.n - mu[1]*mu[1] + e, m.c[4]/m.n - mu[1]*mu[2],
+		m.c[5]/m.n - mu[2]*mu[2] + e,
+	}
+	return mu, cov
+}
+
+// invertSym3 inverts a symmetric 3×3 matrix given as xx, xy, xz, yy, yz,
+// zz, by cofactors. A singular matrix gives non-finite entries.
+func invertSym3(g [6]float64) [6]float64 {
+	a, b, c, d, e, f := g[0], g[1], g[2], g[3], g[4], g[5]
+	i0 := d*f - e*e
+	i1 := c*e - b*f
+	i2 := b*e - c*d
+	inv := 1 / (a*i0 + b*i1 + c*i2)
+	return [6]float64{i0 * inv, i1 * inv, i2 * inv, (a*f - c*c) * inv, (b*c - a*e) * inv, (a*d - b*b) * inv}
 }

@@ -164,12 +164,8 @@ func SolveAlpha(ctx context.Context, img *image.NRGBA, tri *Trimap, opt *Options
 // MaxSolvePixels, and otherwise at 1/f of the size with guided-filter
 // upsampling.
 func solveAlphaImage(ctx context.Context, img *image.NRGBA, tri *Trimap, o resolved, rep *reporter, f0, f1 float64) (*Matte, Stats, error) {
-	n := 0
-	for _, l := range tri.Pix {
-		if l != Foreground && l != Background {
-			n++
-		}
-	}
+	known, idx := splitLabels(tri.Pix)
+	n := len(idx)
 	if n <= o.MaxSolvePixels {
 		var prior []float32
 		if o.Prior != nil {
@@ -194,24 +190,8 @@ func solveAlphaImage(ctx context.Context, img *image.NRGBA, tri *Trimap, o resol
 		return nil, st, err
 	}
 	t0 = time.Now()
-	need := make([]bool, cim.W*cim.H)
-	for i, l := range ctri.Pix {
-		need[i] = l == Unknown
-	}
-	need = boxDilate(need, cim.W, cim.H, 1)
-	g := guidedFilterCoeffs(cim, coarse.Pix, need, guidedRadius, guidedEps)
-	out := NewMatte(w, h)
-	var idx []int32
-	for i, l := range tri.Pix {
-		switch l {
-		case Foreground:
-			out.Pix[i] = 1
-		case Background:
-		default:
-			idx = append(idx, int32(i))
-		}
-	}
-	g.upsample(img, w, h, idx, out.Pix)
+	out := &Matte{W: w, H: h, Pix: known}
+	guidedFrom(cim, ctri.Pix, coarse.Pix).upsample(img, w, h, idx, out.Pix)
 	for _, p := range idx {
 		out.Pix[p] = snap(out.Pix[p], o.Snap)
 	}
@@ -232,27 +212,16 @@ var (
 // to [f0, f1].
 func solveAlpha(ctx context.Context, im *rgb, tri *Trimap, prior []float32, o resolved, rep *reporter, f0, f1 float64) (*Matte, Stats, error) {
 	st := Stats{Scale: 1, Durations: map[string]time.Duration{}}
-	w, h := tri.W, tri.H
-	out := NewMatte(w, h)
-	for i, l := range tri.Pix {
-		switch l {
-		case Foreground:
-			out.Pix[i] = 1
-		case Background:
-		default:
-			st.Unknowns++
-		}
-	}
+	known, idx := splitLabels(tri.Pix)
+	out := &Matte{W: tri.W, H: tri.H, Pix: known}
+	st.Unknowns = len(idx)
 	if st.Unknowns == 0 {
 		return out, st, ctx.Err()
 	}
-	lab := tri.Pix
-	alpha, err := solveLevels(ctx, im, lab, prior, o, rep, &st, f0, f1)
+	alpha, err := solveLevels(ctx, im, tri.Pix, prior, o, rep, &st, f0, f1)
 	if alpha != nil {
-		for i, l := range lab {
-			if l != Foreground && l != Background {
-				out.Pix[i] = snap(alpha[i], o.Snap)
-			}
+		for _, p := range idx {
+			out.Pix[p] = snap(alpha[p], o.Snap)
 		}
 	}
 	rep.report(Progress{Stage: "alpha", Iteration: st.Iterations, Residual: st.Residual, Fraction: f1}, true)
@@ -290,14 +259,9 @@ const coarsestUnknowns = 20_000
 // pixel (known pixels hold their label's value).
 func solveLevels(ctx context.Context, im *rgb, lab []uint8, prior []float32, o resolved, rep *reporter, st *Stats, f0, f1 float64) ([]float32, error) {
 	w, h := im.W, im.H
-	n := 0
-	for _, l := range lab {
-		if l != Foreground && l != Background {
-			n++
-		}
-	}
+	known, idx := splitLabels(lab)
 	var init []float32
-	if n > coarsestUnknowns && w >= 16 && h >= 16 {
+	if len(idx) > coarsestUnknowns && w >= 16 && h >= 16 {
 		cim := halfRGB(im)
 		clab := halfLabels(lab, w, h)
 		var cprior []float32
@@ -308,37 +272,12 @@ func solveLevels(ctx context.Context, im *rgb, lab []uint8, prior []float32, o r
 		if err != nil && !isSolveError(err) {
 			return nil, err
 		}
-		{
-			need := make([]bool, len(clab))
-			for i, l := range clab {
-				need[i] = l == Unknown
-			}
-			need = boxDilate(need, cim.W, cim.H, 1)
-			g := guidedFilterCoeffs(cim, coarse, need, guidedRadius, guidedEps)
-			var idx []int32
-			init = make([]float32, w*h)
-			for i, l := range lab {
-				if l != Foreground && l != Background {
-					idx = append(idx, int32(i))
-				}
-			}
-			g.upsampleRGB(im, idx, init)
-		}
+		init = make([]float32, w*h)
+		guidedFrom(cim, clab, coarse).upsampleRGB(im, idx, init)
 		f0 += (f1 - f0) / 4
 	}
 	t0 := time.Now()
-	unknown := make([]bool, w*h)
-	known := make([]float32, w*h)
-	for i, l := range lab {
-		switch l {
-		case Foreground:
-			known[i] = 1
-		case Background:
-		default:
-			unknown[i] = true
-		}
-	}
-	sys := newSystem(im, unknown, known, o.Epsilon)
+	sys := newSystem(im, idx, known, o.Epsilon)
 	if prior != nil && o.PriorWeight > 0 {
 		sys.addPrior(prior, o.PriorWeight)
 	}
@@ -383,6 +322,35 @@ func solveLevels(ctx context.Context, im *rgb, lab []uint8, prior []float32, o r
 		return out, fmt.Errorf("refine: solve alpha: %w", err)
 	}
 	return out, nil
+}
+
+// splitLabels returns the alpha that labels fix (1 for Foreground, 0
+// otherwise) and the indices, increasing, of the pixels left to solve:
+// Unknown and any stray label value.
+func splitLabels(lab []uint8) (known []float32, unknown []int32) {
+	known = make([]float32, len(lab))
+	for i, l := range lab {
+		switch l {
+		case Foreground:
+			known[i] = 1
+		case Background:
+		default:
+			unknown = append(unknown, int32(i))
+		}
+	}
+	return known, unknown
+}
+
+// guidedFrom fits the guided filter of a coarse solution over the coarse
+// pixels that full-resolution unknowns interpolate from: the unknown
+// coarse pixels and their neighbours.
+func guidedFrom(cim *rgb, clab []uint8, coarse []float32) *guidedCoeffs {
+	need := make([]bool, len(clab))
+	for i, l := range clab {
+		need[i] = l != Foreground && l != Background
+	}
+	need = boxDilate(need, cim.W, cim.H, 1)
+	return guidedFilterCoeffs(cim, coarse, need, guidedRadius, guidedEps)
 }
 
 func isSolveError(err error) bool {
