@@ -11,8 +11,11 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"cutout/inference/imageio"
@@ -576,7 +579,14 @@ func (e *Editor) rebuildStrip() {
 		if d == e.cur {
 			b.Importance = widget.HighImportance
 		}
-		e.strip.Add(b)
+		var thumb fyne.CanvasObject = widget.NewIcon(theme.FileImageIcon())
+		if d.thumb != nil {
+			img := canvas.NewImageFromImage(d.thumb)
+			img.FillMode = canvas.ImageFillContain
+			thumb = img
+		}
+		box := container.NewGridWrap(fyne.NewSize(thumbSide/2, b.MinSize().Height), thumb)
+		e.strip.Add(container.NewHBox(box, b))
 	}
 	if len(e.docs) > 1 {
 		e.stripScroll.Show()

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"image"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -331,6 +332,77 @@ func TestErrorsShowDialogs(t *testing.T) {
 		q.waitFor(t, "the model error", 30*time.Second, func() bool { return d.loadErr != nil })
 		if n := len(e.win.Canvas().Overlays().List()); n == 0 {
 			t.Fatal("a missing model showed no dialog")
+		}
+	})
+}
+
+func TestKeysAndZoom(t *testing.T) {
+	e, _ := newTestEditor(t, Deps{})
+	d := synthDoc(400, 300)
+	e.docs, e.cur = []*document{d}, d
+	e.canvas.setLayers(&d.ly, true)
+	e.canvas.ensureBuffer()
+
+	t.Run("F cycles the view modes, P toggles the original", func(t *testing.T) {
+		seen := map[ViewMode]bool{}
+		for i := 0; i < int(viewModeCount); i++ {
+			seen[e.style.mode] = true
+			e.typedKey(&fyne.KeyEvent{Name: fyne.KeyF})
+		}
+		if len(seen) != int(viewModeCount) || e.style.mode != ViewOverlay {
+			t.Fatalf("F visited %d modes and ended on %v", len(seen), e.style.mode)
+		}
+		e.typedKey(&fyne.KeyEvent{Name: fyne.KeyP})
+		if !e.style.before || !e.canvas.r.style.before {
+			t.Fatal("P did not show the original")
+		}
+		e.typedKey(&fyne.KeyEvent{Name: fyne.KeyP})
+		if e.style.before {
+			t.Fatal("P did not toggle back")
+		}
+	})
+	t.Run("brackets change the brush size", func(t *testing.T) {
+		e.setBrushSize(50)
+		e.typedKey(&fyne.KeyEvent{Name: fyne.KeyRightBracket})
+		if e.brushSize <= 50 {
+			t.Fatalf("] left the size at %v", e.brushSize)
+		}
+		e.typedKey(&fyne.KeyEvent{Name: fyne.KeyLeftBracket})
+		e.typedKey(&fyne.KeyEvent{Name: fyne.KeyLeftBracket})
+		if e.brushSize >= 50 {
+			t.Fatalf("[ left the size at %v", e.brushSize)
+		}
+		if got := e.app.Preferences().Float(prefBrushSize); got != e.brushSize {
+			t.Fatalf("brush size preference %v, want %v", got, e.brushSize)
+		}
+	})
+	t.Run("wheel zooms around the pointer", func(t *testing.T) {
+		c := e.canvas
+		pos := fyne.NewPos(123, 87)
+		before := c.toSource(pos)
+		z := c.r.zoom
+		c.Scrolled(&fyne.ScrollEvent{PointEvent: fyne.PointEvent{Position: pos}, Scrolled: fyne.Delta{DY: 10}})
+		if c.r.zoom <= z {
+			t.Fatalf("zoom %v did not grow from %v", c.r.zoom, z)
+		}
+		after := c.toSource(pos)
+		if math.Abs(after.X-before.X) > 1e-6 || math.Abs(after.Y-before.Y) > 1e-6 {
+			t.Fatalf("point under the pointer moved from %v to %v", before, after)
+		}
+	})
+	t.Run("space-drag pans without painting", func(t *testing.T) {
+		c := e.canvas
+		tri := d.ly.tri.Clone()
+		ox := c.r.ox
+		e.spaceDown = true
+		c.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(200, 200)}, Dragged: fyne.Delta{DX: 40}})
+		c.DragEnd()
+		e.spaceDown = false
+		if c.r.ox >= ox {
+			t.Fatalf("dragging right did not pan left: ox %v → %v", ox, c.r.ox)
+		}
+		if !bytes.Equal(tri.Pix, d.ly.tri.Pix) {
+			t.Fatal("panning painted")
 		}
 	})
 }

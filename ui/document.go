@@ -36,6 +36,7 @@ type document struct {
 	savedAt   int
 
 	photo      *loadedPhoto // nil until decoded, or after unload
+	thumb      *image.NRGBA // kept after unload
 	loading    bool         // decoding or segmenting
 	decoding   bool
 	loadErr    error
@@ -50,12 +51,14 @@ type document struct {
 
 // loadedPhoto is the result of decoding a file off the UI goroutine.
 type loadedPhoto struct {
-	img  *image.NRGBA
-	prx  *image.NRGBA
-	pw   int
-	ph   int
-	ps   float64
-	hash string
+	img *image.NRGBA
+	prx *image.NRGBA
+	// thumb is the filmstrip thumbnail (long side thumbSide).
+	thumb *image.NRGBA
+	pw    int
+	ph    int
+	ps    float64
+	hash  string
 }
 
 // loadPhoto decodes path with decode, hashes the file and builds the
@@ -70,7 +73,9 @@ func loadPhoto(path string, decode func(string) (*image.NRGBA, error)) (*loadedP
 		return nil, err
 	}
 	pw, ph, ps := proxySize(img.Rect.Dx(), img.Rect.Dy())
-	return &loadedPhoto{img: img, prx: proxyNRGBA(img, pw, ph), pw: pw, ph: ph, ps: ps, hash: sum}, nil
+	prx := proxyNRGBA(img, pw, ph)
+	tw, th, _ := fitSize(pw, ph, thumbSide)
+	return &loadedPhoto{img: img, prx: prx, thumb: proxyNRGBA(prx, tw, th), pw: pw, ph: ph, ps: ps, hash: sum}, nil
 }
 
 // hashFile returns the hex sha256 of a file's contents.
@@ -91,9 +96,13 @@ func newDocument(path string) *document {
 	return &document{path: path, name: filepath.Base(path), refinedAt: -1, loading: true}
 }
 
+// thumbSide is the long side of filmstrip thumbnails, in pixels.
+const thumbSide = 96
+
 // setPhoto installs decoded pixels.
 func (d *document) setPhoto(p *loadedPhoto) {
 	d.hash = p.hash
+	d.thumb = p.thumb
 	d.ly = layers{w: p.img.Rect.Dx(), h: p.img.Rect.Dy(), src: p.img, srcP: p.prx, pw: p.pw, ph: p.ph, ps: p.ps}
 }
 

@@ -244,7 +244,7 @@ func (e *Editor) buildLayout() fyne.CanvasObject {
 	e.beforeCheck = widget.NewCheck("Show original (P)", func(b bool) {
 		if b != e.style.before {
 			e.style.before = b
-			e.canvas.redraw()
+			e.syncStyle()
 		}
 	})
 	e.opacity = widget.NewSlider(0, 100)

@@ -14,12 +14,15 @@ const maxProxySide = 2048
 
 // proxySize returns the proxy size for a w×h source and the scale from
 // source to proxy pixels (1 when the source is already small enough).
-func proxySize(w, h int) (pw, ph int, scale float64) {
+func proxySize(w, h int) (pw, ph int, scale float64) { return fitSize(w, h, maxProxySide) }
+
+// fitSize scales w×h down so its long side is at most side.
+func fitSize(w, h, side int) (pw, ph int, scale float64) {
 	long := max(w, h)
-	if long <= maxProxySide {
+	if long <= side {
 		return w, h, 1
 	}
-	scale = float64(maxProxySide) / float64(long)
+	scale = float64(side) / float64(long)
 	pw = max(1, int(float64(w)*scale+0.5))
 	ph = max(1, int(float64(h)*scale+0.5))
 	return pw, ph, scale
