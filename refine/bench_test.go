@@ -178,7 +178,7 @@ func BenchmarkRefine12MP(b *testing.B) {
 			tri := AutoTrimap(seg, nil)
 			tTri += time.Since(t0)
 			var err error
-			res, err = Refine(context.Background(), img, tri, nil)
+			res, err = Refine(context.Background(), img, tri, &Options{Prior: seg})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -192,6 +192,7 @@ func BenchmarkRefine12MP(b *testing.B) {
 	b.ReportMetric(float64(tSolve.Milliseconds())/n, "alpha-ms")
 	b.ReportMetric(float64(tFG.Milliseconds())/n, "fg-ms")
 	b.ReportMetric(float64(st.Unknowns), "unknowns")
+	b.ReportMetric(float64(st.Iterations), "iterations")
 	b.ReportMetric(float64(st.Scale), "scale")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-MB")
 	b.ReportMetric(sadOf(res.Alpha, truth), "SAD")
@@ -258,13 +259,14 @@ func BenchmarkRefine2MP(b *testing.B) {
 	c := loadGT(b)[0]
 	img := upscaleNRGBA(c.img, 2)
 	truth := upscaleMatte(c.alpha, 2)
-	tri := AutoTrimap(upscaleMatte(simulatedSegmentation(c.alpha, 3, 1), 2), nil)
+	seg := upscaleMatte(simulatedSegmentation(c.alpha, 3, 1), 2)
+	tri := AutoTrimap(seg, nil)
 	b.ReportAllocs()
 	b.ResetTimer()
 	var res *Result
 	for b.Loop() {
 		var err error
-		res, err = Refine(context.Background(), img, tri, nil)
+		res, err = Refine(context.Background(), img, tri, &Options{Prior: seg})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -167,7 +167,7 @@ func newSystem(img *rgb, idx []int32, known []float32, eps float64) *system {
 			}
 			s.b[k] = rhs
 			if d := row[centreSlot]; d > 0 {
-				s.invDiag[k] = 1 / d
+				s.invDiag[k] = 1 / float64(float32(d)) // as stored in val
 			} else {
 				// A pixel in no window (images under 3 pixels wide) has
 				// an all-zero row; CG then leaves it at its start value.
@@ -217,16 +217,18 @@ func (s *system) mul(dst, x []float64) {
 	parallel.Bands(s.n, chunks(s.n), func(_, k0, k1 int) { s.mulRange(dst, x, k0, k1) })
 }
 
-// addPrior adds the data term λ·Σ_k (α_k − prior_k)² over the unknowns:
-// λ on the diagonal, λ·prior on the right-hand side. prior is indexed by
-// pixel.
+// addPrior adds the data term Σ_k λ(1−m_k)²·(α_k − m_k)² over the
+// unknowns, m the prior (indexed by pixel): its weight on the diagonal,
+// weight·m on the right-hand side.
 func (s *system) addPrior(prior []float32, lambda float64) {
 	parallel.Bands(s.n, chunks(s.n), func(_, k0, k1 int) {
 		for k := k0; k < k1; k++ {
 			c := k*stencil + centreSlot
-			s.val[c] += float32(lambda)
+			m := float64(clamp01(prior[s.idx[k]]))
+			l := lambda * (1 - m) * (1 - m)
+			s.val[c] += float32(l)
 			s.invDiag[k] = 1 / float64(s.val[c])
-			s.b[k] += lambda * float64(clamp01(prior[s.idx[k]]))
+			s.b[k] += l * m
 		}
 	})
 }

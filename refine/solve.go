@@ -25,7 +25,7 @@ const (
 	// DefaultMaxIterations caps conjugate-gradient iterations per level.
 	DefaultMaxIterations = 2000
 	// DefaultPriorWeight weighs Options.Prior.
-	DefaultPriorWeight = 0.01
+	DefaultPriorWeight = 2e-3
 	// DefaultSnap is the distance from 0 and 1 within which solved alphas
 	// are snapped to 0 and 1: the solver leaves a faint haze where the
 	// truth is flat, and snapping it removes error without touching real
@@ -64,12 +64,14 @@ type Options struct {
 	// means DefaultMaxSolvePixels. Larger unknown regions are solved at a
 	// reduced scale and upsampled edge-aware.
 	MaxSolvePixels int
-	// Prior, if set, is a rough alpha of the whole image (typically the
-	// segmentation matte the trimap came from) that unknown pixels are
-	// pulled towards with weight PriorWeight: the energy gains
-	// PriorWeight·Σ(α−prior)². It keeps the solve from drifting where the
-	// image is ambiguous, which lets the unknown band be wide. It must have
-	// the image's size (SolveAlpha panics otherwise).
+	// Prior, if set, is the segmentation matte m the trimap came from.
+	// Unknown pixels are pulled towards it where it says background: the
+	// energy gains PriorWeight·Σ(1−m)²(α−m)². Segmentation networks call
+	// semi-transparent hair opaque far more often than they miss it, so
+	// their background is worth trusting and their foreground is not. On
+	// the evaluation set (real ISNet mattes, AutoTrimap defaults) it lowers
+	// the SAD from 9.98/22.31/4.39 to 9.62/21.48/4.38. It must have the
+	// image's size (SolveAlpha panics otherwise).
 	Prior *Matte
 	// PriorWeight weighs Prior; 0 means DefaultPriorWeight.
 	PriorWeight float64
