@@ -8,18 +8,25 @@ import (
 )
 
 // SolveError reports that the conjugate-gradient solver stopped without
-// reaching its tolerance: it hit the iteration limit, or broke down on a
+// reaching its tolerance: it hit the iteration limit (handled inside the
+// package: SolveAlpha reports it in Stats.Converged), or broke down on a
 // system that is not positive definite. The partial solution is still
-// returned next to it where the caller can use one.
+// returned next to it.
 type SolveError struct {
 	Iterations int     // iterations run
 	Residual   float64 // relative residual ‖b−Ax‖/‖b‖ reached
-	Reason     string  // "iteration limit" or "breakdown"
+	Reason     string  // iterationLimit or breakdown
 }
 
 func (e *SolveError) Error() string {
 	return fmt.Sprintf("refine: conjugate gradients: %s after %d iterations, relative residual %.3g", e.Reason, e.Iterations, e.Residual)
 }
+
+// SolveError reasons.
+const (
+	iterationLimit = "iteration limit"
+	breakdown      = "breakdown"
+)
 
 // linearOp is a symmetric positive-definite operator on vectors of n+1
 // entries whose last entry is always zero, split into fixed chunks.
@@ -109,7 +116,7 @@ func conjugateGradient(a linearOp, b, x []float64, set cgSettings) (cgResult, er
 		})
 		pq := sum(0)
 		if !(pq > 0) || !(rho > 0) {
-			return cgResult{it, res}, &SolveError{Iterations: it, Residual: res, Reason: "breakdown"}
+			return cgResult{it, res}, &SolveError{Iterations: it, Residual: res, Reason: breakdown}
 		}
 		alpha := rho / pq // α = ρ / pᵀAp
 		// x += α p, r −= α q, z = M⁻¹ r, and r·z, r·r
@@ -146,5 +153,5 @@ func conjugateGradient(a linearOp, b, x []float64, set cgSettings) (cgResult, er
 			}
 		})
 	}
-	return cgResult{set.maxIter, res}, &SolveError{Iterations: set.maxIter, Residual: res, Reason: "iteration limit"}
+	return cgResult{set.maxIter, res}, &SolveError{Iterations: set.maxIter, Residual: res, Reason: iterationLimit}
 }

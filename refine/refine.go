@@ -26,8 +26,8 @@ type Result struct {
 // same size; it panics otherwise (a programmer error). Neither input is
 // modified. It returns ctx.Err() as soon as it sees ctx cancelled, so an
 // editor can cancel a stale run when a newer brush stroke arrives; if the
-// solver stops short of its tolerance, the result is still returned with
-// the *SolveError. opt may be nil. Refine is safe for concurrent use on
+// solver breaks down, the result is still returned with the *SolveError
+// (see SolveAlpha). opt may be nil. Refine is safe for concurrent use on
 // different inputs.
 func Refine(ctx context.Context, img *image.NRGBA, tri *Trimap, opt *Options) (*Result, error) {
 	checkSameSize("Refine", img, tri.W, tri.H)
