@@ -406,3 +406,93 @@ func TestKeysAndZoom(t *testing.T) {
 		}
 	})
 }
+
+func TestExportCrop(t *testing.T) {
+	d := synthDoc(200, 100)
+	alpha := effectiveMatte(d.ly.tri, d.ly.matte)
+	r, ok := subjectBounds(alpha, 0)
+	if !ok {
+		t.Fatal("no subject found")
+	}
+	// The synthetic subject is a disc of radius 100/3 + band/2 around (100, 50).
+	if r.Min.X < 55 || r.Max.X > 145 || r.Dx() < 60 {
+		t.Fatalf("subject bounds %v do not hug the disc", r)
+	}
+	tests := map[string]struct {
+		opt  exportOptions
+		want image.Rectangle
+	}{
+		"no crop":      {opt: exportOptions{Kind: ExportCutout}, want: image.Rect(0, 0, 200, 100)},
+		"crop":         {opt: exportOptions{Kind: ExportMatte, Crop: true}, want: r},
+		"crop margin":  {opt: exportOptions{Kind: ExportOverColour, Crop: true, Margin: 5}, want: r.Inset(-5)},
+		"margin clips": {opt: exportOptions{Kind: ExportCutout, Crop: true, Margin: 500}, want: image.Rect(0, 0, 200, 100)},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			img, err := buildExport(d.ly.src, nil, alpha, tc.opt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if img.Bounds().Size() != tc.want.Size() {
+				t.Fatalf("export is %v, want the size of %v", img.Bounds(), tc.want)
+			}
+			_, _, _, a := img.At(img.Bounds().Min.X, img.Bounds().Min.Y).RGBA()
+			if tc.opt.Kind == ExportOverColour && a != 0xffff {
+				t.Fatal("export over a colour is not opaque")
+			}
+		})
+	}
+	if _, err := buildExport(d.ly.src, nil, refine.NewMatte(200, 100), exportOptions{Crop: true}); err == nil {
+		t.Fatal("cropping an empty matte did not fail")
+	}
+}
+
+// slowRefiner blocks until its context is cancelled or release is closed.
+type slowRefiner struct {
+	started chan struct{}
+	release chan struct{}
+}
+
+func (r *slowRefiner) Refine(ctx context.Context, img *image.NRGBA, tri *refine.Trimap, _ func(RefineProgress)) (*RefineResult, error) {
+	r.started <- struct{}{}
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-r.release:
+		m := refine.NewMatte(tri.W, tri.H)
+		for i := range m.Pix {
+			m.Pix[i] = 0.5
+		}
+		return &RefineResult{Alpha: m}, nil
+	}
+}
+
+func TestStrokeCancelsRefine(t *testing.T) {
+	ref := &slowRefiner{started: make(chan struct{}, 4), release: make(chan struct{})}
+	e, q := newTestEditor(t, Deps{Refiner: ref})
+	d := synthDoc(120, 90)
+	e.docs, e.cur = []*document{d}, d
+	e.canvas.setLayers(&d.ly, true)
+	e.canvas.ensureBuffer()
+	e.refineNow()
+	<-ref.started
+	// A stroke cancels the running solve, and a debounced one follows.
+	e.setTool(ToolForeground)
+	dragPath(e, []fyne.Position{{X: 50, Y: 50}, {X: 80, Y: 60}})
+	q.waitFor(t, "the debounced refine", 10*time.Second, func() bool {
+		select {
+		case <-ref.started:
+			return true
+		default:
+			return false
+		}
+	})
+	if d.refinedAt == d.version {
+		t.Fatal("a cancelled run was taken as the result")
+	}
+	close(ref.release)
+	q.waitFor(t, "the refine result", 10*time.Second, func() bool { return d.refinedAt == d.version })
+	if d.ly.matte == d.model {
+		t.Fatal("the refined matte did not replace the model's")
+	}
+}

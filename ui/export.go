@@ -58,7 +58,9 @@ func buildExport(src, fg *image.NRGBA, alpha *refine.Matte, opt exportOptions) (
 	case ExportMatte:
 		out = pipeline.MatteImage(alpha)
 	case ExportOverColour:
-		out = pipeline.Compose(fg, alpha, pipeline.Background{Color: opt.Colour})
+		c := opt.Colour
+		c.A = 0xff // the backdrop is always opaque
+		out = pipeline.Compose(fg, alpha, pipeline.Background{Color: c})
 	default:
 		out = pipeline.Compose(fg, alpha, pipeline.Background{})
 	}

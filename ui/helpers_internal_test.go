@@ -41,13 +41,17 @@ func newUIQueue() *uiQueue { return &uiQueue{ch: make(chan func(), 4096)} }
 func (q *uiQueue) post(fn func()) { q.ch <- fn }
 
 // waitFor runs posted closures until cond holds, failing after timeout.
+// cond is checked after each closure and every few milliseconds.
 func (q *uiQueue) waitFor(t testing.TB, what string, timeout time.Duration, cond func() bool) {
 	t.Helper()
 	deadline := time.After(timeout)
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
 	for !cond() {
 		select {
 		case fn := <-q.ch:
 			fn()
+		case <-tick.C:
 		case <-deadline:
 			t.Fatalf("timed out after %v waiting for %s", timeout, what)
 		}

@@ -99,7 +99,9 @@ func (e *Editor) showPreferences() {
 		p.SetString(prefDevice, device.Selected)
 		p.SetString(prefOverlayColour, hexColour(overlay))
 		e.style.overlay = overlay
-		e.opacity.SetValue(opacity.Value) // stores the preference and redraws
+		e.overlaySwatch.set(overlay)
+		e.opacity.SetValue(opacity.Value) // stores the opacity preference
+		e.syncStyle()
 	}, e.win)
 	dlg.Resize(fyne.NewSize(460, 320))
 	dlg.Show()
