@@ -3,12 +3,13 @@ package refine
 import (
 	"context"
 	"image"
-	"math"
 	"math/rand"
 	"runtime"
 	"sync"
 	"testing"
 	"time"
+
+	"cutout/refine/parallel"
 )
 
 // simulatedSegmentation imitates a segmentation network's matte from a
@@ -70,6 +71,40 @@ func boxBlur(m *Matte, r int) *Matte {
 			out.Pix[y*w+x] = s / n
 		}
 	}
+	return out
+}
+
+// upBilinear resizes a cw×ch map to w×h by bilinear interpolation with
+// pixel centres aligned (fine x maps to coarse (x+0.5)·cw/w − 0.5).
+func upBilinear(src []float32, cw, ch, w, h int) []float32 {
+	out := make([]float32, w*h)
+	sx := float32(cw) / float32(w)
+	sy := float32(ch) / float32(h)
+	parallel.Rows(h, func(y0, y1 int) {
+		for y := y0; y < y1; y++ {
+			fy := (float32(y)+0.5)*sy - 0.5
+			fy = max(0, min(fy, float32(ch-1)))
+			iy := min(int(fy), ch-2)
+			if ch == 1 {
+				iy = 0
+			}
+			ty := fy - float32(iy)
+			iy1 := min(iy+1, ch-1)
+			for x := 0; x < w; x++ {
+				fx := (float32(x)+0.5)*sx - 0.5
+				fx = max(0, min(fx, float32(cw-1)))
+				ix := min(int(fx), cw-2)
+				if cw == 1 {
+					ix = 0
+				}
+				tx := fx - float32(ix)
+				ix1 := min(ix+1, cw-1)
+				a := src[iy*cw+ix]*(1-tx) + src[iy*cw+ix1]*tx
+				b := src[iy1*cw+ix]*(1-tx) + src[iy1*cw+ix1]*tx
+				out[y*w+x] = a*(1-ty) + b*ty
+			}
+		}
+	})
 	return out
 }
 
@@ -196,7 +231,6 @@ func BenchmarkRefine12MP(b *testing.B) {
 	b.ReportMetric(float64(st.Scale), "scale")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-MB")
 	b.ReportMetric(sadOf(res.Alpha, truth), "SAD")
-	_ = math.Abs
 }
 
 // benchSolveGT solves one evaluation pair with its own trimap and reports

@@ -271,7 +271,7 @@ func solveLevels(ctx context.Context, im *rgb, lab []uint8, prior []float32, o r
 	var init []float32
 	if len(idx) > coarsestUnknowns && w >= 16 && h >= 16 {
 		cim := halfRGB(im)
-		clab := halfLabels(lab, w, h)
+		clab := downLabels(lab, w, h, 2)
 		var cprior []float32
 		if prior != nil {
 			cprior = downMatte(prior, w, h, 2)
