@@ -75,9 +75,10 @@ func (o *TrimapOptions) BandPixels(w, h int) (outer, inner float64) {
 }
 
 // AutoTrimap builds a trimap from a segmentation matte m: pixels within the
-// band around the 0.5 contour (Band pixels wide outside it, Inner inside;
-// see TrimapOptions) or inside the soft region Lo < m < Hi are Unknown; the others are Foreground when m ≥ 0.5
-// and Background when m < 0.5. NaN matte values count as soft.
+// band around the 0.5 contour (Band wide outside it, Inner inside; see
+// TrimapOptions) or inside the soft region Lo < m < Hi are Unknown; the
+// others are Foreground when m ≥ 0.5 and Background when m < 0.5. NaN
+// matte values count as soft.
 //
 // The band is found with an exact Euclidean distance transform to the
 // contour (Felzenszwalb and Huttenlocher, "Distance Transforms of Sampled
@@ -91,11 +92,12 @@ func AutoTrimap(m *Matte, opt *TrimapOptions) *Trimap {
 		return t
 	}
 	r, rin := opt.BandPixels(w, h)
-	// No distance in the image exceeds w+h; capping keeps huge widths finite.
-	r, rin = min(r, float64(w+h)), min(rin, float64(w+h))
+	// No distance in the image exceeds w+h; capping keeps huge widths
+	// finite and squared distances within int32.
+	r, rin = min(r, float64(w+h), maxBand), min(rin, float64(w+h), maxBand)
 	near := contourBand(m, math.Max(r, rin))
 	lo, hi := o.Lo, o.Hi
-	rr, rrin := float32(r*r), float32(rin*rin)
+	rr, rrin := int64(r*r), int64(rin*rin)
 	parallel.Rows(h, func(y0, y1 int) {
 		for i := y0 * w; i < y1*w; i++ {
 			v := m.Pix[i]
@@ -104,7 +106,7 @@ func AutoTrimap(m *Matte, opt *TrimapOptions) *Trimap {
 				lim = rrin
 			}
 			switch {
-			case near[i] <= lim || !(v <= lo || v >= hi):
+			case int64(near[i]) <= lim || !(v <= lo || v >= hi):
 				t.Pix[i] = Unknown
 			case v >= 0.5:
 				t.Pix[i] = Foreground
@@ -120,12 +122,19 @@ func AutoTrimap(m *Matte, opt *TrimapOptions) *Trimap {
 // contour.
 func fgAt(v float32) bool { return v >= 0.5 }
 
+// farAway marks pixels beyond the band in contourBand's result.
+const farAway = math.MaxInt32
+
+// maxBand caps band widths so that squared distances fit in an int32.
+const maxBand = 46340
+
 // contourBand returns, per pixel, the squared Euclidean distance to the
-// nearest contour pixel where it is at most r², and +Inf elsewhere.
-// Contour pixels are those with a 4-neighbour on the other side of 0.5.
-func contourBand(m *Matte, r float64) []float32 {
+// nearest contour pixel where it is at most r² (r ≤ maxBand), and farAway
+// elsewhere. Contour pixels are those with a 4-neighbour on the other side
+// of 0.5.
+func contourBand(m *Matte, r float64) []int32 {
 	w, h := m.W, m.H
-	rr := r * r
+	rr := int64(r * r)
 	// inf caps vertical distances: anything beyond r cannot be within r.
 	inf := int32(math.Ceil(r)) + 1
 	g := make([]int32, w*h)
@@ -137,11 +146,12 @@ func contourBand(m *Matte, r float64) []float32 {
 			row := y * w
 			for x := x0; x < x1; x++ {
 				i := row + x
-				if isContour(m, x, y) {
+				switch {
+				case isContour(m, x, y):
 					g[i] = 0
-				} else if y > 0 {
+				case y > 0:
 					g[i] = min(g[i-w]+1, inf)
-				} else {
+				default:
 					g[i] = inf
 				}
 			}
@@ -154,65 +164,66 @@ func contourBand(m *Matte, r float64) []float32 {
 			}
 		}
 	})
-	// Phase 2: per row, the lower envelope of parabolas (x−q)² + g(q)²
-	// gives the squared distance to the nearest contour pixel.
-	band := make([]float32, w*h)
+	// Phase 2: per row, the lower envelope of the parabolas
+	// f_q(x) = (x−q)² + g(q)² gives the squared distance to the nearest
+	// contour pixel. v holds the parabolas of the envelope and z the
+	// boundaries between them. The row is copied so that the result can
+	// overwrite g in place.
 	parallel.Rows(h, func(y0, y1 int) {
+		gr := make([]int64, w)
 		v := make([]int, w)
 		z := make([]float64, w+1)
 		for y := y0; y < y1; y++ {
-			gr := g[y*w : (y+1)*w]
-			out := band[y*w : (y+1)*w]
+			out := g[y*w : (y+1)*w]
+			for x, d := range out {
+				gr[x] = int64(d)
+			}
+			// intersect returns where the parabolas of p and q cross.
+			intersect := func(p, q int) float64 {
+				return float64((gr[q]*gr[q]+int64(q*q))-(gr[p]*gr[p]+int64(p*p))) / float64(2*(q-p))
+			}
 			k := -1
-			for q := 0; q < w; q++ {
-				if gr[q] >= inf {
+			for q := range w {
+				if gr[q] >= int64(inf) {
 					continue
 				}
-				fq := float64(gr[q]) * float64(gr[q])
+				var s float64
 				for k >= 0 {
-					p := v[k]
-					fp := float64(gr[p]) * float64(gr[p])
-					s := ((fq + float64(q*q)) - (fp + float64(p*p))) / float64(2*(q-p))
-					if s > z[k] {
-						z[k+1] = math.Inf(1)
+					if s = intersect(v[k], q); s > z[k] {
 						break
 					}
 					k--
 				}
-				if k < 0 {
-					k = 0
-					v[0] = q
+				k++
+				v[k] = q
+				if k == 0 {
 					z[0] = math.Inf(-1)
-					z[1] = math.Inf(1)
 				} else {
-					k++
-					v[k] = q
-					z[k] = ((fq + float64(q*q)) - (float64(gr[v[k-1]])*float64(gr[v[k-1]]) + float64(v[k-1]*v[k-1]))) / float64(2*(q-v[k-1]))
-					z[k+1] = math.Inf(1)
+					z[k] = s
 				}
+				z[k+1] = math.Inf(1)
 			}
 			if k < 0 {
 				for x := range out {
-					out[x] = float32(math.Inf(1))
+					out[x] = farAway
 				}
 				continue
 			}
 			j := 0
-			for x := 0; x < w; x++ {
+			for x := range w {
 				for z[j+1] < float64(x) {
 					j++
 				}
 				q := v[j]
-				d := float64((x-q)*(x-q)) + float64(gr[q])*float64(gr[q])
-				if d <= rr {
-					out[x] = float32(d)
+				if d := int64((x-q)*(x-q)) + gr[q]*gr[q]; d <= rr {
+					out[x] = int32(d)
 				} else {
-					out[x] = float32(math.Inf(1))
+					out[x] = farAway
 				}
 			}
 		}
 	})
-	return band
+	return g
 }
 
 // isContour reports whether (x, y) has a 4-neighbour on the other side of

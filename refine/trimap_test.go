@@ -57,7 +57,10 @@ func TestContourBandMatchesBruteForce(t *testing.T) {
 			d := contourBand(m, r)
 			got := make([]bool, len(d))
 			for i, v := range d {
-				got[i] = v <= float32(r*r)
+				got[i] = v != farAway
+				if v != farAway && float64(v) > r*r {
+					t.Fatalf("distance² %d beyond r² %v", v, r*r)
+				}
 			}
 			want := bruteBand(m, r)
 			if !slices.Equal(got, want) {
