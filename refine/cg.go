@@ -18,6 +18,7 @@ type SolveError struct {
 	Reason     string  // iterationLimit or breakdown
 }
 
+// Error implements error.
 func (e *SolveError) Error() string {
 	return fmt.Sprintf("refine: conjugate gradients: %s after %d iterations, relative residual %.3g", e.Reason, e.Iterations, e.Residual)
 }
@@ -67,11 +68,12 @@ func conjugateGradient(a linearOp, b, x []float64, set cgSettings) (cgResult, er
 	z := make([]float64, n+1)
 	p := make([]float64, n+1)
 	q := make([]float64, n+1)
-	part := make([]float64, 3*nc)
+	// part holds two partial sums per chunk.
+	part := make([]float64, 2*nc)
 	sum := func(off int) float64 {
 		var s float64
 		for c := range nc {
-			s += part[3*c+off]
+			s += part[2*c+off]
 		}
 		return s
 	}
@@ -84,7 +86,7 @@ func conjugateGradient(a linearOp, b, x []float64, set cgSettings) (cgResult, er
 			bb += b[k] * b[k]
 			rr += r[k] * r[k]
 		}
-		part[3*c], part[3*c+1] = bb, rr
+		part[2*c], part[2*c+1] = bb, rr
 	})
 	bnorm := math.Sqrt(sum(0))
 	if bnorm == 0 {
@@ -101,7 +103,7 @@ func conjugateGradient(a linearOp, b, x []float64, set cgSettings) (cgResult, er
 			p[k] = z[k]
 			rz += r[k] * z[k]
 		}
-		part[3*c] = rz
+		part[2*c] = rz
 	})
 	rho := sum(0)
 	for it := 1; it <= set.maxIter; it++ {
@@ -112,7 +114,7 @@ func conjugateGradient(a linearOp, b, x []float64, set cgSettings) (cgResult, er
 			for k := k0; k < k1; k++ {
 				pq += p[k] * q[k]
 			}
-			part[3*c] = pq
+			part[2*c] = pq
 		})
 		pq := sum(0)
 		if !(pq > 0) || !(rho > 0) {
@@ -132,7 +134,7 @@ func conjugateGradient(a linearOp, b, x []float64, set cgSettings) (cgResult, er
 			for k := k0; k < k1; k++ {
 				rz += r[k] * z[k]
 			}
-			part[3*c], part[3*c+1] = rz, rr
+			part[2*c], part[2*c+1] = rz, rr
 		})
 		rhoNew := sum(0)
 		res = math.Sqrt(sum(1)) / bnorm

@@ -17,7 +17,6 @@ const (
 // Rows are stored in ELL form: stencil slots per unknown, column n (an
 // always-zero entry of every vector) standing for "no unknown there".
 type system struct {
-	w, h    int
 	n       int       // number of unknowns
 	idx     []int32   // pixel index of each unknown, increasing
 	pos     []int32   // unknown index of each pixel, n for known pixels
@@ -95,7 +94,7 @@ func computeWindows(img *rgb, unknown []bool, eps float64) (stats []windowStats,
 // its own pixel, so rows are built in parallel without write conflicts.
 func newSystem(img *rgb, idx []int32, known []float32, eps float64) *system {
 	w, h := img.W, img.H
-	s := &system{w: w, h: h, pos: make([]int32, w*h), idx: idx}
+	s := &system{pos: make([]int32, w*h), idx: idx}
 	unknown := make([]bool, w*h)
 	for _, p := range idx {
 		unknown[p] = true
@@ -187,8 +186,8 @@ func chunks(n int) int {
 	return max(1, min(maxChunks, n/minChunk))
 }
 
-// mulRange computes dst[k] = (L_uu x)[k] for k in [k0, k1), plus the
-// non-local terms. x must be n+1 long with x[n] == 0.
+// mulRange computes dst[k] = (A x)[k] for k in [k0, k1), A being L_uu
+// plus any prior term on its diagonal. x must be n+1 long with x[n] == 0.
 func (s *system) mulRange(dst, x []float64, k0, k1 int) {
 	for k := k0; k < k1; k++ {
 		v := s.val[k*stencil : k*stencil+stencil]

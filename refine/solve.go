@@ -48,9 +48,10 @@ type Progress struct {
 // Options tunes SolveAlpha, EstimateForeground and Refine. The zero value,
 // and a nil pointer, mean the defaults.
 type Options struct {
-	// Progress, if set, is called from the solving goroutine at most about
-	// 30 times per second, and once at the end of each stage. It must be
-	// quick and must not call back into the solver.
+	// Progress, if set, is called on the goroutine that called SolveAlpha,
+	// EstimateForeground or Refine, at most about 30 times per second and
+	// once at the end of each stage. It must be quick; a GUI should hand
+	// the value to its UI thread rather than draw from it.
 	Progress func(Progress)
 	// MaxIterations caps conjugate-gradient iterations per resolution
 	// level; 0 means DefaultMaxIterations.
