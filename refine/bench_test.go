@@ -231,6 +231,7 @@ func BenchmarkRefine12MP(b *testing.B) {
 	b.ReportMetric(float64(st.Scale), "scale")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-MB")
 	b.ReportMetric(sadOf(res.Alpha, truth), "SAD")
+	b.ReportMetric(sadOf(seg, truth), "seg-SAD")
 }
 
 // benchSolveGT solves one evaluation pair with its own trimap and reports
