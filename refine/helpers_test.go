@@ -4,7 +4,7 @@ import (
 	"image"
 	"image/draw"
 	_ "image/jpeg"
-	"image/png"
+	_ "image/png"
 	"math"
 	"os"
 	"path/filepath"
@@ -121,22 +121,6 @@ func loadGT(tb testing.TB) []gtCase {
 		}
 	})
 	return gtCases
-}
-
-// writeMattePNG is a debugging aid for failing tests.
-func writeMattePNG(tb testing.TB, path string, m *Matte) {
-	g := image.NewGray(image.Rect(0, 0, m.W, m.H))
-	for i, v := range m.Pix {
-		g.Pix[i] = uint8(clamp01(v)*255 + 0.5)
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, g); err != nil {
-		tb.Fatal(err)
-	}
 }
 
 // synthetic is a composite with a known alpha: a textured foreground disc
