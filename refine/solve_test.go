@@ -180,6 +180,9 @@ func TestSolveAlphaSizeMismatchPanics(t *testing.T) {
 // PyMatting's closed-form matting on the same inputs (5.66, 11.45, 2.45),
 // far below the raw segmentation's SAD (20.1, 25.4, 6.6).
 func TestSolveAlphaPortraits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("evaluation-set matting skipped in short mode")
+	}
 	bounds := map[string]float64{"am-gt03": 5.66, "am-gt08": 11.45, "am-gt15": 2.45}
 	for _, c := range loadGT(t) {
 		t.Run(c.name, func(t *testing.T) {
@@ -198,7 +201,7 @@ func TestSolveAlphaPortraits(t *testing.T) {
 
 func TestSolveAlphaPrior(t *testing.T) {
 	s := newSynthetic(160, 120)
-	// Widen the unknown region into the background by 12 pixels, then let
+	// Widen the unknown region into the background by 8 pixels, then let
 	// a prior that knows the background (the true alpha) or claims
 	// foreground everywhere (weight 0: it must change nothing) steer it.
 	wide := s.tri.Clone()
@@ -206,17 +209,19 @@ func TestSolveAlphaPrior(t *testing.T) {
 	for i, l := range wide.Pix {
 		bg[i] = l != Background
 	}
-	near := boxDilate(bg, 160, 120, 12)
+	near := boxDilate(bg, 160, 120, 8)
 	for i := range wide.Pix {
 		if near[i] {
 			wide.Pix[i] = Unknown
 		}
 	}
-	plain, _, err := SolveAlpha(context.Background(), s.img, wide, nil)
+	// The noise-free synthetic gradients converge slowly over a wide band;
+	// a few hundred iterations show the difference the prior makes.
+	plain, _, err := SolveAlpha(context.Background(), s.img, wide, &Options{MaxIterations: 300})
 	if err != nil {
 		t.Fatal(err)
 	}
-	guided, _, err := SolveAlpha(context.Background(), s.img, wide, &Options{Prior: s.alpha, PriorWeight: 0.1})
+	guided, _, err := SolveAlpha(context.Background(), s.img, wide, &Options{Prior: s.alpha, PriorWeight: 0.1, MaxIterations: 300})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +229,7 @@ func TestSolveAlphaPrior(t *testing.T) {
 	for i := range ones.Pix {
 		ones.Pix[i] = 1
 	}
-	same, _, err := SolveAlpha(context.Background(), s.img, wide, &Options{Prior: ones})
+	same, _, err := SolveAlpha(context.Background(), s.img, wide, &Options{Prior: ones, MaxIterations: 300})
 	if err != nil {
 		t.Fatal(err)
 	}
