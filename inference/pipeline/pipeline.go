@@ -80,12 +80,21 @@ func Cutout(ctx context.Context, seg Segmenter, img *image.NRGBA, opt *Options) 
 		return r, nil
 	}
 	t0 := time.Now()
+	var ro refine.Options
+	if opt.Refine != nil {
+		ro = *opt.Refine
+	}
 	r.Trimap = opt.Trimap
 	if r.Trimap == nil {
 		r.Trimap = refine.AutoTrimap(raw, opt.TrimapOptions)
+		// With an automatic trimap the segmentation also serves as a
+		// prior where it says background; a user's trimap stands alone.
+		if ro.Prior == nil {
+			ro.Prior = raw
+		}
 	}
 	t1 := time.Now()
-	res, err := refine.Refine(ctx, img, r.Trimap, opt.Refine)
+	res, err := refine.Refine(ctx, img, r.Trimap, &ro)
 	var se *refine.SolveError
 	if errors.As(err, &se) && res != nil {
 		r.Warning = se.Error()
