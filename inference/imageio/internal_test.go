@@ -51,11 +51,13 @@ func TestZlibHeader(t *testing.T) {
 	}
 }
 
-func TestPaeth(t *testing.T) {
-	// Reference: the PNG specification's pseudo-code, literally.
-	ref := func(a, b, c uint8) uint8 {
-		p := int(a) + int(b) - int(c)
-		pa, pb, pc := abs(p-int(a)), abs(p-int(b)), abs(p-int(c))
+// TestFilters checks every filter against the PNG specification's
+// definitions, written out literally, on rows whose small value range
+// makes the Paeth predictor's ties frequent.
+func TestFilters(t *testing.T) {
+	paethRef := func(a, b, c int) int {
+		p := a + b - c
+		pa, pb, pc := abs(p-a), abs(p-b), abs(p-c)
 		if pa <= pb && pa <= pc {
 			return a
 		} else if pb <= pc {
@@ -63,13 +65,70 @@ func TestPaeth(t *testing.T) {
 		}
 		return c
 	}
-	for a := 0; a < 256; a += 3 {
-		for b := 0; b < 256; b += 5 {
-			for c := 0; c < 256; c++ {
-				if got, want := paeth(uint8(a), uint8(b), uint8(c)), ref(uint8(a), uint8(b), uint8(c)); got != want {
-					t.Fatalf("paeth(%d,%d,%d) = %d, want %d", a, b, c, got, want)
+	r := rand.New(rand.NewSource(1))
+	for _, bpp := range []int{1, 4} {
+		for _, span := range []int{3, 256} {
+			for _, n := range []int{bpp, 5 * bpp, 4000} {
+				cur, prev, d := make([]uint8, n), make([]uint8, n), make([]uint8, n)
+				for i := range cur {
+					cur[i], prev[i] = uint8(r.Intn(span)), uint8(r.Intn(span))
+					if span == 3 {
+						cur[i], prev[i] = cur[i]*127, prev[i]*127 // 0, 127, 254
+					}
+				}
+				at := func(row []uint8, i int) int {
+					if i < 0 {
+						return 0
+					}
+					return int(row[i])
+				}
+				for ft, ref := range map[int]func(i int) int{
+					ftNone:    func(i int) int { return 0 },
+					ftSub:     func(i int) int { return at(cur, i-bpp) },
+					ftUp:      func(i int) int { return at(prev, i) },
+					ftAverage: func(i int) int { return (at(cur, i-bpp) + at(prev, i)) / 2 },
+					ftPaeth:   func(i int) int { return paethRef(at(cur, i-bpp), at(prev, i), at(prev, i-bpp)) },
+				} {
+					applyFilter(ft, d, cur, prev, bpp)
+					for i := range d {
+						if want := uint8(int(cur[i]) - ref(i)); d[i] != want {
+							t.Fatalf("bpp %d span %d n %d filter %d: byte %d = %d, want %d", bpp, span, n, ft, i, d[i], want)
+						}
+					}
 				}
 			}
+		}
+	}
+}
+
+// TestChooseFilter checks that the sampled choice picks the filter that
+// is clearly best on rows built for each one.
+func TestChooseFilter(t *testing.T) {
+	const n = 4 * 1000
+	r := rand.New(rand.NewSource(2))
+	scratch := make([]uint8, n)
+	for _, want := range []int{ftSub, ftUp, ftAverage, ftPaeth} {
+		// Build a row that the wanted filter predicts exactly, except for
+		// a random first pixel, above a random row: the other filters
+		// then leave noise.
+		cur, prev := make([]uint8, n), make([]uint8, n)
+		r.Read(prev)
+		r.Read(cur[:4])
+		for i := 4; i < n; i++ {
+			cur[i] = uint8(r.Intn(256))
+			// Residual of byte i under the wanted filter, given the bytes
+			// before it; subtracting it makes the residual zero.
+			applyFilter(want, scratch[:i+1], cur[:i+1], prev[:i+1], 4)
+			cur[i] -= scratch[i]
+		}
+		applyFilter(want, scratch, cur, prev, 4)
+		if !bytes.Equal(scratch[4:], make([]uint8, n-4)) {
+			t.Fatalf("filter %d: test row not exactly predicted", want)
+		}
+		// Paeth also predicts an Up row exactly (its left and upper-left
+		// neighbours are then equal); the tie goes to the cheaper Up.
+		if got := chooseFilter(cur, prev, scratch, 4); got != want {
+			t.Errorf("chose filter %d for a row that filter %d predicts exactly", got, want)
 		}
 	}
 }
