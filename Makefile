@@ -13,7 +13,7 @@ DEB_PACKAGES := gcc libgl1-mesa-dev xorg-dev xvfb xauth x11-apps imagemagick
 TEST_TIMEOUT ?= 80m
 FILE ?=
 
-.PHONY: all run build headless deps assets gpu test test-short vet bench fuzz package clean
+.PHONY: all run build headless deps assets gpu test vet bench bench-batch fuzz package clean
 
 all: build
 
@@ -77,3 +77,8 @@ package: deps
 
 clean:
 	rm -rf build dist
+
+# bench-batch times a CPU batch of N 12 MP photos one by one against one
+# overlapped process, and checks the outputs are the same bytes.
+bench-batch: assets headless
+	.ci/bench-batch.sh build/cutout-headless $(or $(N),50)

@@ -235,6 +235,9 @@ func (s *Session) create(opt Options, gpu bool) error {
 		so.SetGraphOptimizationLevel(ort.GraphOptimizationLevelEnableExtended),
 		so.SetCpuMemArena(false),
 		so.SetMemPattern(false),
+		// Idle ONNX Runtime threads sleep instead of spinning, so they leave
+		// the cores to the matting and encoding of neighbouring images.
+		so.AddSessionConfigEntry("session.intra_op.allow_spinning", "0"),
 	} {
 		if e != nil {
 			return fmt.Errorf("inference: session options: %w", e)

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Batch throughput on the CPU: N photos of 12 MP, processed
+#   1. one at a time, a process per photo (how a script would call a tool),
+#   2. in one process, one photo after another (--sequential),
+#   3. in one process with decoding and finishing overlapping the model (default);
+# then checks that all three wrote the same bytes.
+#
+#   make headless && .ci/bench-batch.sh build/cutout-headless [N]
+set -euo pipefail
+bin=$1 n=${2:-50}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+src=$(dirname "$0")/../assets/sample/astronaut.png
+mkdir -p "$work/in"
+for i in $(seq 1 "$n"); do
+  # Different crops of the sample, scaled to 4000x3000, so no two are alike.
+  x=$(( (i * 7) % 60 )); y=$(( (i * 11) % 60 ))
+  convert "$src" -crop "452x339+$x+$y" +repage -resize '4000x3000!' -quality 92 "$work/in/photo-$i.jpg"
+done
+secs() { local t0 t1; t0=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; t1=$(date +%s.%N); awk "BEGIN{print $t1 - $t0}"; }
+calc() { awk "BEGIN{print $1}"; }
+one_by_one() { for f in "$work"/in/*.jpg; do "$bin" remove --cpu -q -o "$work/a" "$f"; done; }
+a=$(secs one_by_one)
+b=$(secs "$bin" remove --cpu -q --sequential -o "$work/b" "$work/in")
+c=$(secs "$bin" remove --cpu -q -o "$work/c" "$work/in")
+same=yes
+for f in "$work"/a/*.png; do
+  cmp -s "$f" "$work/b/$(basename "$f")" && cmp -s "$f" "$work/c/$(basename "$f")" || same=no
+done
+printf '%-40s %10s %12s %8s\n' mode seconds photos/min speedup
+printf '%-40s %10.1f %12.2f %8.2f\n' "one process per photo" "$a" "$(calc "60*$n/$a")" 1
+printf '%-40s %10.1f %12.2f %8.2f\n' "one process, sequential" "$b" "$(calc "60*$n/$b")" "$(calc "$a/$b")"
+printf '%-40s %10.1f %12.2f %8.2f\n' "one process, overlapped (default)" "$c" "$(calc "60*$n/$c")" "$(calc "$a/$c")"
+echo "outputs identical byte for byte: $same ($(ls "$work/a" | wc -l) files)"
