@@ -259,7 +259,7 @@ func (e *Editor) replay(d *document, base *refine.Trimap, ops []editOp) {
 	if d == e.cur {
 		e.canvas.redraw()
 	}
-	e.edited(d, false)
+	e.edited(d)
 }
 
 // stroking reports whether a brush stroke is in progress.
@@ -302,7 +302,7 @@ func (e *Editor) endStroke() {
 	}
 	if ed := rec.finish(e.strokeOp); ed != nil {
 		d.hist.push(ed)
-		e.edited(d, true)
+		e.edited(d)
 	}
 }
 
@@ -326,7 +326,7 @@ func (e *Editor) pick(p vec) {
 	if ed := rec.finish(op); ed != nil {
 		d.hist.push(ed)
 		e.canvas.repaint(r)
-		e.edited(d, true)
+		e.edited(d)
 	}
 }
 
@@ -335,7 +335,7 @@ func (e *Editor) undo() {
 	if d := e.cur; d != nil && d.ly.tri != nil && !e.stroking() {
 		if r, ok := d.hist.undoInto(d.ly.tri); ok {
 			e.canvas.repaint(r)
-			e.edited(d, true)
+			e.edited(d)
 		}
 	}
 }
@@ -345,7 +345,7 @@ func (e *Editor) redo() {
 	if d := e.cur; d != nil && d.ly.tri != nil && !e.stroking() {
 		if r, ok := d.hist.redoInto(d.ly.tri); ok {
 			e.canvas.repaint(r)
-			e.edited(d, true)
+			e.edited(d)
 		}
 	}
 }
@@ -362,17 +362,15 @@ func (e *Editor) resetMask() {
 	if ed := rec.finish(op); ed != nil {
 		d.hist.push(ed)
 		e.canvas.repaint(r)
-		e.edited(d, true)
+		e.edited(d)
 	}
 }
 
 // edited follows every trimap change: it bumps the version, schedules a
 // debounced refine and a recovery save.
-func (e *Editor) edited(d *document, refineSoon bool) {
+func (e *Editor) edited(d *document) {
 	d.version++
-	if refineSoon {
-		e.scheduleRefine(d, refineDelay)
-	}
+	e.scheduleRefine(d, refineDelay)
 	e.scheduleSave(d)
 	e.updateStatus()
 }

@@ -282,6 +282,15 @@ func (c *maskCanvas) MouseOut() {
 	c.updateCursor()
 }
 
+// Cursor is a crosshair for the brushes (the ring shows their size) and a
+// pointing hand for the pick tools.
+func (c *maskCanvas) Cursor() desktop.Cursor {
+	if c.ed.tool.isBrush() && !c.ed.spaceDown {
+		return desktop.CrosshairCursor
+	}
+	return desktop.PointerCursor
+}
+
 // brushRadiusDp is the brush radius on screen, in Fyne units.
 func (c *maskCanvas) brushRadiusDp() float32 {
 	if c.r.zoom == 0 {

@@ -496,3 +496,36 @@ func TestStrokeCancelsRefine(t *testing.T) {
 		t.Fatal("the refined matte did not replace the model's")
 	}
 }
+
+func TestRendererUsesProxyWhenZoomedOut(t *testing.T) {
+	d := synthDoc(3000, 1500)
+	if d.ly.pw != 2048 || d.ly.srcP == d.ly.src {
+		t.Fatalf("no display proxy for a 3000 px photo (pw %d)", d.ly.pw)
+	}
+	// Mark the proxy so the renderer's choice of level is visible.
+	for i := 0; i < len(d.ly.srcP.Pix); i += 4 {
+		d.ly.srcP.Pix[i], d.ly.srcP.Pix[i+1], d.ly.srcP.Pix[i+2] = 1, 2, 3
+	}
+	tests := map[string]struct {
+		zoom      float64
+		wantProxy bool
+	}{
+		"fit":          {zoom: 0.1, wantProxy: true},
+		"just below":   {zoom: 0.6, wantProxy: true},
+		"100%":         {zoom: 1, wantProxy: false},
+		"zoomed in 4x": {zoom: 4, wantProxy: false},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			r := renderer{ly: &d.ly, style: viewStyle{mode: ViewOriginal}}
+			r.resize(64, 48)
+			r.setView(tc.zoom, 100, 100)
+			r.renderAll()
+			px := r.buf.Pix[(24*r.buf.Stride + 32*4):]
+			isProxy := px[0] == 1 && px[1] == 2 && px[2] == 3
+			if isProxy != tc.wantProxy {
+				t.Fatalf("zoom %v: proxy used = %v, want %v", tc.zoom, isProxy, tc.wantProxy)
+			}
+		})
+	}
+}

@@ -100,7 +100,7 @@ func (s *script) segmented(e *Editor, d *document) {
 				if d == e.cur {
 					e.canvas.repaint(r)
 				}
-				e.edited(d, true)
+				e.edited(d)
 			}
 		}
 	}
