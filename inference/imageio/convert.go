@@ -255,20 +255,18 @@ func ycbcrRows(dst *image.NRGBA, src *image.YCbCr, a []uint8, aStride int, hs, v
 			aRow = a[y*aStride:][:w]
 		}
 		d := dstRow(dst, y)
+		if aRow == nil && hs == 1 && b.Min.X%2 == 0 {
+			ycbcrPairs(d, yRow, cbRow, crRow)
+			continue
+		}
 		for x, yv := range yRow {
 			ci := (b.Min.X+x)>>hs - cx0
-			// R = (YY1 + 91881·(Cr−128)) >> 16, and likewise for G and B;
-			// YY1 = Y·0x10101 folds in the rounding color.YCbCrToRGB uses.
-			yy1 := int32(yv) * 0x10101
-			cb1 := int32(cbRow[ci]) - 128
-			cr1 := int32(crRow[ci]) - 128
-			r := yy1 + 91881*cr1
-			g := yy1 - 22554*cb1 - 46802*cr1
-			bl := yy1 + 116130*cb1
+			r, g, bl := ycbcrTerms(cbRow[ci], crRow[ci])
 			p := d[4*x : 4*x+4 : 4*x+4]
-			p[0] = clampShift16(r)
-			p[1] = clampShift16(g)
-			p[2] = clampShift16(bl)
+			yy1 := int32(yv) * 0x10101
+			p[0] = clampShift16(yy1 + r)
+			p[1] = clampShift16(yy1 + g)
+			p[2] = clampShift16(yy1 + bl)
 			if aRow != nil {
 				p[3] = aRow[x]
 			} else {
@@ -276,6 +274,35 @@ func ycbcrRows(dst *image.NRGBA, src *image.YCbCr, a []uint8, aStride int, hs, v
 			}
 		}
 	}
+}
+
+// ycbcrPairs converts one opaque row with horizontally halved chroma
+// (4:2:2 and 4:2:0) starting at an even x, two pixels per chroma sample.
+func ycbcrPairs(d, yRow, cbRow, crRow []uint8) {
+	w := len(yRow)
+	cbRow, crRow = cbRow[:(w+1)/2], crRow[:(w+1)/2]
+	for ci, cb := range cbRow {
+		r, g, bl := ycbcrTerms(cb, crRow[ci])
+		x := 2 * ci
+		yy1 := int32(yRow[x]) * 0x10101
+		p := d[4*x : 4*x+4 : 4*x+4]
+		p[0], p[1], p[2], p[3] = clampShift16(yy1+r), clampShift16(yy1+g), clampShift16(yy1+bl), 0xff
+		if x+1 < w {
+			yy1 = int32(yRow[x+1]) * 0x10101
+			p = d[4*x+4 : 4*x+8 : 4*x+8]
+			p[0], p[1], p[2], p[3] = clampShift16(yy1+r), clampShift16(yy1+g), clampShift16(yy1+bl), 0xff
+		}
+	}
+}
+
+// ycbcrTerms returns the chroma terms of color.YCbCrToRGB, to which
+// YY1 = Y·0x10101 (which folds in its rounding) is added before the
+// shift: R = (YY1 + 91881·(Cr−128)) >> 16, G = (YY1 − 22554·(Cb−128) −
+// 46802·(Cr−128)) >> 16, B = (YY1 + 116130·(Cb−128)) >> 16.
+func ycbcrTerms(cb, cr uint8) (r, g, b int32) {
+	cb1 := int32(cb) - 128
+	cr1 := int32(cr) - 128
+	return 91881 * cr1, -22554*cb1 - 46802*cr1, 116130 * cb1
 }
 
 // ycbcrRowsAt is the slow path of ycbcrRows for images with negative

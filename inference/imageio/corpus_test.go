@@ -73,6 +73,15 @@ func corpus(t testing.TB) []corpusCase {
 		t.Fatal(err)
 	}
 
+	// A GIF whose only frame covers the middle of a larger screen.
+	var offset bytes.Buffer
+	inner := image.NewPaletted(image.Rect(2, 1, 5, 3), color.Palette{color.NRGBA{255, 0, 0, 255}, color.NRGBA{0, 0, 255, 255}})
+	inner.Pix[1] = 1
+	if err := gif.EncodeAll(&offset, &gif.GIF{Image: []*image.Paletted{inner}, Delay: []int{0},
+		Config: image.Config{Width: 7, Height: 4, ColorModel: inner.Palette}}); err != nil {
+		t.Fatal(err)
+	}
+
 	var tif16, bmpBuf bytes.Buffer
 	if err := tiff.Encode(&tif16, n64, nil); err != nil {
 		t.Fatal(err)
@@ -126,7 +135,7 @@ func corpus(t testing.TB) []corpusCase {
 	badCRC := append([]byte{}, patPNG...)
 	badCRC[len(badCRC)-13]++ // last byte of the IDAT CRC
 
-	return []corpusCase{
+	cases := []corpusCase{
 		{name: "empty.jpg", data: nil, err: io.ErrUnexpectedEOF},
 		{name: "truncated.jpg", data: patJPEG[:len(patJPEG)/2], err: io.ErrUnexpectedEOF},
 		{name: "soi-only.jpg", data: patJPEG[:2], err: io.ErrUnexpectedEOF},
@@ -185,6 +194,16 @@ func corpus(t testing.TB) []corpusCase {
 		{name: "animated.gif", data: anim.Bytes(), check: func(t *testing.T, img *image.NRGBA, info imageio.Info) {
 			exact(t, img, imageio.ToNRGBA(first))
 		}},
+		{name: "frame-offset.gif", data: offset.Bytes(), check: func(t *testing.T, img *image.NRGBA, info imageio.Info) {
+			want := image.NewNRGBA(image.Rect(0, 0, 7, 4))
+			for y := 1; y < 3; y++ {
+				for x := 2; x < 5; x++ {
+					want.SetNRGBA(x, y, color.NRGBA{255, 0, 0, 255})
+				}
+			}
+			want.SetNRGBA(3, 1, color.NRGBA{0, 0, 255, 255})
+			exact(t, img, want)
+		}},
 		{name: "pattern.bmp", data: bmpBuf.Bytes(), check: func(t *testing.T, img *image.NRGBA, info imageio.Info) {
 			exact(t, img, pat)
 		}},
@@ -230,7 +249,30 @@ func corpus(t testing.TB) []corpusCase {
 			}
 		}},
 	}
+	// JPEGs with every chroma subsampling Go decodes, written by
+	// ImageMagick (libjpeg-turbo) at quality 95 from pattern(24, 16).
+	for _, r := range []string{"4:4:4", "4:2:2", "4:4:0", "4:1:1", "4:1:0"} {
+		model := "YCbCr " + r
+		cases = append(cases, corpusCase{
+			name: "subsampling-" + strings.ReplaceAll(r, ":", "") + ".jpg",
+			data: readTestdata(t, "pattern-"+strings.ReplaceAll(r, ":", "")+".jpg"),
+			check: func(t *testing.T, img *image.NRGBA, info imageio.Info) {
+				if info.ColorModel != model {
+					t.Errorf("colour model %q, want %q", info.ColorModel, model)
+				}
+				near(pat, subsamplingTol)(t, img, info)
+			},
+		})
+	}
+	return cases
 }
+
+// subsamplingTol bounds the error of the ImageMagick subsampling samples
+// against the pattern they were made from: 4 measured for 4:4:4, up to 24
+// for 4:1:0, which halves the vertical and quarters the horizontal chroma
+// resolution at the pattern's hard blue edge. Misplaced chroma would be
+// off by over 100 there.
+const subsamplingTol = 32
 
 // TestCorpus decodes every corpus input from memory and from a file and
 // checks that each gives its expected image or one clear error.

@@ -230,9 +230,26 @@ func decode(r io.Reader, name string, size int64, opt *DecodeOptions) (*image.NR
 		return nil, Info{}, decodeErr(name, err)
 	}
 	info := Info{Format: format, Orientation: orientation, ColorModel: imageModelName(img)}
-	out := orientOwned(toNRGBA(img, true), orientation)
+	conv := toNRGBA(img, true)
+	if canvas := image.Rect(0, 0, cfg.Width, cfg.Height); format == "gif" && b != canvas {
+		// A GIF's first frame may cover only part of its logical screen;
+		// what it leaves uncovered is transparent.
+		conv = placeOn(canvas, conv, b.Min)
+	}
+	out := orientOwned(conv, orientation)
 	info.Width, info.Height = out.Rect.Dx(), out.Rect.Dy()
 	return out, info, nil
+}
+
+// placeOn returns a transparent image of size canvas with img drawn at
+// offset at, clipped to the canvas.
+func placeOn(canvas image.Rectangle, img *image.NRGBA, at image.Point) *image.NRGBA {
+	dst := image.NewNRGBA(canvas)
+	r := img.Rect.Add(at).Intersect(canvas)
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		copy(dst.Pix[dst.PixOffset(r.Min.X, y):dst.PixOffset(r.Max.X, y)], img.Pix[img.PixOffset(r.Min.X-at.X, y-at.Y):])
+	}
+	return dst
 }
 
 // checkSize refuses empty images and images over the side or pixel limits.
