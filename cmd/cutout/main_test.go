@@ -259,6 +259,8 @@ func TestUsageErrors(t *testing.T) {
 		"unknown model":   {[]string{"remove", "--model", "huge", "-o", t.TempDir(), photo}, 1, "unknown model"},
 		"bad flag":        {[]string{"remove", "--frobnicate"}, 2, "not defined"},
 		"no gui in nogui": {[]string{}, 1, "no editor"},
+		"missing runtime": {[]string{"remove", "--ort-lib", "/nonexistent/libonnxruntime.so", "-o", t.TempDir(), photo}, 1, "make assets"},
+		"not a runtime":   {[]string{"remove", "--ort-lib", photo, "-o", t.TempDir(), photo}, 1, "tried:"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
