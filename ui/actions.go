@@ -130,6 +130,15 @@ func (e *Editor) touchLive(d *document) {
 	e.live = live
 }
 
+func (e *Editor) isLive(d *document) bool {
+	for _, o := range e.live {
+		if o == d {
+			return true
+		}
+	}
+	return false
+}
+
 // loadDoc decodes d's file on a goroutine, then queues segmentation.
 func (e *Editor) loadDoc(d *document) {
 	d.decoding, d.loading, d.loadErr = true, true, nil
@@ -148,6 +157,10 @@ func (e *Editor) photoLoaded(d *document, p *loadedPhoto, err error) {
 		e.showError(err)
 		e.updateStatus()
 		e.rebuildStrip()
+		return
+	}
+	if !e.isLive(d) { // released while decoding; shown again, it reloads
+		d.loading = false
 		return
 	}
 	d.photo = p

@@ -529,3 +529,59 @@ func TestRendererUsesProxyWhenZoomedOut(t *testing.T) {
 		})
 	}
 }
+
+func TestFilmstripReleasesAndKeepsEdits(t *testing.T) {
+	deps := DefaultDeps(SegmenterOptions{})
+	deps.OpenSegmenter = func(SegmenterOptions) (Segmenter, error) { return &fakeSegmenter{}, nil }
+	deps.Refiner = nil
+	e, q := newTestEditor(t, deps)
+	var uris []fyne.URI
+	for i := 0; i < liveDocs+2; i++ {
+		p := filepath.Join(t.TempDir(), "photo"+string(rune('a'+i))+".png")
+		if err := os.WriteFile(p, mustRead(t, samplePhoto(t)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		uris = append(uris, storage.NewFileURI(p))
+	}
+	e.handleDrop(uris)
+	if len(e.docs) != len(uris) || !e.stripScroll.Visible() {
+		t.Fatalf("%d photos in the filmstrip (visible %v), want %d", len(e.docs), e.stripScroll.Visible(), len(uris))
+	}
+	first := e.cur
+	q.waitFor(t, "the first photo", 30*time.Second, func() bool { return first.segmented() })
+	e.setTool(ToolBackground)
+	e.hardness = 1
+	dragPath(e, []fyne.Position{{X: 300, Y: 300}, {X: 400, Y: 330}})
+	edited := first.ly.tri.Clone()
+	for range e.docs[1:] {
+		e.step(1)
+		d := e.cur
+		q.waitFor(t, "the next photo", 30*time.Second, func() bool { return d.segmented() })
+	}
+	live := 0
+	for _, d := range e.docs {
+		if d.photo != nil {
+			live++
+		}
+	}
+	if live > liveDocs || first.photo != nil {
+		t.Fatalf("%d photos hold pixels (first released: %v), want at most %d", live, first.photo == nil, liveDocs)
+	}
+	e.step(1) // wraps to the first photo, which reloads with its edit
+	if e.cur != first {
+		t.Fatal("stepping past the last photo did not wrap to the first")
+	}
+	q.waitFor(t, "the first photo again", 30*time.Second, func() bool { return first.segmented() })
+	if !bytes.Equal(first.ly.tri.Pix, edited.Pix) || len(first.hist.undo) != 1 {
+		t.Fatalf("the stroke on a released photo was lost (undo steps %d)", len(first.hist.undo))
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
