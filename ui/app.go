@@ -21,4 +21,8 @@ func RunApp(a fyne.App, files []string, deps Deps) {
 	e := New(a, deps)
 	e.Start(files)
 	e.Window().ShowAndRun()
+	// The app can also end without the window being closed (a signal, the
+	// desktop session ending): stop the workers so the model is released,
+	// but keep the crash-recovery files, since no photo was closed.
+	e.stopWorkers()
 }

@@ -181,6 +181,16 @@ func (e *Editor) samplePath() (string, error) {
 // Window returns the editor's window.
 func (e *Editor) Window() fyne.Window { return e.win }
 
+// stopWorkers cancels background work and waits for it, releasing the
+// model. It is safe to call more than once and after Close.
+func (e *Editor) stopWorkers() {
+	e.stop()
+	if e.refineCancel != nil {
+		e.refineCancel()
+	}
+	e.workers.Wait()
+}
+
 // Close stops background work, waits for the workers to finish (the
 // segmentation model is closed by then) and removes the recovery sessions
 // of the photos open in the editor: a clean exit leaves nothing to
@@ -190,11 +200,7 @@ func (e *Editor) Close() {
 		return
 	}
 	e.closed = true
-	e.stop()
-	if e.refineCancel != nil {
-		e.refineCancel()
-	}
-	e.workers.Wait()
+	e.stopWorkers()
 	for _, t := range []*time.Timer{e.refineTimer, e.saveTimer} {
 		if t != nil {
 			t.Stop()

@@ -1,0 +1,20 @@
+//go:build linux
+
+package inference
+
+/*
+#include <malloc.h>
+
+static void cutout_tune_malloc(void) {
+	// Serve every block of 1 MiB or more with its own mapping, returned to
+	// the system when freed. glibc otherwise raises this threshold after
+	// the first large free (up to 32 MiB), and ONNX Runtime's per-run
+	// activation buffers (tens of MiB, freed after each run) then pile up in
+	// per-thread heaps: in a batch the resident size crept up run after run.
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
+}
+*/
+import "C"
+
+// tuneMalloc configures the C allocator ONNX Runtime uses; see the C code.
+func tuneMalloc() { C.cutout_tune_malloc() }
