@@ -1,6 +1,8 @@
 package inference_test
 
 import (
+	"cutout/assets/evalset"
+
 	"context"
 	"errors"
 	"fmt"
@@ -57,34 +59,6 @@ func session(t testing.TB, model string) *inference.Session {
 	}
 	sessions[model] = s
 	return s
-}
-
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-}
-
-// portraits returns the shared evaluation folder or skips the test.
-func portraits(t testing.TB) string {
-	t.Helper()
-	dir := filepath.Join(repoRoot(t), "..", "shared", "testdata", "portraits")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("evaluation portraits not available (%s): skipping", dir)
-	}
-	return dir
 }
 
 func loadNRGBA(t testing.TB, path string) *image.NRGBA {
@@ -300,3 +274,7 @@ func TestFallbackReported(t *testing.T) {
 		t.Fatalf("forced GPU error %q does not name the fix", err)
 	}
 }
+
+func repoRoot(t testing.TB) string { return evalset.RootT(t) }
+
+func portraits(t testing.TB) string { return evalset.Portraits(t) }

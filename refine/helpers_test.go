@@ -1,6 +1,8 @@
 package refine
 
 import (
+	"cutout/assets/evalset"
+
 	"image"
 	"image/draw"
 	_ "image/jpeg"
@@ -11,31 +13,6 @@ import (
 	"sync"
 	"testing"
 )
-
-// portraitsDir finds the shared evaluation set: ../shared/testdata/portraits
-// relative to the module root (the directory holding go.mod). It returns ""
-// when it is absent.
-func portraitsDir() string {
-	dir, err := os.Getwd()
-	if err != nil {
-		return ""
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "testdata", "portraits")
-	if _, err := os.Stat(p); err != nil {
-		return ""
-	}
-	return p
-}
 
 // needPortraits returns the evaluation set directory or skips.
 func needPortraits(tb testing.TB) string {
@@ -200,3 +177,6 @@ func sadOf(a, b *Matte) float64 {
 }
 
 func imageRect(w, h int) image.Rectangle { return image.Rect(0, 0, w, h) }
+
+// portraitsDir is the evaluation set folder, or "" when it is absent.
+func portraitsDir() string { return evalset.Dir() }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"cutout/assets/evalset"
+
 	"flag"
 	"fmt"
 	"image"
@@ -109,36 +111,6 @@ func samplePhoto(t testing.TB) string {
 	p := filepath.Join(t.TempDir(), assets.SampleName)
 	if err := os.WriteFile(p, assets.SamplePNG(), 0o644); err != nil {
 		t.Fatal(err)
-	}
-	return p
-}
-
-// repoRoot walks up from the package folder to the one holding go.mod.
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the package")
-		}
-		dir = parent
-	}
-}
-
-// portraitsDir finds ../shared/testdata/portraits beside the repository
-// root, skipping the test when it is absent.
-func portraitsDir(t testing.TB) string {
-	t.Helper()
-	p := filepath.Join(repoRoot(t), "..", "shared", "testdata", "portraits")
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared portraits not available at ../shared/testdata/portraits: %v", err)
 	}
 	return p
 }
@@ -266,3 +238,7 @@ func synthDoc(w, h int) *document {
 	d.loading = false
 	return d
 }
+
+func repoRoot(t testing.TB) string { return evalset.RootT(t) }
+
+func portraitsDir(t testing.TB) string { return evalset.Portraits(t) }

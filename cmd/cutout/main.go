@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"cutout/inference"
 )
 
 // version is the application version; FyneApp.toml carries the same.
@@ -75,6 +77,30 @@ func (e *engineFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&e.gpu, "gpu", false, "require CUDA (same as --device gpu)")
 	fs.StringVar(&e.lib, "ort-lib", "", "ONNX Runtime shared library to load (default: $ONNXRUNTIME_SHARED_LIBRARY_PATH, beside the executable, then the cache)")
 	fs.IntVar(&e.threads, "threads", 0, "model threads (0: one per CPU)")
+}
+
+// open parses the device flags and opens a model session; the returned
+// function closes it and shuts the runtime down. On failure it prints the
+// error and returns the exit code to use.
+func (e *engineFlags) open(stderr io.Writer) (*inference.Session, func(), int) {
+	dev, err := e.resolveDevice()
+	if err != nil {
+		fmt.Fprintln(stderr, "cutout:", err)
+		return nil, nil, 2
+	}
+	sess, err := inference.Open(inference.Options{Model: e.model, Device: dev, Threads: e.threads, LibraryPath: e.lib})
+	if err != nil {
+		fmt.Fprintln(stderr, "cutout:", err)
+		return nil, nil, 1
+	}
+	return sess, func() {
+		if err := sess.Close(); err != nil {
+			fmt.Fprintln(stderr, "cutout:", err)
+		}
+		if err := inference.Shutdown(); err != nil {
+			fmt.Fprintln(stderr, "cutout:", err)
+		}
+	}, 0
 }
 
 // resolveDevice folds --cpu and --gpu into the device name.

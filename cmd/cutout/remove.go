@@ -48,8 +48,7 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	dev, err := ef.resolveDevice()
-	if err != nil {
+	if _, err := ef.resolveDevice(); err != nil {
 		fmt.Fprintln(stderr, "cutout:", err)
 		return 2
 	}
@@ -94,15 +93,11 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 
-	sess, err := inference.Open(inference.Options{Model: ef.model, Device: dev, Threads: ef.threads, LibraryPath: ef.lib})
-	if err != nil {
-		fmt.Fprintln(stderr, "cutout:", err)
-		return 1
+	sess, done, code := ef.open(stderr)
+	if sess == nil {
+		return code
 	}
-	defer func() {
-		sess.Close()
-		inference.Shutdown()
-	}()
+	defer done()
 	rt, _ := inference.Runtime()
 	fmt.Fprintf(stderr, "cutout: model %s on %s%s, ONNX Runtime %s\n", sess.Model(), sess.Device(), fallbackNote(sess.Fallback()), rt.Version)
 
@@ -217,21 +212,12 @@ func runVersion(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	dev, err := ef.resolveDevice()
-	if err != nil {
-		fmt.Fprintln(stderr, "cutout:", err)
-		return 2
-	}
 	fmt.Fprintf(stdout, "cutout %s\n", version)
-	sess, err := inference.Open(inference.Options{Model: ef.model, Device: dev, Threads: ef.threads, LibraryPath: ef.lib})
-	if err != nil {
-		fmt.Fprintln(stderr, "cutout:", err)
-		return 1
+	sess, done, code := ef.open(stderr)
+	if sess == nil {
+		return code
 	}
-	defer func() {
-		sess.Close()
-		inference.Shutdown()
-	}()
+	defer done()
 	rt, _ := inference.Runtime()
 	fmt.Fprintf(stdout, "onnxruntime %s (%s)\nmodel %s\ndevice %s%s\n", rt.Version, rt.Library, sess.Model(), sess.Device(), fallbackNote(sess.Fallback()))
 	return 0

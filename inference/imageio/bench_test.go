@@ -1,13 +1,14 @@
 package imageio_test
 
 import (
+	"cutout/assets/evalset"
+
 	"bytes"
 	"image"
 	"image/jpeg"
 	"image/png"
 	"io"
 	"math/rand"
-	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -79,21 +80,12 @@ func loadBenchImage() (*image.NRGBA, string) {
 // benchPortrait returns am-gt03 and its alpha matte from the shared set,
 // or nils when the set is absent.
 func benchPortrait() (img *image.NRGBA, alpha *image.Gray, name string) {
-	dir, err := os.Getwd()
-	if err != nil {
+	dir := evalset.Dir()
+	if dir == "" {
 		return nil, nil, ""
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			return nil, nil, ""
-		}
-		dir = filepath.Dir(dir)
-	}
-	p := filepath.Join(dir, "..", "shared", "testdata", "portraits", "am-gt03")
-	img, _, err = imageio.DecodeFile(p+".png", nil)
+	p := filepath.Join(dir, "am-gt03")
+	img, _, err := imageio.DecodeFile(p+".png", nil)
 	if err != nil {
 		return nil, nil, ""
 	}

@@ -1,6 +1,8 @@
 package imageio_test
 
 import (
+	"cutout/assets/evalset"
+
 	"bytes"
 	"encoding/binary"
 	"hash/crc32"
@@ -341,32 +343,6 @@ func readTestdata(t testing.TB, name string) []byte {
 	return b
 }
 
-// portraitsDir returns the shared portrait set, which lives beside the
-// repository (../shared/testdata/portraits from the directory holding
-// go.mod), or skips the test when it is absent.
-func portraitsDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("go.mod not found above the test directory; shared portraits unavailable")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "testdata", "portraits")
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared test portraits not available (%v); skipping", err)
-	}
-	return p
-}
-
 // maxDiff returns the largest per-channel difference between two NRGBA
 // images of the same size, or 256 when the sizes differ.
 func maxDiff(a, b *image.NRGBA) int {
@@ -388,3 +364,5 @@ func maxDiff(a, b *image.NRGBA) int {
 	}
 	return d
 }
+
+func portraitsDir(t testing.TB) string { return evalset.Portraits(t) }

@@ -1,6 +1,8 @@
 package pipeline_test
 
 import (
+	"cutout/assets/evalset"
+
 	"context"
 	"fmt"
 	"image"
@@ -26,24 +28,6 @@ func TestMain(m *testing.M) {
 		code = 1
 	}
 	os.Exit(code)
-}
-
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found")
-		}
-		dir = parent
-	}
 }
 
 func TestComposeOverColour(t *testing.T) {
@@ -187,3 +171,5 @@ func TestRefineBeatsRawMatte(t *testing.T) {
 		t.Errorf("automatic trimap mean SAD %.2f is not below the raw matte's %.2f", autoSum/3, rawSum/3)
 	}
 }
+
+func repoRoot(t testing.TB) string { return evalset.RootT(t) }

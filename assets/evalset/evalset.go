@@ -1,0 +1,68 @@
+// Package evalset locates what tests and benchmarks share on disk: the
+// repository root (the folder holding go.mod) and the developer evaluation
+// portraits kept beside it in ../shared/testdata/portraits.
+//
+// The evaluation set is not part of the repository (its licences forbid
+// redistribution), so every caller must cope with its absence: Portraits
+// skips the calling test with a message, Dir reports "" for benchmarks.
+package evalset
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// Root returns the repository root: the nearest folder at or above the
+// working directory that holds go.mod.
+func Root() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("evalset: no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
+// Dir returns the evaluation portraits folder, or "" when it is absent.
+func Dir() string {
+	root, err := Root()
+	if err != nil {
+		return ""
+	}
+	p := filepath.Join(root, "..", "shared", "testdata", "portraits")
+	if fi, err := os.Stat(p); err != nil || !fi.IsDir() {
+		return ""
+	}
+	return p
+}
+
+// RootT is Root for tests: it fails tb when the root cannot be found.
+func RootT(tb testing.TB) string {
+	tb.Helper()
+	root, err := Root()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return root
+}
+
+// Portraits returns the evaluation portraits folder, or skips tb with a
+// message when it is absent.
+func Portraits(tb testing.TB) string {
+	tb.Helper()
+	p := Dir()
+	if p == "" {
+		tb.Skip("developer evaluation portraits (../shared/testdata/portraits beside the repository) are not available: skipping")
+	}
+	return p
+}
