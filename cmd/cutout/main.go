@@ -47,7 +47,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.Usage = func() { usage(stderr) }
 	var ef engineFlags
 	ef.register(fs)
-	if err := fs.Parse(args); err != nil {
+	files, err := parseInterleaved(fs, args)
+	if err != nil {
 		return 2
 	}
 	dev, err := ef.resolveDevice()
@@ -56,11 +57,32 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	cfg := guiConfig{Model: ef.model, Device: dev, LibraryPath: ef.lib, Threads: ef.threads}
-	if err := runGUI(fs.Args(), cfg); err != nil {
+	if err := runGUI(files, cfg); err != nil {
 		fmt.Fprintln(stderr, "cutout:", err)
 		return 1
 	}
 	return 0
+}
+
+// parseInterleaved parses flags that may come before, between or after the
+// positional arguments (cutout remove a.jpg -o out b.jpg); everything after
+// "--" is positional.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
 }
 
 // engineFlags are the flags every command shares: model, device, runtime.

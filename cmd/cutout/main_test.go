@@ -240,7 +240,8 @@ func TestRemoveOptions(t *testing.T) {
 	}
 
 	out3 := t.TempDir()
-	log, code = cutout(t, "remove", "--cpu", "--no-refine", "-o", out3, sample(t))
+	// Flags may follow the photos.
+	log, code = cutout(t, "remove", sample(t), "--cpu", "--no-refine", "-o", out3)
 	if code != 0 {
 		t.Fatalf("--no-refine: exit %d:\n%s", code, log)
 	}

@@ -41,10 +41,11 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "Usage: cutout remove [flags] FILE|DIR...\n\nWrites a transparent PNG cutout at full resolution for each photo (JPEG, PNG, WebP, TIFF, BMP, GIF).\nFolders are scanned for image files (not recursively). Existing files are never overwritten without --force.\n\nFlags:")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	inputs, err := parseInterleaved(fs, args)
+	if err != nil {
 		return 2
 	}
-	if fs.NArg() == 0 {
+	if len(inputs) == 0 {
 		fs.Usage()
 		return 2
 	}
@@ -71,7 +72,7 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 		back.Image = img
 	}
 
-	files, argErrs := pipeline.Expand(fs.Args())
+	files, argErrs := pipeline.Expand(inputs)
 	if *trimap != "" && len(files)+len(argErrs) != 1 {
 		fmt.Fprintln(stderr, "cutout: --trimap needs exactly one input photo")
 		return 2
