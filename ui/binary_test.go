@@ -44,11 +44,8 @@ func editorBinary(t *testing.T) string {
 			return
 		}
 		binPath = filepath.Join(dir, "cutout")
-		pkg := "./cmd/cutout"
-		if _, err := os.Stat(filepath.Join(root, "cmd", "cutout", "main.go")); err != nil {
-			pkg = "./ui/internal/devmain"
-		}
-		cmd := exec.Command("go", "build", "-o", binPath, pkg)
+		const pkg = "./cmd/cutout"
+		cmd := exec.Command("go", "build", "-tags", "migrated_fynedo", "-o", binPath, pkg)
 		cmd.Dir = root
 		if out, err := cmd.CombinedOutput(); err != nil {
 			buildErr = fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
