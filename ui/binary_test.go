@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -269,15 +268,7 @@ func TestSmokeScreenshotShowsOverlay(t *testing.T) {
 			_ = os.WriteFile(filepath.Join(d, "smoke.png"), b, 0o644)
 		}
 	}
-	f, err := os.Open(shot)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := readPNGFile(t, shot)
 	colours, tinted, total := map[[3]uint8]bool{}, 0, 0
 	b := img.Bounds()
 	for y := b.Min.Y; y < b.Max.Y; y += 2 {

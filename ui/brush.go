@@ -74,7 +74,7 @@ func paintSegment(tri *refine.Trimap, a, b vec, br brush, rec *tileRecorder) ima
 	if r < 0.5 {
 		r = 0.5
 	}
-	core := r * clamp01(br.Hardness)
+	core := r * clampF(br.Hardness, 0, 1)
 	rect := image.Rect(
 		int(math.Floor(math.Min(a.X, b.X)-r)), int(math.Floor(math.Min(a.Y, b.Y)-r)),
 		int(math.Ceil(math.Max(a.X, b.X)+r))+1, int(math.Ceil(math.Max(a.Y, b.Y)+r))+1,
@@ -98,7 +98,7 @@ func paintSegment(tri *refine.Trimap, a, b vec, br brush, rec *tileRecorder) ima
 			// t = clamp(((p-a)·(b-a)) / |b-a|²), d² = |p - (a + t(b-a))|².
 			t := 0.0
 			if ll > 0 {
-				t = clamp01(((px-a.X)*dx + (py-a.Y)*dy) / ll)
+				t = clampF(((px-a.X)*dx+(py-a.Y)*dy)/ll, 0, 1)
 			}
 			ex, ey := px-(a.X+t*dx), py-(a.Y+t*dy)
 			d2 := ex*ex + ey*ey
@@ -116,13 +116,3 @@ func paintSegment(tri *refine.Trimap, a, b vec, br brush, rec *tileRecorder) ima
 
 // vec is a point in source pixel coordinates.
 type vec struct{ X, Y float64 }
-
-func clamp01(v float64) float64 {
-	if v < 0 {
-		return 0
-	}
-	if v > 1 {
-		return 1
-	}
-	return v
-}

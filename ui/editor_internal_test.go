@@ -60,7 +60,7 @@ func distToPath(p vec, pts []vec) float64 {
 		dx, dy := b.X-a.X, b.Y-a.Y
 		t := 0.0
 		if l := dx*dx + dy*dy; l > 0 {
-			t = clamp01(((p.X-a.X)*dx + (p.Y-a.Y)*dy) / l)
+			t = clampF(((p.X-a.X)*dx+(p.Y-a.Y)*dy)/l, 0, 1)
 		}
 		best = math.Min(best, math.Hypot(p.X-a.X-t*dx, p.Y-a.Y-t*dy))
 	}

@@ -220,7 +220,7 @@ func synthDoc(w, h int) *document {
 		for x := 0; x < w; x++ {
 			d := math.Hypot(float64(x)+0.5-cx, float64(y)+0.5-cy)
 			i := y*w + x
-			m.Pix[i] = float32(clamp01((r + band/2 - d) / band))
+			m.Pix[i] = float32(clampF((r+band/2-d)/band, 0, 1))
 			switch {
 			case d < r-band/2:
 				tri.Pix[i] = refine.Foreground
