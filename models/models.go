@@ -51,6 +51,17 @@ type Model struct {
 	SHA256      string `json:"sha256"`   // of the assembled file
 	Input       Input  `json:"input"`
 	Output      string `json:"output"` // output tensor name; values in [0,1]
+	// FP32, when set, is a float32 form of an fp16 model, derived from
+	// File by Widen at install time; the CPU runs it faster than File.
+	FP32 *Derived `json:"fp32,omitempty"`
+}
+
+// Derived is a file computed from a model file rather than fetched.
+type Derived struct {
+	File   string `json:"file"`   // file name in the cache's models folder
+	From   string `json:"from"`   // how it is derived, for people
+	Size   int64  `json:"size"`   // bytes
+	SHA256 string `json:"sha256"` // of the derived file; derivation is deterministic
 }
 
 // RuntimeFile is one file of an ONNX Runtime build, taken from a package.

@@ -18,9 +18,15 @@ func TestManifest(t *testing.T) {
 	if err != nil || def.Name != "medium" {
 		t.Fatalf("default model: %v, %v", def, err)
 	}
+	if def.FP32 == nil {
+		t.Error("the default model (fp16 weights) has no fp32 form for the CPU")
+	}
 	for _, x := range m.Models {
 		if len(x.SHA256) != 64 || x.Size <= 0 || x.Input.Width != 1024 || x.Input.Scale == 0 || x.Output == "" {
 			t.Errorf("model %s: incomplete manifest entry %+v", x.Name, x)
+		}
+		if d := x.FP32; d != nil && (len(d.SHA256) != 64 || d.Size <= x.Size || d.File == "" || d.File == x.File || d.From == "") {
+			t.Errorf("model %s: incomplete fp32 entry %+v", x.Name, d)
 		}
 	}
 	for _, r := range m.Runtimes {
