@@ -17,13 +17,19 @@ import (
 // faster.
 
 const (
-	maxCodeBits = 15      // longest literal/length or distance code
-	maxCLBits   = 7       // longest code-length code
-	blockInput  = 1 << 17 // input bytes per dynamic block
-	numLitLen   = 286     // literal/length alphabet in use (0..285)
-	endOfBlock  = 256
-	minRun      = 4 // a run this long pays for a match; shorter runs stay literals
-	maxMatch    = 258
+	maxCodeBits = 15 // longest literal/length or distance code deflate allows
+	// maxLitBits is the longest literal/length code this coder builds:
+	// one bit under deflate's limit, so that four literals (56 bits) fit
+	// in the bit buffer beside the 7 bits a flush may leave. It costs
+	// nothing measurable in size: only symbols rarer than about 1 in
+	// 2^14 get longer codes.
+	maxLitBits = 14
+	maxCLBits  = 7       // longest code-length code
+	blockInput = 1 << 17 // input bytes per dynamic block
+	numLitLen  = 286     // literal/length alphabet in use (0..285)
+	endOfBlock = 256
+	minRun     = 4 // a run this long pays for a match; shorter runs stay literals
+	maxMatch   = 258
 )
 
 // Length codes 257..285: base lengths and extra bits (RFC 1951, 3.2.5).
@@ -112,7 +118,7 @@ func (d *runDeflater) emptyBlock(final bool) {
 func (d *runDeflater) block(data []byte, final bool) {
 	d.findRuns(data)
 	d.countSymbols(data)
-	d.huff.lengths(d.lit[:], d.litLen[:], maxCodeBits)
+	d.huff.lengths(d.lit[:], d.litLen[:], maxLitBits)
 	canonical(d.litLen[:], d.litCode[:])
 	for i := range d.litTab {
 		d.litTab[i] = uint32(d.litCode[i]) | uint32(d.litLen[i])<<16
@@ -136,35 +142,25 @@ func (d *runDeflater) block(data []byte, final bool) {
 // findRuns fills d.runs with the stretches of data that repeat the byte
 // before them at least minRun times. Every other byte will be a literal.
 func (d *runDeflater) findRuns(data []byte) {
-	const (
-		ones = 0x0101010101010101
-		high = 0x8080808080808080
-	)
+	const low7 = 0x7f7f7f7f7f7f7f7f
 	runs := d.runs[:0]
 	n := len(data)
 	i := 0
 	for i+9 <= n {
-		// Bytes k of e are zero where data[i+k] == data[i+k+1]; a run
-		// needs four such pairs in a row. The zero-byte test may flag
-		// extra bytes but never misses one, so a clear word means no run
-		// starts after any of data[i..i+4].
+		// Byte k of e is zero where data[i+k] == data[i+k+1]; z has bit 7
+		// of byte k set exactly there (no false positives: the low seven
+		// bits are added without carries into the next byte). A run
+		// starting after data[i+k] needs pairs k..k+3 equal, so r has
+		// bit 7 of byte k set exactly where one starts, for k = 0..4.
 		x := binary.LittleEndian.Uint64(data[i:])
 		e := x ^ binary.LittleEndian.Uint64(data[i+1:])
-		z := (e - ones) &^ e & high
-		if z&(z>>8)&(z>>16)&(z>>24) == 0 {
+		z := ^((e & low7) + low7 | e | low7)
+		r := z & (z >> 8) & (z >> 16) & (z >> 24)
+		if r == 0 {
 			i += 5
 			continue
 		}
-		k := 0
-		for ; k < 5; k++ {
-			if binary.LittleEndian.Uint32(data[i+k+1:]) == uint32(data[i+k])*0x01010101 {
-				break
-			}
-		}
-		if k == 5 {
-			i += 5
-			continue
-		}
+		k := bits.TrailingZeros64(r) >> 3
 		i, runs = d.extendRun(data, i+k+1, runs)
 	}
 	for ; i+minRun < n; i++ { // the last few bytes, one at a time
@@ -339,7 +335,7 @@ func (d *runDeflater) writeHeader() {
 
 // writeData writes the block's literals and matches with its codes.
 func (d *runDeflater) writeData(data []byte) {
-	// Reserve room for the worst case (15 bits per literal, 21 per
+	// Reserve room for the worst case (14 bits per literal, 20 per
 	// match) plus 8 bytes of slack, so that the loop below can store a
 	// whole 64-bit word after every token without checking capacity.
 	o := len(d.out)
@@ -351,23 +347,25 @@ func (d *runDeflater) writeData(data []byte) {
 	distBits := uint(d.distLen[0])
 
 	// flush stores the buffer and drops its whole bytes; at most 7 bits
-	// remain, so three literals (45 bits) or two matches (42 bits) fit
+	// remain, so four literals (56 bits) or two matches (42 bits) fit
 	// before the next flush.
 	literals := func(p []byte) {
-		for len(p) >= 3 {
-			v0, v1, v2 := tab[p[0]], tab[p[1]], tab[p[2]]
+		for len(p) >= 4 {
+			v0, v1, v2, v3 := tab[p[0]], tab[p[1]], tab[p[2]], tab[p[3]]
 			bitBuf |= uint64(v0&0xffff) << nbits
 			nbits += uint(v0 >> 16)
 			bitBuf |= uint64(v1&0xffff) << nbits
 			nbits += uint(v1 >> 16)
 			bitBuf |= uint64(v2&0xffff) << nbits
 			nbits += uint(v2 >> 16)
+			bitBuf |= uint64(v3&0xffff) << nbits
+			nbits += uint(v3 >> 16)
 			binary.LittleEndian.PutUint64(out[o:], bitBuf)
 			k := nbits >> 3
 			o += int(k)
 			bitBuf >>= k << 3
 			nbits &= 7
-			p = p[3:]
+			p = p[4:]
 		}
 		for _, c := range p {
 			v := tab[c]

@@ -39,9 +39,9 @@ const stripBytes = 1 << 20
 
 // EncodePNG writes img to w as a non-interlaced PNG.
 //
-// *image.NRGBA is written as 8-bit RGBA (colour type 6) with straight
-// alpha, and its colour is written as 0 wherever alpha is 0, so no hidden
-// background survives. *image.Gray is written as 8-bit greyscale (colour
+// *image.NRGBA, and any NRGBARower, is written as 8-bit RGBA (colour type
+// 6) with straight alpha, and its colour is written as 0 wherever alpha is
+// 0, so no hidden background survives. *image.Gray is written as 8-bit greyscale (colour
 // type 0), the form mattes take. Any other image is first converted with
 // ToNRGBA. img is never modified.
 //
@@ -64,6 +64,9 @@ func EncodePNG(w io.Writer, img image.Image, opt *PNGOptions) error {
 
 	var src pngSource
 	switch m := img.(type) {
+	case NRGBARower:
+		b := m.Bounds()
+		src = pngSource{rows: m, w: b.Dx(), h: b.Dy(), bpp: 4}
 	case *image.NRGBA:
 		src = pngSource{pix: m.Pix[m.PixOffset(m.Rect.Min.X, m.Rect.Min.Y):], stride: m.Stride, w: m.Rect.Dx(), h: m.Rect.Dy(), bpp: 4}
 	case *image.Gray:
@@ -87,16 +90,36 @@ func EncodePNG(w io.Writer, img image.Image, opt *PNGOptions) error {
 	return nil
 }
 
+// NRGBARower is an image that writes its rows as straight (not
+// premultiplied) 8-bit RGBA on demand. EncodePNG asks such an image for
+// one row at a time, from several goroutines at once, instead of reading
+// pixels, so that a composite need never be held in memory in full.
+type NRGBARower interface {
+	image.Image
+	// NRGBARow writes row y, counted from Bounds().Min.Y, into dst, which
+	// holds 4·Bounds().Dx() bytes. It must be safe for concurrent use.
+	NRGBARow(y int, dst []uint8)
+}
+
 // pngSource is the pixel data to encode: h rows of w pixels of bpp bytes,
-// starting at pix[0] and stride bytes apart.
+// either starting at pix[0] and stride bytes apart, or written by rows.
 type pngSource struct {
 	pix       []uint8
 	stride    int
+	rows      NRGBARower
 	w, h, bpp int
 }
 
-// row returns row y of the source, without padding.
-func (s *pngSource) row(y int) []uint8 { return s.pix[y*s.stride:][:s.w*s.bpp] }
+// read writes row y of the source into dst, zeroing the colour of fully
+// transparent RGBA pixels (bpp 4).
+func (s *pngSource) read(y int, dst []uint8) {
+	if s.rows != nil {
+		s.rows.NRGBARow(y, dst)
+		maskRow(dst, dst, s.bpp)
+		return
+	}
+	maskRow(dst, s.pix[y*s.stride:][:s.w*s.bpp], s.bpp)
+}
 
 // strip is one strip's share of the IDAT data.
 type strip struct {
@@ -308,12 +331,12 @@ func (e *stripEncoder) encode(src *pngSource, y0, y1 int, filter PNGFilter, pref
 	rowBytes := 1 + len(e.cur)
 	e.raw = slices.Grow(e.raw[:0], (y1-y0)*rowBytes)
 	if y0 > 0 {
-		maskRow(e.prev, src.row(y0-1), src.bpp)
+		src.read(y0-1, e.prev)
 	} else {
 		clear(e.prev)
 	}
 	for y := y0; y < y1; y++ {
-		maskRow(e.cur, src.row(y), src.bpp)
+		src.read(y, e.cur)
 		n := len(e.raw)
 		e.raw = e.raw[:n+rowBytes]
 		filterRow(e.raw[n:], e.cur, e.prev, e.scratch, filter, src.bpp)

@@ -155,8 +155,10 @@ func finish(ctx context.Context, s segmented, opt *BatchOptions) Report {
 	r.Timings.Decode = dec
 	r.Stats, r.Warning = res.Stats, res.Warning
 
+	// The composite is computed row by row inside the PNG encoder, so
+	// Compose covers only the background's scaling.
 	t0 := time.Now()
-	out := Compose(res.Foreground, res.Alpha, opt.Background)
+	out := NewComposite(res.Foreground, res.Alpha, opt.Background)
 	t1 := time.Now()
 	r.Timings.Compose = t1.Sub(t0)
 	var errs []error

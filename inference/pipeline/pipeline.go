@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"cutout/inference"
+	"cutout/inference/imageio"
 	"cutout/refine"
 	"cutout/refine/parallel"
 )
@@ -119,53 +120,109 @@ type Background struct {
 // Compose renders the final picture: the subject over bg, or over
 // transparency when bg is the zero Background. The output is straight
 // (non-premultiplied) RGBA; wherever alpha is 0 the colour is 0 too, so no
-// trace of the old background survives.
+// trace of the old background survives. It materialises NewComposite.
 func Compose(fg *image.NRGBA, alpha *refine.Matte, bg Background) *image.NRGBA {
-	switch {
-	case bg.Image != nil:
-		return over(fg, alpha, cover(bg.Image, alpha.W, alpha.H), color.NRGBA{})
-	case bg.Color.A != 0:
-		return over(fg, alpha, nil, bg.Color)
-	}
-	return refine.Cutout(fg, alpha)
-}
-
-// over blends fg over either a background image of the same size or a
-// flat colour, in straight alpha: out = a*fg + (1-a)*bg, with the
-// background's own alpha composited too.
-func over(fg *image.NRGBA, alpha *refine.Matte, bgImg *image.NRGBA, c color.NRGBA) *image.NRGBA {
-	w, h := alpha.W, alpha.H
-	out := image.NewNRGBA(image.Rect(0, 0, w, h))
-	parallel.Rows(h, func(y0, y1 int) {
+	c := NewComposite(fg, alpha, bg)
+	out := image.NewNRGBA(image.Rect(0, 0, alpha.W, alpha.H))
+	parallel.Rows(alpha.H, func(y0, y1 int) {
 		for y := y0; y < y1; y++ {
-			src := fg.Pix[fg.PixOffset(fg.Rect.Min.X, fg.Rect.Min.Y+y):][:4*w]
-			dst := out.Pix[y*out.Stride : y*out.Stride+4*w]
-			var bgRow []uint8
-			if bgImg != nil {
-				bgRow = bgImg.Pix[y*bgImg.Stride : y*bgImg.Stride+4*w]
-			}
-			for x := 0; x < w; x++ {
-				a := alpha.Pix[y*w+x]
-				br, bgc, bb, ba := float32(c.R), float32(c.G), float32(c.B), float32(c.A)/255
-				if bgRow != nil {
-					br, bgc, bb, ba = float32(bgRow[4*x]), float32(bgRow[4*x+1]), float32(bgRow[4*x+2]), float32(bgRow[4*x+3])/255
-				}
-				// Porter-Duff "over" in straight alpha.
-				oa := a + ba*(1-a) // αo = αf + αb(1−αf)
-				i := 4 * x
-				if oa <= 0 {
-					dst[i], dst[i+1], dst[i+2], dst[i+3] = 0, 0, 0, 0
-					continue
-				}
-				k := ba * (1 - a)
-				dst[i] = clamp8((float32(src[i])*a + br*k) / oa) // Co = (Cf αf + Cb αb(1−αf)) / αo
-				dst[i+1] = clamp8((float32(src[i+1])*a + bgc*k) / oa)
-				dst[i+2] = clamp8((float32(src[i+2])*a + bb*k) / oa)
-				dst[i+3] = clamp8(oa * 255)
-			}
+			c.NRGBARow(y, out.Pix[y*out.Stride:][:4*alpha.W])
 		}
 	})
 	return out
+}
+
+// Composite is the final picture computed row by row on demand: the
+// subject over a background, or over transparency. It is what Compose
+// returns, without holding the whole result: imageio.EncodePNG encodes it
+// straight from the foreground and the matte (it implements
+// imageio.NRGBARower). It is safe for concurrent use.
+type Composite struct {
+	fg    *image.NRGBA
+	alpha *refine.Matte
+	bg    *image.NRGBA // background image at the matte's size, or nil
+	color color.NRGBA  // flat background when bg is nil
+}
+
+var _ imageio.NRGBARower = (*Composite)(nil)
+
+// NewComposite returns the picture Compose renders. fg and alpha must
+// have the same size (it panics otherwise, a programmer error). A
+// background image is scaled to cover the picture here, once.
+func NewComposite(fg *image.NRGBA, alpha *refine.Matte, bg Background) *Composite {
+	if fg.Rect.Dx() != alpha.W || fg.Rect.Dy() != alpha.H {
+		panic(fmt.Sprintf("pipeline: foreground is %dx%d, alpha is %dx%d", fg.Rect.Dx(), fg.Rect.Dy(), alpha.W, alpha.H))
+	}
+	c := &Composite{fg: fg, alpha: alpha}
+	switch {
+	case bg.Image != nil:
+		c.bg = cover(bg.Image, alpha.W, alpha.H)
+	case bg.Color.A != 0:
+		c.color = bg.Color
+	}
+	return c
+}
+
+// ColorModel is color.NRGBAModel.
+func (c *Composite) ColorModel() color.Model { return color.NRGBAModel }
+
+// Bounds is the photo's size, with origin (0, 0).
+func (c *Composite) Bounds() image.Rectangle { return image.Rect(0, 0, c.alpha.W, c.alpha.H) }
+
+// At returns one pixel; encoders use NRGBARow.
+func (c *Composite) At(x, y int) color.Color {
+	if !(image.Point{x, y}.In(c.Bounds())) {
+		return color.NRGBA{}
+	}
+	var px [4]uint8
+	c.span(y, x, x+1, px[:])
+	return color.NRGBA{px[0], px[1], px[2], px[3]}
+}
+
+// NRGBARow writes row y as straight RGBA into dst (4·width bytes).
+func (c *Composite) NRGBARow(y int, dst []uint8) { c.span(y, 0, c.alpha.W, dst) }
+
+// span writes pixels [x0, x1) of row y into dst.
+func (c *Composite) span(y, x0, x1 int, dst []uint8) {
+	w := c.alpha.W
+	src := c.fg.Pix[c.fg.PixOffset(c.fg.Rect.Min.X+x0, c.fg.Rect.Min.Y+y):][:4*(x1-x0)]
+	al := c.alpha.Pix[y*w+x0 : y*w+x1]
+	dst = dst[:4*(x1-x0)]
+	if c.bg == nil && c.color.A == 0 {
+		for x, a := range al {
+			i := 4 * x
+			a8 := clamp8(a * 255)
+			if a8 == 0 {
+				dst[i], dst[i+1], dst[i+2], dst[i+3] = 0, 0, 0, 0
+				continue
+			}
+			dst[i], dst[i+1], dst[i+2], dst[i+3] = src[i], src[i+1], src[i+2], a8
+		}
+		return
+	}
+	var bgRow []uint8
+	if c.bg != nil {
+		bgRow = c.bg.Pix[y*c.bg.Stride+4*x0:][:4*(x1-x0)]
+	}
+	for x, a := range al {
+		a = min(max(a, 0), 1)
+		br, bgc, bb, ba := float32(c.color.R), float32(c.color.G), float32(c.color.B), float32(c.color.A)/255
+		i := 4 * x
+		if bgRow != nil {
+			br, bgc, bb, ba = float32(bgRow[i]), float32(bgRow[i+1]), float32(bgRow[i+2]), float32(bgRow[i+3])/255
+		}
+		// Porter-Duff "over" in straight alpha.
+		oa := a + ba*(1-a) // αo = αf + αb(1−αf)
+		if oa <= 0 {
+			dst[i], dst[i+1], dst[i+2], dst[i+3] = 0, 0, 0, 0
+			continue
+		}
+		k := ba * (1 - a)
+		dst[i] = clamp8((float32(src[i])*a + br*k) / oa) // Co = (Cf αf + Cb αb(1−αf)) / αo
+		dst[i+1] = clamp8((float32(src[i+1])*a + bgc*k) / oa)
+		dst[i+2] = clamp8((float32(src[i+2])*a + bb*k) / oa)
+		dst[i+3] = clamp8(oa * 255)
+	}
 }
 
 func clamp8(v float32) uint8 {
