@@ -25,7 +25,7 @@ var (
 	bench12Err  error
 )
 
-func bench12MP(b *testing.B) []byte {
+func bench12MP(b testing.TB) []byte {
 	bench12Once.Do(func() {
 		src := filepath.Join(evalset.Dir(), "celebamaskhq-demo0.jpg")
 		if evalset.Dir() == "" {

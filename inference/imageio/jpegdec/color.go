@@ -35,6 +35,9 @@ func (f *frame) reconstruct(rb *rowBuf, p *planes, img *image.NRGBA) {
 					if rb.last[bi] == 0 {
 						idctDC(blk[0], l.q[0], dst, l.stride)
 						blk[0] = 0
+					} else if rb.last[bi] <= sparseLast {
+						idct4(blk, &l.q, dst, l.stride)
+						clear(blk[:32])
 					} else {
 						idct(blk, &l.q, dst, l.stride)
 						clear(blk[:])
@@ -58,10 +61,15 @@ func (f *frame) reconstruct(rb *rowBuf, p *planes, img *image.NRGBA) {
 		cOff := (ly >> f.vs) * f.comps[1].stride
 		cw := (f.w + 1<<f.hs - 1) >> f.hs
 		cb, cr := p.p[1][cOff:][:cw], p.p[2][cOff:][:cw]
-		switch f.hs {
-		case 0:
+		switch {
+		case f.hs == 1 && f.vs == 1 && y+1 < y1:
+			// 4:2:0: two rows share each chroma sample.
+			d1 := img.Pix[(y+1)*img.Stride:][:4*f.w]
+			ycbcrRows420(d, d1, yRow, yPlane[(ly+1)*yStride:][:f.w], cb, cr)
+			y++
+		case f.hs == 0:
 			ycbcrRow(d, yRow, cb, cr)
-		case 1:
+		case f.hs == 1:
 			ycbcrRow2(d, yRow, cb, cr)
 		default:
 			ycbcrRowN(d, yRow, cb, cr, f.hs)
@@ -78,14 +86,16 @@ func (f *frame) reconstruct(rb *rowBuf, p *planes, img *image.NRGBA) {
 //
 // each clamped to [0, 255]. The clamp is a table lookup: adding
 // clampBias<<16 to YY1 makes every sum positive, and its top bits index
-// clampTab.
+// tables that hold each clamped channel already in place in a
+// little-endian NRGBA word (alpha comes with blue).
 const clampBias = 512
 
-var clampTab = func() (t [1024]uint8) {
-	for i := range t {
-		t[i] = uint8(min(max(i-clampBias, 0), 255))
+var clampR, clampG, clampBA = func() (r, g, b [1024]uint32) {
+	for i := range r {
+		v := uint32(min(max(i-clampBias, 0), 255))
+		r[i], g[i], b[i] = v, v<<8, v<<16|0xff000000
 	}
-	return t
+	return r, g, b
 }()
 
 // chromaTerms returns the chroma terms of R, G and B for one (Cb, Cr).
@@ -96,8 +106,7 @@ func chromaTerms(cb, cr uint8) (r, g, b int32) {
 
 // pixel packs one opaque NRGBA pixel from YY1 (biased) and chroma terms.
 func pixel(yy, r, g, b int32) uint32 {
-	return uint32(clampTab[(yy+r)>>16&1023]) | uint32(clampTab[(yy+g)>>16&1023])<<8 |
-		uint32(clampTab[(yy+b)>>16&1023])<<16 | 0xff000000
+	return clampR[(yy+r)>>16&1023] | clampG[(yy+g)>>16&1023] | clampBA[(yy+b)>>16&1023]
 }
 
 // ycbcrRow converts one row with full-resolution chroma.
@@ -114,19 +123,40 @@ func ycbcrRow(d, yRow, cb, cr []uint8) {
 // per chroma sample.
 func ycbcrRow2(d, yRow, cb, cr []uint8) {
 	w := len(yRow)
-	d = d[:4*w]
-	cr = cr[:len(cb)]
-	for c := range cb {
+	n := w / 2
+	cb, cr = cb[:n+w&1], cr[:n+w&1]
+	for c := 0; c < n; c++ {
 		r, g, b := chromaTerms(cb[c], cr[c])
-		x := 2 * c
-		if x+1 >= w {
-			binary.LittleEndian.PutUint32(d[4*x:], pixel(int32(yRow[x])*0x10101+clampBias<<16, r, g, b))
-			break
-		}
-		y2 := yRow[x : x+2 : x+2]
-		p := d[4*x : 4*x+8 : 4*x+8]
-		binary.LittleEndian.PutUint32(p, pixel(int32(y2[0])*0x10101+clampBias<<16, r, g, b))
-		binary.LittleEndian.PutUint32(p[4:], pixel(int32(y2[1])*0x10101+clampBias<<16, r, g, b))
+		y2 := yRow[2*c : 2*c+2 : 2*c+2]
+		p0 := pixel(int32(y2[0])*0x10101+clampBias<<16, r, g, b)
+		p1 := pixel(int32(y2[1])*0x10101+clampBias<<16, r, g, b)
+		binary.LittleEndian.PutUint64(d[8*c:8*c+8], uint64(p0)|uint64(p1)<<32)
+	}
+	if w&1 != 0 {
+		r, g, b := chromaTerms(cb[n], cr[n])
+		binary.LittleEndian.PutUint32(d[4*(w-1):], pixel(int32(yRow[w-1])*0x10101+clampBias<<16, r, g, b))
+	}
+}
+
+// ycbcrRows420 converts two rows (d0 from y0, d1 from y1) that share a
+// row of horizontally halved chroma: four pixels per chroma sample.
+func ycbcrRows420(d0, d1, y0, y1, cb, cr []uint8) {
+	w := len(y0)
+	n := w / 2
+	cb, cr = cb[:n+w&1], cr[:n+w&1]
+	y1 = y1[:w]
+	for c := 0; c < n; c++ {
+		r, g, b := chromaTerms(cb[c], cr[c])
+		a, e := y0[2*c:2*c+2:2*c+2], y1[2*c:2*c+2:2*c+2]
+		binary.LittleEndian.PutUint64(d0[8*c:8*c+8], uint64(pixel(int32(a[0])*0x10101+clampBias<<16, r, g, b))|
+			uint64(pixel(int32(a[1])*0x10101+clampBias<<16, r, g, b))<<32)
+		binary.LittleEndian.PutUint64(d1[8*c:8*c+8], uint64(pixel(int32(e[0])*0x10101+clampBias<<16, r, g, b))|
+			uint64(pixel(int32(e[1])*0x10101+clampBias<<16, r, g, b))<<32)
+	}
+	if w&1 != 0 {
+		r, g, b := chromaTerms(cb[n], cr[n])
+		binary.LittleEndian.PutUint32(d0[4*(w-1):], pixel(int32(y0[w-1])*0x10101+clampBias<<16, r, g, b))
+		binary.LittleEndian.PutUint32(d1[4*(w-1):], pixel(int32(y1[w-1])*0x10101+clampBias<<16, r, g, b))
 	}
 }
 

@@ -87,16 +87,13 @@ type decoder struct {
 	huff          [2][4]*huffTable
 	ri            int
 
-	jfif                bool
-	adobe               bool
-	adobeTransform      uint8
-	scanned             bool
-	ratio               image.YCbCrSubsampleRatio
-	hRatio, vRatio      int
-	hShift, vShift      uint
-	scanOrder           [3]int // frame component index of each scan component
-	scanDC, scanAC      [3]*huffTable
-	decodedComponentsOK bool
+	jfif           bool
+	adobe          bool
+	adobeTransform uint8
+
+	ratio          image.YCbCrSubsampleRatio
+	hRatio, vRatio int
+	hShift, vShift uint
 }
 
 // Decode decodes a baseline or extended sequential Huffman JPEG held

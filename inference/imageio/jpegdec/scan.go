@@ -1,7 +1,6 @@
 package jpegdec
 
 import (
-	"fmt"
 	"image"
 	"runtime"
 	"sync"
@@ -18,10 +17,9 @@ type scanComp struct {
 // workers that reconstruct them.
 type layout struct {
 	h, v   int
-	off    int         // index of its first block within the MCU
-	q      [64]int32   // quantisation table, natural order
-	stride int         // plane row length: mcusX×h×8
-	_      [0]struct{} // keep struct literal use keyed
+	off    int       // index of its first block within the MCU
+	q      [64]int32 // quantisation table, natural order
+	stride int       // plane row length: mcusX×h×8
 }
 
 // frame is the geometry of the scan shared by the entropy decoder and the
@@ -115,7 +113,6 @@ func (d *decoder) processSOS(seg []byte) (*image.NRGBA, error) {
 		f.bpm += c.h * c.v
 	}
 	s.bpm = f.bpm
-	d.pos += 0
 	s.b.pos = d.pos
 	// Every block takes at least two bits (a DC and an AC code), so data
 	// shorter than that cannot hold the frame; refuse it before
@@ -358,9 +355,4 @@ func (s *scanner) restart() error {
 	s.b = bits{pos: p + 2}
 	s.pred = [3]int32{}
 	return nil
-}
-
-// String describes the frame for error messages and tests.
-func (f *frame) String() string {
-	return fmt.Sprintf("%dx%d, %d components, %dx%d MCUs of %dx%d", f.w, f.h, f.nComp, f.mcusX, f.mcusY, f.mcuW, f.mcuH)
 }
