@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 )
 
 // FP32Path is where the fp32 form of model x lives in the cache, or "" when
@@ -66,6 +67,9 @@ func deriveFP32(src, dst string, x *Model) error {
 	if err != nil {
 		return fmt.Errorf("models: fp32 form of model %q: %w", x.Name, err)
 	}
+	// The fp16 copy is garbage now; hand its pages back before the caller
+	// (typically about to load the model) reaches its peak.
+	debug.FreeOSMemory()
 	return nil
 }
 

