@@ -19,6 +19,8 @@ import (
 	_ "golang.org/x/image/bmp"  // register BMP
 	_ "golang.org/x/image/tiff" // register TIFF
 	_ "golang.org/x/image/webp" // register WebP
+
+	"cutout/inference/imageio/jpegdec"
 )
 
 // DefaultMaxPixels is the pixel limit used when DecodeOptions.MaxPixels is
@@ -218,27 +220,60 @@ func decode(r io.Reader, name string, size int64, opt *DecodeOptions) (*image.NR
 	}
 	orientation := orientationOf(bytes.NewReader(data), int64(len(data)), format)
 
-	img, err := decodeImage(bytes.NewReader(data))
+	info := Info{Format: format, Orientation: orientation}
+	conv, model, err := decodePixels(data, format, cfg, opt.maxPixels())
 	if err != nil {
 		if truncated {
 			err = fmt.Errorf("%w: input longer than %d bytes for %dx%d pixels (%v)", ErrTooLarge, limit, cfg.Width, cfg.Height, err)
 		}
 		return nil, Info{}, decodeErr(name, err)
 	}
-	b := img.Bounds()
-	if err := checkSize(b.Dx(), b.Dy(), opt.maxPixels()); err != nil {
-		return nil, Info{}, decodeErr(name, err)
+	info.ColorModel = model
+	out := orientOwned(conv, orientation)
+	info.Width, info.Height = out.Rect.Dx(), out.Rect.Dy()
+	return out, info, nil
+}
+
+// decodePixels decodes the whole input data, whose header said cfg, to
+// NRGBA and names its colour model. Sequential JPEGs go through jpegdec;
+// on any error from it (a kind of JPEG it leaves to image/jpeg, or a file
+// image/jpeg may be more lenient with) they are decoded again by
+// image/jpeg, whose result or error is the one returned. A size over the
+// limits is returned wrapping ErrTooLarge; other errors are the
+// decoder's.
+func decodePixels(data []byte, format string, cfg image.Config, maxPixels int64) (*image.NRGBA, string, error) {
+	if format == "jpeg" {
+		if img, ji, err := jpegdec.Decode(data); err == nil {
+			if err := checkSize(ji.Width, ji.Height, maxPixels); err != nil {
+				return nil, "", err
+			}
+			return img, jpegModelName(ji), nil
+		}
 	}
-	info := Info{Format: format, Orientation: orientation, ColorModel: imageModelName(img)}
+	img, err := decodeImage(bytes.NewReader(data))
+	if err != nil {
+		return nil, "", err
+	}
+	b := img.Bounds()
+	if err := checkSize(b.Dx(), b.Dy(), maxPixels); err != nil {
+		return nil, "", err
+	}
 	conv := toNRGBA(img, true)
 	if canvas := image.Rect(0, 0, cfg.Width, cfg.Height); format == "gif" && b != canvas {
 		// A GIF's first frame may cover only part of its logical screen;
 		// what it leaves uncovered is transparent.
 		conv = placeOn(canvas, conv, b.Min)
 	}
-	out := orientOwned(conv, orientation)
-	info.Width, info.Height = out.Rect.Dx(), out.Rect.Dy()
-	return out, info, nil
+	return conv, imageModelName(img), nil
+}
+
+// jpegModelName names the colour model of a JPEG decoded by jpegdec as
+// imageModelName names image/jpeg's result for the same file.
+func jpegModelName(ji jpegdec.Info) string {
+	if ji.Components == 1 {
+		return modelName(color.GrayModel)
+	}
+	return "YCbCr " + ratioName(ji.Ratio)
 }
 
 // placeOn returns a transparent image of size canvas with img drawn at
