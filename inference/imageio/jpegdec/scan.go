@@ -140,7 +140,7 @@ const minParallelPixels = 1 << 16
 // rows into a ring of row buffers while workers reconstruct finished rows
 // (dequantise, IDCT, upsample, convert) straight into img.Pix; when the
 // ring is full the caller reconstructs a row itself.
-func (f *frame) run(s *scanner, img *image.NRGBA) error {
+func (f *frame) run(s *scanner, img *image.NRGBA) (err error) {
 	procs := runtime.GOMAXPROCS(0)
 	if procs == 1 || f.w*f.h < minParallelPixels || f.mcusY < 4 {
 		rb, p := f.newRowBuf(), f.newPlanes()
@@ -188,7 +188,15 @@ func (f *frame) run(s *scanner, img *image.NRGBA) error {
 			}
 		}()
 	}
-	var err error
+	// Stop the workers however this returns, a panic included (which
+	// Decode turns into an error).
+	defer func() {
+		close(ready)
+		wg.Wait()
+		if err == nil {
+			err = panicErr
+		}
+	}()
 	var own *planes
 	for row := 0; row < f.mcusY && err == nil; row++ {
 		var rb *rowBuf
@@ -209,12 +217,7 @@ func (f *frame) run(s *scanner, img *image.NRGBA) error {
 			ready <- rb
 		}
 	}
-	close(ready)
-	wg.Wait()
-	if err != nil {
-		return err
-	}
-	return panicErr
+	return err
 }
 
 // decodeRow entropy-decodes the next MCU row into rb (T.81 F.2.2),
