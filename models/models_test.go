@@ -116,7 +116,7 @@ func TestFetchWithoutNPM(t *testing.T) {
 }
 
 // TestFetchFromCache: with the real cache already filled (make assets),
-// Fetch verifies and touches nothing, and never calls npm.
+// Fetch verifies, at most derives a missing fp32 form, and never calls npm.
 func TestFetchFromCache(t *testing.T) {
 	m, err := Load()
 	if err != nil {
