@@ -269,6 +269,8 @@ func (s *scanner) decodeRow(rb *rowBuf) error {
 				s.pred[ci] = pred
 				blk[0] = int16(pred)
 				// AC: run/size symbols until EOB or the 63rd coefficient.
+				// Stores mask k, which is at most 63 there, only to spare
+				// bounds checks.
 				k, end := 1, 0
 				for k < 64 {
 					if b.n < 32 {
@@ -283,7 +285,7 @@ func (s *scanner) decodeRow(rb *rowBuf) error {
 						fl := uint(fe & 0xff)
 						b.acc <<= fl
 						b.n -= fl
-						blk[unzig[k]] = int16(fe >> 16)
+						blk[unzig[k&63]&63] = int16(fe >> 16)
 						end = k
 						k++
 						continue
@@ -309,7 +311,7 @@ func (s *scanner) decodeRow(rb *rowBuf) error {
 					if k > 63 {
 						return malformed("AC run past the block")
 					}
-					blk[unzig[k]] = int16(extend(uint32(b.acc>>(64-size)), size))
+					blk[unzig[k&63]&63] = int16(extend(uint32(b.acc>>(64-size)), size))
 					b.acc <<= size
 					b.n -= size
 					end = k
