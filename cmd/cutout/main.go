@@ -93,7 +93,7 @@ type engineFlags struct {
 }
 
 func (e *engineFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&e.model, "model", "medium", "segmentation model: medium (fp16, best) or small (uint8)")
+	fs.StringVar(&e.model, "model", "medium", "segmentation model: medium (best; fp16 weights, run in fp32 on the CPU) or small (uint8)")
 	fs.StringVar(&e.device, "device", "auto", "auto (CUDA when available, else CPU), cpu or gpu")
 	fs.BoolVar(&e.cpu, "cpu", false, "run on the CPU (same as --device cpu)")
 	fs.BoolVar(&e.gpu, "gpu", false, "require CUDA (same as --device gpu)")

@@ -100,7 +100,7 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 	}
 	defer done()
 	rt, _ := inference.Runtime()
-	fmt.Fprintf(stderr, "cutout: model %s on %s%s, ONNX Runtime %s\n", sess.Model(), sess.Device(), fallbackNote(sess.Fallback()), rt.Version)
+	fmt.Fprintf(stderr, "cutout: model %s on %s%s, ONNX Runtime %s\n", modelName(sess), sess.Device(), fallbackNote(sess.Fallback()), rt.Version)
 
 	jobs := pipeline.Plan(files, *outDir, *mask, *saveTrimap)
 	opt := &pipeline.BatchOptions{
@@ -220,6 +220,15 @@ func runVersion(args []string, stdout, stderr io.Writer) int {
 	}
 	defer done()
 	rt, _ := inference.Runtime()
-	fmt.Fprintf(stdout, "onnxruntime %s (%s)\nmodel %s\ndevice %s%s\n", rt.Version, rt.Library, sess.Model(), sess.Device(), fallbackNote(sess.Fallback()))
+	fmt.Fprintf(stdout, "onnxruntime %s (%s)\nmodel %s\ndevice %s%s\n", rt.Version, rt.Library, modelName(sess), sess.Device(), fallbackNote(sess.Fallback()))
 	return 0
+}
+
+// modelName is the session's model with the precision it runs in, when
+// the model has more than one form: "medium (fp32)".
+func modelName(sess *inference.Session) string {
+	if p := sess.Precision(); p != "" {
+		return sess.Model() + " (" + p + ")"
+	}
+	return sess.Model()
 }
