@@ -10,7 +10,12 @@
 // type that work on Pix slices and split rows across cores with
 // cutout/refine/parallel. 16-bit images are reduced to their high byte;
 // premultiplied images are un-premultiplied; CMYK and YCCK JPEGs (including
-// Adobe's inverted CMYK) come out as RGB.
+// Adobe's inverted CMYK) come out as RGB. Sequential (baseline) JPEGs, the
+// usual camera and phone output, are decoded by cutout/inference/imageio/jpegdec
+// straight to NRGBA, its entropy decoding overlapped with the inverse DCT
+// and colour conversion of earlier rows on other cores; anything it does not
+// handle, or any error it meets, goes to image/jpeg instead, whose result or
+// error is the one reported.
 //
 // EXIF orientation (values 1 to 8) is applied once at load, so the returned
 // pixels are upright. It is read from the JPEG APP1 Exif segment, the PNG
