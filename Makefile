@@ -101,6 +101,6 @@ clean:
 	rm -rf build dist
 
 # bench-batch times a CPU batch of N 12 MP photos one by one against one
-# overlapped process, and checks the outputs are the same bytes.
+# process, sequential and overlapped, and checks the outputs are the same bytes.
 bench-batch: assets headless
 	.ci/bench-batch.sh build/cutout-headless $(or $(N),50)
