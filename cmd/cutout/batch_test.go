@@ -119,7 +119,7 @@ func TestBatchOverlapSameBytes(t *testing.T) {
 	in := t.TempDir()
 	writeVariants(t, in, 4)
 	a, b := t.TempDir(), t.TempDir()
-	if log, code := cutout(t, "remove", "--cpu", "--mask", "--overlap", "-o", a, in); code != 0 {
+	if log, code := cutout(t, "remove", "--cpu", "--mask", "-o", a, in); code != 0 {
 		t.Fatalf("overlapped: exit %d\n%s", code, log)
 	}
 	if log, code := cutout(t, "remove", "--cpu", "--mask", "--sequential", "-o", b, in); code != 0 {

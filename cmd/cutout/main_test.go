@@ -260,7 +260,6 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		"no input":        {[]string{"remove"}, 2, "Usage: cutout remove"},
 		"cpu and gpu":     {[]string{"remove", "--cpu", "--gpu", "x.jpg"}, 2, "exclude"},
-		"both pipelines":  {[]string{"remove", "--sequential", "--overlap", "x.jpg"}, 2, "exclude"},
 		"bad colour":      {[]string{"remove", "--bg", "#12", "x.jpg"}, 2, "not a colour"},
 		"missing input":   {[]string{"remove", "--cpu", "-o", t.TempDir(), "/nonexistent/photo.jpg"}, 1, "no such file"},
 		"unknown model":   {[]string{"remove", "--model", "huge", "-o", t.TempDir(), photo}, 1, "unknown model"},
@@ -276,23 +275,5 @@ func TestUsageErrors(t *testing.T) {
 				t.Fatalf("exit %d (want %d), output does not contain %q:\n%s", code, c.code, c.want, log)
 			}
 		})
-	}
-}
-
-func TestOverlapPays(t *testing.T) {
-	for _, c := range []struct {
-		device string
-		cpus   int
-		want   bool
-	}{
-		{"CPU", 1, false},
-		{"CPU", 2, false},
-		{"CPU", 4, true},
-		{"CPU", 16, true},
-		{"CUDA", 2, true},
-	} {
-		if got := overlapPays(c.device, c.cpus); got != c.want {
-			t.Errorf("overlapPays(%q, %d) = %v, want %v", c.device, c.cpus, got, c.want)
-		}
 	}
 }

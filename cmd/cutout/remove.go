@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -36,8 +35,7 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 	bgImage := fs.String("bg-image", "", "composite over this image (scaled to cover the photo)")
 	band := fs.Float64("band", 0, "half-width of the automatic trimap's unknown band, as a fraction of the short side (default 0.01)")
 	maxPixels := fs.Int64("max-pixels", 100_000_000, "refuse images with more pixels than this")
-	sequential := fs.Bool("sequential", false, "process one photo at a time (the default on the CPU with fewer than 4 cores)")
-	overlap := fs.Bool("overlap", false, "overlap decoding and finishing of neighbouring photos with the model run (the default on CUDA and on 4 or more cores)")
+	sequential := fs.Bool("sequential", false, "process one photo at a time instead of overlapping decoding and finishing of neighbouring photos with the model run (a little slower, less memory)")
 	quiet := fs.Bool("q", false, "print only failures and the summary")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: cutout remove [flags] FILE|DIR...\n\nWrites a transparent PNG cutout at full resolution for each photo (JPEG, PNG, WebP, TIFF, BMP, GIF).\nFolders are scanned for image files (not recursively). Existing files are never overwritten without --force.\n\nFlags:")
@@ -53,10 +51,6 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 	}
 	if _, err := ef.resolveDevice(); err != nil {
 		fmt.Fprintln(stderr, "cutout:", err)
-		return 2
-	}
-	if *sequential && *overlap {
-		fmt.Fprintln(stderr, "cutout: --sequential and --overlap exclude each other")
 		return 2
 	}
 	var back pipeline.Background
@@ -115,7 +109,7 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 		Overwrite:  *force,
 		Decode:     decodeOpt,
 		UserTrimap: *trimap,
-		Sequential: *sequential || (!*overlap && !overlapPays(sess.Device(), runtime.NumCPU())),
+		Sequential: *sequential,
 	}
 	start := time.Now()
 	ok := 0
@@ -237,16 +231,4 @@ func modelName(sess *inference.Session) string {
 		return sess.Model() + " (" + p + ")"
 	}
 	return sess.Model()
-}
-
-// overlapPays says whether overlapping neighbouring photos speeds a batch
-// up by default. On CUDA the model leaves the CPU idle for the matting and
-// encoding of its neighbours. On the CPU every stage already spreads over
-// all cores, so on a small machine overlapping only makes the stages
-// compete: measured on 2 cores with 12 MP photos, 40.8 s against 41.1 s
-// for 20 photos, for a quarter more peak memory (1.05 against 0.80 GiB).
-// Larger machines, where one photo's model run does not fill every core,
-// keep the overlap.
-func overlapPays(device string, cpus int) bool {
-	return device != "CPU" || cpus >= 4
 }
