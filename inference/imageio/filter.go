@@ -177,6 +177,10 @@ func filterAverage(d, cur, prev []uint8, bpp int) {
 // order. It is inlined here without branches on the data: as a call it
 // would dominate the encoder.
 func filterPaeth(d, cur, prev []uint8, bpp int) {
+	if bpp == 4 {
+		filterPaeth4(d, cur, prev)
+		return
+	}
 	n := len(cur)
 	d = d[:n]
 	prev = prev[:n]
@@ -207,4 +211,29 @@ func filterPaeth(d, cur, prev []uint8, bpp int) {
 func abs(v int) int {
 	m := v >> 63
 	return (v ^ m) - m
+}
+
+// filterPaeth4 is filterPaeth for 4-byte pixels. With the pixel size a
+// constant and only three slices indexed from one counter, the loop keeps
+// everything in registers.
+func filterPaeth4(d, cur, prev []uint8) {
+	n := len(cur)
+	d, prev = d[:n], prev[:n]
+	for i := 0; i < 4 && i < n; i++ {
+		d[i] = cur[i] - prev[i] // Paeth(0, up, 0) = up
+	}
+	for i := 4; i < n; i++ {
+		a, b, c := int(cur[i-4]), int(prev[i]), int(prev[i-4])
+		pa, pb := b-c, a-c
+		pc := abs(pa + pb)
+		pa, pb = abs(pa), abs(pb)
+		pred := c
+		if pb <= pc {
+			pred = b
+		}
+		if pa <= min(pb, pc) {
+			pred = a
+		}
+		d[i] = cur[i] - uint8(pred)
+	}
 }
