@@ -102,3 +102,47 @@ func makeWeights(src, dst int, k kernel) weights {
 	}
 	return ws
 }
+
+// maxTaps returns the largest number of taps of any output sample.
+func (ws weights) maxTaps() int {
+	m := 0
+	for _, n := range ws.n {
+		m = max(m, int(n))
+	}
+	return m
+}
+
+// rowRing keeps the latest rows of a separable resampler's horizontal
+// pass, so that its vertical pass reads them from cache rather than from a
+// whole intermediate image: each band of output rows walks down its
+// source rows once, and only a few rows are ever held.
+type rowRing struct {
+	rows   [][]float32
+	lo, hi int // rows [lo, hi) of the source are held
+}
+
+// newRowRing returns a ring of n rows of width values.
+func newRowRing(n, width int) *rowRing {
+	r := &rowRing{rows: make([][]float32, n)}
+	buf := make([]float32, n*width)
+	for i := range r.rows {
+		r.rows[i] = buf[i*width : (i+1)*width]
+	}
+	return r
+}
+
+// window makes source rows [s, e) available through row, computing those
+// not held with fill. e−s must not exceed the ring's size.
+func (r *rowRing) window(s, e int, fill func(y int, dst []float32)) {
+	if s < r.lo || s > r.hi {
+		r.lo, r.hi = s, s // a jump: start afresh
+	}
+	for y := r.hi; y < e; y++ {
+		fill(y, r.row(y))
+	}
+	r.hi = max(r.hi, e)
+	r.lo = max(r.lo, r.hi-len(r.rows))
+}
+
+// row returns source row y, which a window call made available.
+func (r *rowRing) row(y int) []float32 { return r.rows[y%len(r.rows)] }

@@ -31,40 +31,39 @@ func Preprocess(img *image.NRGBA, w, h int, norm Normalization, dst []float32) {
 	wx := makeWeights(sw, w, tent)
 	wy := makeWeights(sh, h, tent)
 
-	// Horizontal pass: every source row to w interleaved RGB samples.
-	tmp := make([]float32, sh*w*3)
-	parallel.Rows(sh, func(y0, y1 int) {
-		for y := y0; y < y1; y++ {
-			row := img.Pix[y*img.Stride : y*img.Stride+sw*4]
-			out := tmp[y*w*3 : (y+1)*w*3]
-			for x := 0; x < w; x++ {
-				s := int(wx.start[x]) * 4
-				taps := wx.w[wx.off[x] : wx.off[x]+wx.n[x]]
-				var r, g, b float32
-				for _, k := range taps {
-					r += k * float32(row[s])
-					g += k * float32(row[s+1])
-					b += k * float32(row[s+2])
-					s += 4
-				}
-				out[3*x], out[3*x+1], out[3*x+2] = r, g, b
+	// Each band of output rows walks down the source rows it needs,
+	// filtering them horizontally into a small ring (w interleaved RGB
+	// samples per row), then combines them vertically, normalises and
+	// scatters into the planes.
+	horizontal := func(y int, out []float32) {
+		row := img.Pix[y*img.Stride : y*img.Stride+sw*4]
+		for x := 0; x < w; x++ {
+			s := int(wx.start[x]) * 4
+			taps := wx.w[wx.off[x] : wx.off[x]+wx.n[x]]
+			var r, g, b float32
+			for _, k := range taps {
+				r += k * float32(row[s])
+				g += k * float32(row[s+1])
+				b += k * float32(row[s+2])
+				s += 4
 			}
+			out[3*x], out[3*x+1], out[3*x+2] = r, g, b
 		}
-	})
-
-	// Vertical pass: combine rows, normalise, scatter into planes.
+	}
 	inv := 1 / norm.Scale
 	plane := w * h
+	taps := wy.maxTaps()
 	parallel.Rows(h, func(y0, y1 int) {
+		ring := newRowRing(taps+1, w*3)
 		acc := make([]float32, w*3)
 		for y := y0; y < y1; y++ {
+			s, n := int(wy.start[y]), int(wy.n[y])
+			ring.window(s, s+n, horizontal)
 			for i := range acc {
 				acc[i] = 0
 			}
-			s := int(wy.start[y])
 			for t, k := range wy.w[wy.off[y] : wy.off[y]+wy.n[y]] {
-				src := tmp[(s+t)*w*3 : (s+t+1)*w*3]
-				for i, v := range src {
+				for i, v := range ring.row(s + t) {
 					acc[i] += k * v
 				}
 			}
@@ -94,27 +93,26 @@ func Postprocess(src []float32, w, h, dw, dh int) *refine.Matte {
 	wx := makeWeights(w, dw, catmullRom)
 	wy := makeWeights(h, dh, catmullRom)
 
-	tmp := make([]float32, h*dw)
-	parallel.Rows(h, func(y0, y1 int) {
-		for y := y0; y < y1; y++ {
-			row := src[y*w : (y+1)*w]
-			out := tmp[y*dw : (y+1)*dw]
-			for x := range out {
-				s := int(wx.start[x])
-				var v float32
-				for t, k := range wx.w[wx.off[x] : wx.off[x]+wx.n[x]] {
-					v += k * row[s+t]
-				}
-				out[x] = v
+	horizontal := func(y int, out []float32) {
+		row := src[y*w : (y+1)*w]
+		for x := range out {
+			s := int(wx.start[x])
+			var v float32
+			for t, k := range wx.w[wx.off[x] : wx.off[x]+wx.n[x]] {
+				v += k * row[s+t]
 			}
+			out[x] = v
 		}
-	})
+	}
+	taps := wy.maxTaps()
 	parallel.Rows(dh, func(y0, y1 int) {
+		ring := newRowRing(taps+1, dw)
 		for y := y0; y < y1; y++ {
 			out := m.Pix[y*dw : (y+1)*dw]
-			s := int(wy.start[y])
+			s, n := int(wy.start[y]), int(wy.n[y])
+			ring.window(s, s+n, horizontal)
 			for t, k := range wy.w[wy.off[y] : wy.off[y]+wy.n[y]] {
-				in := tmp[(s+t)*dw : (s+t+1)*dw]
+				in := ring.row(s + t)
 				if t == 0 {
 					for x, v := range in {
 						out[x] = k * v
