@@ -94,6 +94,8 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./inference/imageio
 	$(GO) test -run '^$$' -fuzz '^FuzzEncodePNG$$' -fuzztime $(FUZZTIME) ./inference/imageio
 	$(GO) test -run '^$$' -fuzz '^FuzzRunDeflater$$' -fuzztime $(FUZZTIME) ./inference/imageio
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./inference/imageio/jpegdec
+	$(GO) test -run '^$$' -fuzz '^FuzzWiden$$' -fuzztime $(FUZZTIME) ./models
 	$(GO) test -run '^$$' -fuzz '^FuzzAutoTrimap$$' -fuzztime $(FUZZTIME) ./refine
 	$(GO) test -run '^$$' -fuzz '^FuzzSolveAlpha$$' -fuzztime $(FUZZTIME) ./refine
 
