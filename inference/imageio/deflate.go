@@ -141,27 +141,21 @@ func (d *runDeflater) block(data []byte, final bool) {
 
 // findRuns fills d.runs with the stretches of data that repeat the byte
 // before them at least minRun times. Every other byte will be a literal.
-func (d *runDeflater) findRuns(data []byte) {
-	const low7 = 0x7f7f7f7f7f7f7f7f
+func (d *runDeflater) findRuns(data []byte) { d.findRunsWith(data, nextRun) }
+
+// findRunsWith is findRuns with next as the scanner (nextRun or
+// nextRunWords, which must find the same runs).
+func (d *runDeflater) findRunsWith(data []byte, next func([]byte, int) (int, bool)) {
 	runs := d.runs[:0]
 	n := len(data)
 	i := 0
-	for i+9 <= n {
-		// Byte k of e is zero where data[i+k] == data[i+k+1]; z has bit 7
-		// of byte k set exactly there (no false positives: the low seven
-		// bits are added without carries into the next byte). A run
-		// starting after data[i+k] needs pairs k..k+3 equal, so r has
-		// bit 7 of byte k set exactly where one starts, for k = 0..4.
-		x := binary.LittleEndian.Uint64(data[i:])
-		e := x ^ binary.LittleEndian.Uint64(data[i+1:])
-		z := ^((e & low7) + low7 | e | low7)
-		r := z & (z >> 8) & (z >> 16) & (z >> 24)
-		if r == 0 {
-			i += 5
-			continue
+	for {
+		k, ok := next(data, i)
+		if !ok {
+			i = k
+			break
 		}
-		k := bits.TrailingZeros64(r) >> 3
-		i, runs = d.extendRun(data, i+k+1, runs)
+		i, runs = d.extendRun(data, k+1, runs)
 	}
 	for ; i+minRun < n; i++ { // the last few bytes, one at a time
 		if binary.LittleEndian.Uint32(data[i+1:]) == uint32(data[i])*0x01010101 {
@@ -170,6 +164,29 @@ func (d *runDeflater) findRuns(data []byte) {
 		}
 	}
 	d.runs = runs
+}
+
+// nextRunWords looks for a run from data[i] on: the first k ≥ i with
+// data[k+1..k+4] all equal to data[k]. It returns k and true, or, having
+// found none, the first position it did not examine (within 8 bytes of the
+// end) and false. It scans a 64-bit word at a time.
+func nextRunWords(data []byte, i int) (int, bool) {
+	const low7 = 0x7f7f7f7f7f7f7f7f
+	for i+9 <= len(data) {
+		// Byte k of e is zero where data[i+k] == data[i+k+1]; z has bit 7
+		// of byte k set exactly there (no false positives: the low seven
+		// bits are added without carries into the next byte). A run
+		// starting after data[i+k] needs pairs k..k+3 equal, so r has
+		// bit 7 of byte k set exactly where one starts, for k = 0..4.
+		x := binary.LittleEndian.Uint64(data[i:])
+		e := x ^ binary.LittleEndian.Uint64(data[i+1:])
+		z := ^((e & low7) + low7 | e | low7)
+		if r := z & (z >> 8) & (z >> 16) & (z >> 24); r != 0 {
+			return i + bits.TrailingZeros64(r)>>3, true
+		}
+		i += 5
+	}
+	return i, false
 }
 
 // extendRun records the run of data[start-1] that begins at start (at

@@ -5,6 +5,7 @@ import (
 	"compress/flate"
 	"io"
 	"math/rand"
+	"slices"
 	"testing"
 )
 
@@ -136,6 +137,22 @@ func TestHuffmanLengths(t *testing.T) {
 	}
 }
 
+// TestFindRunsScanners checks that the SIMD run scanner, where there is
+// one, finds exactly the runs the word-at-a-time one finds, at every
+// offset into the test inputs.
+func TestFindRunsScanners(t *testing.T) {
+	var a, b runDeflater
+	for name, data := range runsData() {
+		for off := 0; off < min(len(data), 40); off++ {
+			a.findRuns(data[off:])
+			b.findRunsWith(data[off:], nextRunWords)
+			if !slices.Equal(a.runs, b.runs) {
+				t.Fatalf("%s from %d: %d runs, want %d", name, off, len(a.runs), len(b.runs))
+			}
+		}
+	}
+}
+
 func FuzzRunDeflater(f *testing.F) {
 	for _, data := range runsData() {
 		if len(data) < 4096 {
@@ -145,6 +162,11 @@ func FuzzRunDeflater(f *testing.F) {
 	f.Add([]byte{1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2}, false)
 	var d runDeflater
 	f.Fuzz(func(t *testing.T, data []byte, final bool) {
+		var w runDeflater
+		w.findRunsWith(data, nextRunWords)
+		if d.findRuns(data); !slices.Equal(d.runs, w.runs) {
+			t.Fatalf("run scanners disagree: %d runs, want %d", len(d.runs), len(w.runs))
+		}
 		z := d.compress(nil, data, final)
 		if !final {
 			z = d.compress(z, nil, true) // terminate the stream

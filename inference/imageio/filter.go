@@ -181,6 +181,11 @@ func filterPaeth(d, cur, prev []uint8, bpp int) {
 		filterPaeth4(d, cur, prev)
 		return
 	}
+	filterPaethBytes(d, cur, prev, bpp)
+}
+
+// filterPaethBytes is filterPaeth for any pixel size, a byte at a time.
+func filterPaethBytes(d, cur, prev []uint8, bpp int) {
 	n := len(cur)
 	d = d[:n]
 	prev = prev[:n]
@@ -213,16 +218,14 @@ func abs(v int) int {
 	return (v ^ m) - m
 }
 
-// filterPaeth4 is filterPaeth for 4-byte pixels. With the pixel size a
-// constant and only three slices indexed from one counter, the loop keeps
-// everything in registers.
-func filterPaeth4(d, cur, prev []uint8) {
+// paeth4From writes the Paeth residuals of bytes [from, len(cur)) of a
+// row of 4-byte pixels (from ≥ 4). With the pixel size a constant and only
+// three slices indexed from one counter, the loop keeps everything in
+// registers. It is the portable filterPaeth4 and the tail of the SIMD one.
+func paeth4From(d, cur, prev []uint8, from int) {
 	n := len(cur)
 	d, prev = d[:n], prev[:n]
-	for i := 0; i < 4 && i < n; i++ {
-		d[i] = cur[i] - prev[i] // Paeth(0, up, 0) = up
-	}
-	for i := 4; i < n; i++ {
+	for i := max(from, 4); i < n; i++ {
 		a, b, c := int(cur[i-4]), int(prev[i]), int(prev[i-4])
 		pa, pb := b-c, a-c
 		pc := abs(pa + pb)
@@ -235,5 +238,13 @@ func filterPaeth4(d, cur, prev []uint8) {
 			pred = a
 		}
 		d[i] = cur[i] - uint8(pred)
+	}
+}
+
+// paeth4Head writes the residuals of a row's first pixel, whose left and
+// upper-left neighbours are zero: Paeth(0, up, 0) = up.
+func paeth4Head(d, cur, prev []uint8) {
+	for i := 0; i < 4 && i < len(cur); i++ {
+		d[i] = cur[i] - prev[i]
 	}
 }

@@ -101,6 +101,43 @@ func TestFilters(t *testing.T) {
 	}
 }
 
+// TestPaeth4Exhaustive checks the Paeth filter for 4-byte pixels (SIMD
+// where the CPU has it, and the portable loop) against the byte-at-a-time
+// one on every (left, up, upper-left) triple. Pixels come in pairs: the
+// first of a pair sets left and upper left for the second, so each pair
+// carries one free triple per channel, and rows are long enough for the
+// SIMD blocks and the tail after them.
+func TestPaeth4Exhaustive(t *testing.T) {
+	const pairs = 1021 // odd, so rows end with a partial SIMD block
+	cur, prev := make([]uint8, 8*pairs), make([]uint8, 8*pairs)
+	got, port, want := make([]uint8, len(cur)), make([]uint8, len(cur)), make([]uint8, len(cur))
+	triple := 0
+	for triple < 1<<24 {
+		for p := 0; p < pairs; p++ {
+			for ch := 0; ch < 4; ch++ {
+				v := triple % (1 << 24)
+				a, b, c := uint8(v), uint8(v>>8), uint8(v>>16)
+				i := 8*p + ch
+				cur[i], prev[i] = a, c         // first pixel: left and upper left
+				cur[i+4], prev[i+4] = a^b^c, b // second: the byte and up
+				triple++
+			}
+		}
+		filterPaeth4(got, cur, prev)
+		paeth4Head(port, cur, prev)
+		paeth4From(port, cur, prev, 4)
+		filterPaethBytes(want, cur, prev, 4)
+		if string(got) != string(want) || string(port) != string(want) {
+			for i := range want {
+				if got[i] != want[i] || port[i] != want[i] {
+					t.Fatalf("byte %d (a %d b %d c %d x %d): got %d, portable %d, want %d",
+						i, cur[max(i-4, 0)], prev[i], prev[max(i-4, 0)], cur[i], got[i], port[i], want[i])
+				}
+			}
+		}
+	}
+}
+
 // TestChooseFilter checks that the sampled choice picks the filter that
 // is clearly best on rows built for each one.
 func TestChooseFilter(t *testing.T) {
