@@ -112,8 +112,10 @@ func chooseFilter(cur, prev, scratch []uint8, bpp int) int {
 	return best
 }
 
-// sumAbs returns the sum of |int8(v)| over p.
-func sumAbs(p []uint8) int {
+// sumAbsFrom returns the sum of |int8(v)| over p[from:]. It is the
+// portable sumAbs and the tail of the SIMD one.
+func sumAbsFrom(p []uint8, from int) int {
+	p = p[from:]
 	sum := 0
 	for _, v := range p {
 		sum += absInt8(v)

@@ -138,6 +138,38 @@ func TestPaeth4Exhaustive(t *testing.T) {
 	}
 }
 
+// TestRowHelpers checks the SIMD row helpers, where there are any, against
+// the portable loops: masking (also in place) and the filter cost, on rows
+// of every length up to a few blocks, with transparent pixels and bytes at
+// the int8 extremes frequent.
+func TestRowHelpers(t *testing.T) {
+	r := rand.New(rand.NewSource(2))
+	vals := []uint8{0, 1, 127, 128, 129, 255}
+	for n := 0; n <= 100; n++ {
+		src := make([]uint8, n)
+		for i := range src {
+			src[i] = vals[r.Intn(len(vals))]
+			if r.Intn(3) == 0 {
+				src[i] = uint8(r.Intn(256))
+			}
+		}
+		if got, want := sumAbs(src), sumAbsFrom(src, 0); got != want {
+			t.Fatalf("sumAbs of %d bytes = %d, want %d", n, got, want)
+		}
+		if n%4 != 0 {
+			continue
+		}
+		got, want := make([]uint8, n), make([]uint8, n)
+		maskRGBA(got, src)
+		maskRGBAFrom(want, src, 0)
+		inPlace := append([]uint8(nil), src...)
+		maskRGBA(inPlace, inPlace)
+		if string(got) != string(want) || string(inPlace) != string(want) {
+			t.Fatalf("maskRGBA of %d bytes: % x (in place % x), want % x", n, got, inPlace, want)
+		}
+	}
+}
+
 // TestChooseFilter checks that the sampled choice picks the filter that
 // is clearly best on rows built for each one.
 func TestChooseFilter(t *testing.T) {

@@ -369,12 +369,20 @@ func (e *stripEncoder) encode(src *pngSource, y0, y1 int, filter PNGFilter, pref
 
 // maskRow copies one source row into dst, zeroing the colour of fully
 // transparent RGBA pixels (bpp 4); grey rows (bpp 1) are copied as is.
+// dst may be src.
 func maskRow(dst, src []uint8, bpp int) {
 	if bpp != 4 {
 		copy(dst, src)
 		return
 	}
-	for i := 0; i+3 < len(src); i += 4 {
+	maskRGBA(dst, src)
+}
+
+// maskRGBAFrom is maskRow for the RGBA pixels of src from byte from on
+// (a multiple of 4). It is the portable maskRGBA and the tail of the SIMD
+// one.
+func maskRGBAFrom(dst, src []uint8, from int) {
+	for i := from; i+3 < len(src); i += 4 {
 		p := binary.LittleEndian.Uint32(src[i:])
 		if p>>24 == 0 {
 			p = 0
