@@ -5,9 +5,10 @@
 // func scanRunSSE2(p *byte, n int) (k int, found bool)
 //
 // Each step compares p[o..o+16) with p[o+1..o+17): bit j of the mask is
-// set where p[o+j] == p[o+j+1]. A run starts after p[o+j] where bits
-// j..j+3 are all set, found for j = 0..12 by and-ing the mask with itself
-// shifted by 1 and then by 2; the next step starts 13 bytes on.
+// set where p[o+j] == p[o+j+1]. A run (minRun = 6) starts after p[o+j]
+// where bits j..j+5 are all set, found for j = 0..10: t = m & m>>1 has
+// pairs, t & t>>2 fours, and that & t>>4 sixes. The next step starts 11
+// bytes on.
 TEXT ·scanRunSSE2(SB), NOSPLIT, $0-25
 	MOVQ p+0(FP), SI
 	MOVQ n+8(FP), CX
@@ -24,12 +25,15 @@ loop:
 	MOVQ     BX, DX
 	SHRQ     $1, DX
 	ANDQ     DX, BX
+	MOVQ     BX, R8
 	MOVQ     BX, DX
 	SHRQ     $2, DX
 	ANDQ     DX, BX
-	ANDQ     $0x1fff, BX
+	SHRQ     $4, R8
+	ANDQ     R8, BX
+	ANDQ     $0x7ff, BX
 	JNZ      found
-	ADDQ     $13, AX
+	ADDQ     $11, AX
 	JMP      loop
 
 found:

@@ -2,6 +2,7 @@ package pipeline
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"image"
@@ -189,14 +190,15 @@ func (c *Composite) span(y, x0, x1 int, dst []uint8) {
 	al := c.alpha.Pix[y*w+x0 : y*w+x1]
 	dst = dst[:4*(x1-x0)]
 	if c.bg == nil && c.color.A == 0 {
+		// A pixel at a time as a uint32: the photo's colour under the
+		// matte's alpha, or 0 where that alpha is 0.
 		for x, a := range al {
-			i := 4 * x
-			a8 := clamp8(a * 255)
+			a8 := uint32(clamp8(a * 255))
+			v := binary.LittleEndian.Uint32(src[4*x:])&0xffffff | a8<<24
 			if a8 == 0 {
-				dst[i], dst[i+1], dst[i+2], dst[i+3] = 0, 0, 0, 0
-				continue
+				v = 0
 			}
-			dst[i], dst[i+1], dst[i+2], dst[i+3] = src[i], src[i+1], src[i+2], a8
+			binary.LittleEndian.PutUint32(dst[4*x:], v)
 		}
 		return
 	}
