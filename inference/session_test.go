@@ -2,6 +2,7 @@ package inference_test
 
 import (
 	"cutout/assets/evalset"
+	"slices"
 
 	"context"
 	"errors"
@@ -278,3 +279,28 @@ func TestFallbackReported(t *testing.T) {
 func repoRoot(t testing.TB) string { return evalset.RootT(t) }
 
 func portraits(t testing.TB) string { return evalset.Portraits(t) }
+
+// TestKeepMemorySameMatte: keeping the model's memory between runs changes
+// nothing in the mattes, run after run.
+func TestKeepMemorySameMatte(t *testing.T) {
+	lean := session(t, "medium")
+	keep, err := inference.Open(inference.Options{Device: inference.DeviceCPU, KeepMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer keep.Close()
+	img := loadNRGBA(t, filepath.Join(repoRoot(t), "assets", "sample", "astronaut.png"))
+	want, err := lean.Segment(context.Background(), img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for run := 0; run < 2; run++ {
+		got, err := keep.Segment(context.Background(), img)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got.Pix, want.Pix) {
+			t.Fatalf("run %d with the memory kept: matte differs from the lean session's", run+1)
+		}
+	}
+}

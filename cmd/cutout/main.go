@@ -104,13 +104,13 @@ func (e *engineFlags) register(fs *flag.FlagSet) {
 // open parses the device flags and opens a model session; the returned
 // function closes it and shuts the runtime down. On failure it prints the
 // error and returns the exit code to use.
-func (e *engineFlags) open(stderr io.Writer) (*inference.Session, func(), int) {
+func (e *engineFlags) open(stderr io.Writer, keepMemory bool) (*inference.Session, func(), int) {
 	dev, err := e.resolveDevice()
 	if err != nil {
 		fmt.Fprintln(stderr, "cutout:", err)
 		return nil, nil, 2
 	}
-	sess, err := inference.Open(inference.Options{Model: e.model, Device: dev, Threads: e.threads, LibraryPath: e.lib})
+	sess, err := inference.Open(inference.Options{Model: e.model, Device: dev, Threads: e.threads, LibraryPath: e.lib, KeepMemory: keepMemory})
 	if err != nil {
 		fmt.Fprintln(stderr, "cutout:", err)
 		return nil, nil, 1

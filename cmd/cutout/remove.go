@@ -36,6 +36,7 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 	band := fs.Float64("band", 0, "half-width of the automatic trimap's unknown band, as a fraction of the short side (default 0.01)")
 	maxPixels := fs.Int64("max-pixels", 100_000_000, "refuse images with more pixels than this")
 	sequential := fs.Bool("sequential", false, "process one photo at a time instead of overlapping decoding and finishing of neighbouring photos with the model run (a little slower, less memory)")
+	lowMemory := fs.Bool("low-memory", false, "keep a batch's peak memory near a single photo's: --sequential, and the model's memory handed back after every run (about a quarter slower)")
 	quiet := fs.Bool("q", false, "print only failures and the summary")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: cutout remove [flags] FILE|DIR...\n\nWrites a transparent PNG cutout at full resolution for each photo (JPEG, PNG, WebP, TIFF, BMP, GIF).\nFolders are scanned for image files (not recursively). Existing files are never overwritten without --force.\n\nFlags:")
@@ -94,7 +95,10 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 
-	sess, done, code := ef.open(stderr)
+	// A batch keeps the model's memory from run to run where the machine
+	// has room for it; a single photo has nothing to gain from it.
+	keep := len(files) > 1 && !*lowMemory && memTotal() >= keepMemoryRAM
+	sess, done, code := ef.open(stderr, keep)
 	if sess == nil {
 		return code
 	}
@@ -109,7 +113,7 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 		Overwrite:  *force,
 		Decode:     decodeOpt,
 		UserTrimap: *trimap,
-		Sequential: *sequential,
+		Sequential: *sequential || *lowMemory,
 	}
 	start := time.Now()
 	ok := 0
@@ -214,7 +218,7 @@ func runVersion(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	fmt.Fprintf(stdout, "cutout %s\n", version)
-	sess, done, code := ef.open(stderr)
+	sess, done, code := ef.open(stderr, false)
 	if sess == nil {
 		return code
 	}
@@ -231,4 +235,28 @@ func modelName(sess *inference.Session) string {
 		return sess.Model() + " (" + p + ")"
 	}
 	return sess.Model()
+}
+
+// keepMemoryRAM is the memory a machine needs for batches to keep the
+// model's memory between runs (inference.Options.KeepMemory): a 12 MP
+// batch then peaks at about 1.5 GiB rather than 1.0.
+const keepMemoryRAM = 8 << 30
+
+// memTotal returns the machine's memory in bytes from /proc/meminfo, or 0
+// where it cannot be read.
+func memTotal() int64 {
+	b, err := os.ReadFile("/proc/meminfo")
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) == 3 && f[0] == "MemTotal:" && f[2] == "kB" {
+			kb, err := strconv.ParseInt(f[1], 10, 64)
+			if err != nil {
+				return 0
+			}
+			return kb << 10
+		}
+	}
+	return 0
 }
