@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"cutout/assets/evalset"
 	"cutout/refine/parallel"
 )
 
@@ -173,7 +174,7 @@ var (
 // evaluation set it synthesises a 4000×3000 composite instead.
 func load12MP(b *testing.B) (*image.NRGBA, *Matte, *Matte) {
 	bigOnce.Do(func() {
-		if portraitsDir() == "" {
+		if evalset.Dir() == "" {
 			s := newSynthetic(4000, 3000)
 			bigImg, bigAlpha = s.img, s.alpha
 			bigSeg = simulatedSegmentation(s.alpha, 3, 1)

@@ -14,16 +14,6 @@ import (
 	"testing"
 )
 
-// needPortraits returns the evaluation set directory or skips.
-func needPortraits(tb testing.TB) string {
-	tb.Helper()
-	d := portraitsDir()
-	if d == "" {
-		tb.Skip("shared evaluation set ../shared/testdata/portraits not found (it is not part of the repository)")
-	}
-	return d
-}
-
 func decodeFile(tb testing.TB, path string) image.Image {
 	tb.Helper()
 	f, err := os.Open(path)
@@ -86,7 +76,7 @@ var gtNames = []string{"am-gt03", "am-gt08", "am-gt15"}
 // loadGT decodes the three alpha pairs once, or skips.
 func loadGT(tb testing.TB) []gtCase {
 	tb.Helper()
-	dir := needPortraits(tb)
+	dir := evalset.Portraits(tb)
 	gtOnce.Do(func() {
 		for _, n := range gtNames {
 			gtCases = append(gtCases, gtCase{
@@ -177,6 +167,3 @@ func sadOf(a, b *Matte) float64 {
 }
 
 func imageRect(w, h int) image.Rectangle { return image.Rect(0, 0, w, h) }
-
-// portraitsDir is the evaluation set folder, or "" when it is absent.
-func portraitsDir() string { return evalset.Dir() }

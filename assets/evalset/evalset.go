@@ -8,10 +8,14 @@
 package evalset
 
 import (
+	"bytes"
 	"errors"
+	"image/jpeg"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/disintegration/imaging"
 )
 
 // Root returns the repository root: the nearest folder at or above the
@@ -65,4 +69,25 @@ func Portraits(tb testing.TB) string {
 		tb.Skip("developer evaluation portraits (../shared/testdata/portraits beside the repository) are not available: skipping")
 	}
 	return p
+}
+
+// PortraitJPEG returns a real portrait scaled to w×h (Lanczos) and encoded
+// by image/jpeg at quality 92 (4:2:0), as a camera JPEG reaches Cutout,
+// and the name of its source: celebamaskhq-demo0 from the evaluation set,
+// or the bundled sample portrait without it. It fails tb on any error.
+func PortraitJPEG(tb testing.TB, w, h int) ([]byte, string) {
+	tb.Helper()
+	src := filepath.Join(Dir(), "celebamaskhq-demo0.jpg")
+	if Dir() == "" {
+		src = filepath.Join(RootT(tb), "assets", "sample", "astronaut.png")
+	}
+	img, err := imaging.Open(src)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, imaging.Resize(img, w, h, imaging.Lanczos), &jpeg.Options{Quality: 92}); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes(), filepath.Base(src)
 }

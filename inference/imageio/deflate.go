@@ -144,16 +144,12 @@ func (d *runDeflater) block(data []byte, final bool) {
 
 // findRuns fills d.runs with the stretches of data that repeat the byte
 // before them at least minRun times. Every other byte will be a literal.
-func (d *runDeflater) findRuns(data []byte) { d.findRunsWith(data, nextRun) }
-
-// findRunsWith is findRuns with next as the scanner (nextRun or
-// nextRunWords, which must find the same runs).
-func (d *runDeflater) findRunsWith(data []byte, next func([]byte, int) (int, bool)) {
+func (d *runDeflater) findRuns(data []byte) {
 	runs := d.runs[:0]
 	n := len(data)
 	i := 0
 	for {
-		k, ok := next(data, i)
+		k, ok := nextRun(data, i)
 		if !ok {
 			i = k
 			break

@@ -3,15 +3,11 @@ package pipeline_test
 import (
 	"bytes"
 	"context"
-	"image/jpeg"
-	"os"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/disintegration/imaging"
-
+	"cutout/assets/evalset"
 	"cutout/inference"
 	"cutout/inference/imageio"
 	"cutout/inference/pipeline"
@@ -33,30 +29,11 @@ func benchSession(b *testing.B) *inference.Session {
 	return benchSess
 }
 
-// portraitJPEG returns a JPEG (quality 92) of a real portrait scaled to
-// w×h: an evaluation portrait when available, else the bundled sample.
-func portraitJPEG(b *testing.B, w, h int) []byte {
-	src := filepath.Join(repoRoot(b), "..", "shared", "testdata", "portraits", "celebamaskhq-demo0.jpg")
-	if _, err := os.Stat(src); err != nil {
-		src = filepath.Join(repoRoot(b), "assets", "sample", "astronaut.png")
-	}
-	img, _, err := imageio.DecodeFile(src, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	big := imaging.Resize(img, w, h, imaging.Lanczos)
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, big, &jpeg.Options{Quality: 92}); err != nil {
-		b.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
 // benchRemove times what `cutout remove` does for one photo — decode,
 // segment, refine (unless noRefine), compose and PNG-encode — and reports
 // each stage in ms/op.
 func benchRemove(b *testing.B, w, h int, noRefine bool) {
-	data := portraitJPEG(b, w, h)
+	data, _ := evalset.PortraitJPEG(b, w, h)
 	s := benchSession(b)
 	var sum pipeline.Timings
 	b.ReportAllocs()
