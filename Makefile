@@ -13,7 +13,7 @@ DEB_PACKAGES := gcc libgl1-mesa-dev xorg-dev xvfb xauth x11-apps imagemagick
 TEST_TIMEOUT ?= 80m
 FILE ?=
 
-.PHONY: all run build headless deps assets gpu test vet bench bench-batch fuzz package clean
+.PHONY: all run build headless deps assets gpu test vet bench bench-batch eval fuzz package clean
 
 all: build
 
@@ -80,6 +80,17 @@ bench: assets headless
 	  build/cutout-headless remove --cpu -o build/bench/out build/bench/portrait-$$size.jpg; \
 	done
 
+# eval prints the evaluation table of the automatic cutout on the
+# developer sets beside the repository (../shared/testdata): per image and
+# as mean and median rows, IoU against reference masks and SAD, MSE and
+# gradient error against hair mattes, for the model's matte, the
+# automatic cutout, rembg's trimap through our solver and the set's own
+# trimap. EVAL_FLAGS passes flags (-run REGEXP, -scale N, -dump DIR,
+# -cache DIR).
+EVAL_FLAGS ?=
+eval: assets
+	$(GO) run ./cmd/evaluate $(EVAL_FLAGS)
+
 # package builds the Linux desktop bundle (binary, .desktop file, icon)
 # into dist/Cutout.tar.xz with the fyne tool.
 package: deps
@@ -96,7 +107,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzRunDeflater$$' -fuzztime $(FUZZTIME) ./inference/imageio
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./inference/imageio/jpegdec
 	$(GO) test -run '^$$' -fuzz '^FuzzWiden$$' -fuzztime $(FUZZTIME) ./models
-	$(GO) test -run '^$$' -fuzz '^FuzzAutoTrimap$$' -fuzztime $(FUZZTIME) ./refine
+	$(GO) test -run '^$$' -fuzz '^FuzzAutoGuide$$' -fuzztime $(FUZZTIME) ./refine
 	$(GO) test -run '^$$' -fuzz '^FuzzSolveAlpha$$' -fuzztime $(FUZZTIME) ./refine
 
 clean:

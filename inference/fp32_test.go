@@ -11,7 +11,6 @@ import (
 
 	"cutout/inference"
 	"cutout/models"
-	"cutout/refine"
 )
 
 // openFP16 opens the medium model's fp16 file as shipped, on the CPU.
@@ -50,7 +49,7 @@ func TestFP32MatchesFP16(t *testing.T) {
 		t.Errorf("an explicit model file reports precision %q", half.Precision())
 	}
 	img := loadNRGBA(t, filepath.Join(repoRoot(t), "assets", "sample", "astronaut.png"))
-	var mattes [2]*refine.Matte
+	var mattes [2]*inference.Matte
 	for i, s := range []*inference.Session{wide, half} {
 		m, err := s.Segment(context.Background(), img)
 		if err != nil {

@@ -15,7 +15,6 @@ import (
 	ort "github.com/yalue/onnxruntime_go"
 
 	"cutout/models"
-	"cutout/refine"
 )
 
 // Device names accepted by Options.Device.
@@ -374,13 +373,13 @@ func (s *Session) InputSize() (int, int) { return s.spec.Width, s.spec.Height }
 
 // Segment returns the foreground matte of img at img's size, values in
 // [0,1]. Cancelling ctx stops the model run; Segment then returns ctx.Err().
-func (s *Session) Segment(ctx context.Context, img *image.NRGBA) (*refine.Matte, error) {
+func (s *Session) Segment(ctx context.Context, img *image.NRGBA) (*Matte, error) {
 	m, _, err := s.SegmentTimed(ctx, img)
 	return m, err
 }
 
 // SegmentTimed is Segment that also reports how long each stage took.
-func (s *Session) SegmentTimed(ctx context.Context, img *image.NRGBA) (*refine.Matte, Timings, error) {
+func (s *Session) SegmentTimed(ctx context.Context, img *image.NRGBA) (*Matte, Timings, error) {
 	var t Timings
 	if img == nil || img.Rect.Dx() == 0 || img.Rect.Dy() == 0 {
 		return nil, t, errors.New("inference: segment: empty image")

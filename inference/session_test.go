@@ -20,7 +20,6 @@ import (
 
 	"cutout/inference"
 	"cutout/models"
-	"cutout/refine"
 )
 
 // The runtime allows one environment per process, so every test shares
@@ -91,7 +90,7 @@ func loadMask(t testing.TB, path string) (w, h int, fg []bool) {
 	return w, h, fg
 }
 
-func iou(m *refine.Matte, fg []bool) float64 {
+func iou(m *inference.Matte, fg []bool) float64 {
 	var inter, union int
 	for i, v := range m.Pix {
 		a := v >= 0.5

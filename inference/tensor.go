@@ -3,9 +3,6 @@ package inference
 import (
 	"fmt"
 	"image"
-
-	"cutout/refine"
-	"cutout/refine/parallel"
 )
 
 // Normalization maps an 8-bit channel value v to the model's input as
@@ -53,7 +50,7 @@ func Preprocess(img *image.NRGBA, w, h int, norm Normalization, dst []float32) {
 	inv := 1 / norm.Scale
 	plane := w * h
 	taps := wy.maxTaps()
-	parallel.Rows(h, func(y0, y1 int) {
+	rows(h, func(y0, y1 int) {
 		ring := newRowRing(taps+1, w*3)
 		acc := make([]float32, w*3)
 		for y := y0; y < y1; y++ {
@@ -82,11 +79,11 @@ func Preprocess(img *image.NRGBA, w, h int, norm Normalization, dst []float32) {
 // Postprocess resamples the model's w×h output src to a dw×dh matte with a
 // Catmull-Rom cubic (smooth edges, no stair-steps), clamping to [0,1].
 // src must hold exactly w*h values; anything else is a programmer error.
-func Postprocess(src []float32, w, h, dw, dh int) *refine.Matte {
+func Postprocess(src []float32, w, h, dw, dh int) *Matte {
 	if len(src) != w*h {
 		panic(fmt.Sprintf("inference: Postprocess: src has %d values, want %d", len(src), w*h))
 	}
-	m := refine.NewMatte(dw, dh)
+	m := &Matte{W: dw, H: dh, Pix: make([]float32, dw*dh)}
 	if dw == 0 || dh == 0 {
 		return m
 	}
@@ -105,7 +102,7 @@ func Postprocess(src []float32, w, h, dw, dh int) *refine.Matte {
 		}
 	}
 	taps := wy.maxTaps()
-	parallel.Rows(dh, func(y0, y1 int) {
+	rows(dh, func(y0, y1 int) {
 		ring := newRowRing(taps+1, dw)
 		for y := y0; y < y1; y++ {
 			out := m.Pix[y*dw : (y+1)*dw]

@@ -188,12 +188,12 @@ func load12MP(b *testing.B) (*image.NRGBA, *Matte, *Matte) {
 	return bigImg, bigSeg, bigAlpha
 }
 
-func BenchmarkAutoTrimap12MP(b *testing.B) {
-	_, seg, _ := load12MP(b)
+func BenchmarkAutoGuide12MP(b *testing.B) {
+	img, seg, _ := load12MP(b)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		AutoTrimap(seg, nil)
+		AutoGuide(img, seg, nil)
 	}
 }
 
@@ -211,10 +211,10 @@ func BenchmarkRefine12MP(b *testing.B) {
 	for b.Loop() {
 		peak = max(peak, peakHeap(func() {
 			t0 := time.Now()
-			tri := AutoTrimap(seg, nil)
+			g := AutoGuide(img, seg, nil)
 			tTri += time.Since(t0)
 			var err error
-			res, err = Refine(context.Background(), img, tri, &Options{Prior: seg})
+			res, err = Refine(context.Background(), img, g.Trimap, &Options{Prior: g.Prior, PriorWeights: g.Weight})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -296,13 +296,13 @@ func BenchmarkRefine2MP(b *testing.B) {
 	img := upscaleNRGBA(c.img, 2)
 	truth := upscaleMatte(c.alpha, 2)
 	seg := upscaleMatte(simulatedSegmentation(c.alpha, 3, 1), 2)
-	tri := AutoTrimap(seg, nil)
+	g := AutoGuide(img, seg, nil)
 	b.ReportAllocs()
 	b.ResetTimer()
 	var res *Result
 	for b.Loop() {
 		var err error
-		res, err = Refine(context.Background(), img, tri, &Options{Prior: seg})
+		res, err = Refine(context.Background(), img, g.Trimap, &Options{Prior: g.Prior, PriorWeights: g.Weight})
 		if err != nil {
 			b.Fatal(err)
 		}

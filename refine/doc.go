@@ -20,13 +20,42 @@
 //
 // # Algorithms
 //
-// AutoTrimap marks as Unknown the soft region of the matte (Lo < m < Hi)
-// and a band around its 0.5 contour, found with the linear-time exact
-// Euclidean distance transform of Felzenszwalb and Huttenlocher (Theory of
-// Computing, 2012). The band is asymmetric: 1% of the short side on the
-// background side and three times that on the foreground side, because
-// segmentation networks call semi-transparent hair opaque far more often
-// than the reverse.
+// AutoGuide turns the segmentation model's matte into what the solver
+// needs, so that refinement never loses what the model had right. It
+// analyses the matte on a grid of at most 1024 px (the model's own
+// resolution) and sorts every neighbourhood of the 0.5 contour:
+//
+//   - Solid edges (the matte has no fine-scale variation there: its
+//     gradient is that of its blurred self): the model's anti-aliased edge
+//     is kept as it is, its pixels known with the model's own value. On photos more than twice the
+//     model's input the edge zone is solved instead, held to the model, so
+//     the interpolated edge snaps to the photo's. Matting a clean edge
+//     moves it by a pixel or so towards the true colour edge; reference
+//     masks of people are drawn a little outside, and thin limbs and small
+//     subjects lose more to that than hair gains.
+//   - Hair (strands: fine-scale variation of the matte, crossed more than
+//     once across a window): an unknown band of Band outside
+//     and Inner inside the contour, found with the linear-time exact
+//     Euclidean distance transform of Felzenszwalb and Huttenlocher (Theory
+//     of Computing, 2012), capped at half the subject's local thickness so
+//     that a limb keeps its core. Segmentation networks call
+//     semi-transparent hair opaque far more often than the reverse, so the
+//     band reaches four times further inside, and the data term holds only
+//     the model's background.
+//   - Where the model is unsure (Lo < m < Hi) away from its edge: solved,
+//     with a data term towards the model's matte weighted by how alike the
+//     local foreground and background colours are (matting cannot tell
+//     them apart there; Wang and Cohen's robust matting weighs samples the
+//     same way).
+//
+// On the developer sets (cmd/evaluate: 24 everyday photos of people and 3
+// close-ups with reference masks, 3 hair mattes from alphamatting.com) the
+// refined IoU against the reference masks is within 0.0005 of the model's
+// on every photo, and a little above on average (0.8758 against 0.8755);
+// the hair mattes' SAD falls from 19.5/24.7/6.2 (the model) to
+// 10.0/22.0/5.8, against 11.4/22.6/5.0 for rembg's trimap (thresholds 10
+// and 240, 10×10 erosion) through the same solver. The previous trimap (a band of 1% and
+// 3% of the short side everywhere) lowered the people's IoU to 0.837.
 //
 // SolveAlpha minimises the closed-form matting energy αᵀLα of Levin,
 // Lischinski and Weiss ("A Closed-Form Solution to Natural Image Matting",
@@ -50,7 +79,10 @@
 // full-resolution work only in the tiles that hold semi-transparent
 // pixels.
 //
-// Cutout assembles the final straight-alpha image.
+// Cut is the chain the command line and the editor share: AutoGuide (or
+// the user's trimap), SolveAlpha and EstimateForeground. Composite and
+// Compose put the result over transparency, a colour or an image, in
+// straight alpha.
 //
 // Non-local terms of information-flow matting (Aksoy, Aydin and Pollefeys,
 // CVPR 2017: colour-mixture, known-to-unknown and intra-unknown flows)
@@ -59,12 +91,11 @@
 //
 // # Usage
 //
-//	tri := refine.AutoTrimap(segmentation, nil) // or a trimap painted by the user
-//	res, err := refine.Refine(ctx, img, tri, &refine.Options{Prior: segmentation})
+//	res, err := refine.Cut(ctx, img, refine.Input{Matte: segmentation}, nil)
 //	if err != nil {
 //		return err
 //	}
-//	out := refine.Cutout(res.Foreground, res.Alpha)
+//	out := refine.NewComposite(res.Foreground, res.Alpha, refine.Backdrop{})
 //
 // The error measures of the alphamatting.com benchmark are in
 // refine/metrics.

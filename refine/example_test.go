@@ -9,19 +9,30 @@ import (
 	"cutout/refine"
 )
 
-// A segmentation matte of a 12×1 strip: the left half is the subject.
-func ExampleAutoTrimap() {
-	m := refine.NewMatte(12, 1)
-	for x := range 6 {
-		m.Pix[x] = 1
+// The automatic guide of a 16×1 strip: the model's matte has a clean
+// edge, which is kept (its pixels are known, with the model's value),
+// and an unsure patch away from it, which is solved.
+func ExampleAutoGuide() {
+	m := refine.NewMatte(16, 1)
+	img := image.NewNRGBA(image.Rect(0, 0, 16, 1))
+	for x := range 16 {
+		if x < 8 {
+			m.Pix[x] = 1
+		}
+		img.Pix[4*x+3] = 255
 	}
-	m.Pix[6] = 0.4 // soft
-	tri := refine.AutoTrimap(m, &refine.TrimapOptions{Band: 1, Inner: 2})
-	for _, l := range tri.Pix {
-		fmt.Print(map[uint8]string{refine.Background: "B", refine.Unknown: "?", refine.Foreground: "F"}[l])
+	m.Pix[8] = 0.4  // the model's anti-aliased edge
+	m.Pix[13] = 0.3 // unsure
+	g := refine.AutoGuide(img, m, nil)
+	for x, l := range g.Trimap.Pix {
+		s := map[uint8]string{refine.Background: "B", refine.Unknown: "?", refine.Foreground: "F"}[l]
+		if g.Weight.Pix[x] < 0 {
+			s = "m" // keeps the model's value
+		}
+		fmt.Print(s)
 	}
 	fmt.Println()
-	// Output: FFF?????BBBB
+	// Output: FFFFFFmmmmBBB?BB
 }
 
 // Refine a small image whose middle column mixes a red subject and a
@@ -50,7 +61,7 @@ func ExampleRefine() {
 		fmt.Println(err)
 		return
 	}
-	cut := refine.Cutout(res.Foreground, res.Alpha)
+	cut := refine.Compose(res.Foreground, res.Alpha, refine.Backdrop{})
 	fmt.Printf("alpha %.2f, cutout pixel %v\n", res.Alpha.At(4, 3), cut.NRGBAAt(4, 3))
 	// Output: alpha 0.50, cutout pixel {220 30 20 128}
 }

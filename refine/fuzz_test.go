@@ -7,13 +7,14 @@ import (
 	"testing"
 )
 
-// FuzzAutoTrimap builds a matte from arbitrary bytes (NaN included) and
-// checks the trimap's invariants. Seeds are in testdata/fuzz.
-func FuzzAutoTrimap(f *testing.F) {
+// FuzzAutoGuide builds a matte and an image from arbitrary bytes (NaN
+// included) and checks the guide's invariants. Seeds are in testdata/fuzz.
+func FuzzAutoGuide(f *testing.F) {
 	f.Add([]byte{0, 255, 128, 7, 250, 3}, uint8(3), uint8(2), 0.1, 0.3)
 	f.Fuzz(func(t *testing.T, data []byte, w8, h8 uint8, band, inner float64) {
 		w, h := int(w8%48), int(h8%48)
 		m := NewMatte(w, h)
+		img := image.NewNRGBA(image.Rect(0, 0, w, h))
 		for i := range m.Pix {
 			if len(data) == 0 {
 				break
@@ -23,28 +24,9 @@ func FuzzAutoTrimap(f *testing.F) {
 			if b == 13 {
 				m.Pix[i] = float32(math.NaN())
 			}
+			img.Pix[4*i], img.Pix[4*i+1], img.Pix[4*i+2], img.Pix[4*i+3] = b, b*7, b*13, 255
 		}
-		opt := &TrimapOptions{Band: band, Inner: inner}
-		tri := AutoTrimap(m, opt)
-		if tri.W != w || tri.H != h || len(tri.Pix) != w*h {
-			t.Fatalf("trimap %dx%d len %d for %dx%d", tri.W, tri.H, len(tri.Pix), w, h)
-		}
-		for i, l := range tri.Pix {
-			v := m.Pix[i]
-			switch l {
-			case Foreground:
-				if !(v >= DefaultHi) {
-					t.Fatalf("pixel %d: matte %v labelled Foreground", i, v)
-				}
-			case Background:
-				if !(v <= DefaultLo) {
-					t.Fatalf("pixel %d: matte %v labelled Background", i, v)
-				}
-			case Unknown:
-			default:
-				t.Fatalf("pixel %d: label %d", i, l)
-			}
-		}
+		checkGuide(t, m, AutoGuide(img, m, &TrimapOptions{Band: band, Inner: inner}))
 	})
 }
 
@@ -78,7 +60,7 @@ func FuzzSolveAlpha(f *testing.F) {
 				t.Fatalf("known pixel %d changed to %v", i, v)
 			}
 		}
-		out := Cutout(res.Foreground, res.Alpha)
+		out := Compose(res.Foreground, res.Alpha, Backdrop{})
 		for i := 0; i < len(out.Pix); i += 4 {
 			if out.Pix[i+3] == 0 && (out.Pix[i] != 0 || out.Pix[i+1] != 0 || out.Pix[i+2] != 0) {
 				t.Fatalf("transparent pixel %d keeps colour %v", i/4, out.Pix[i:i+3])

@@ -216,15 +216,16 @@ func (s *system) mul(dst, x []float64) {
 	parallel.Bands(s.n, chunks(s.n), func(_, k0, k1 int) { s.mulRange(dst, x, k0, k1) })
 }
 
-// addPrior adds the data term Σ_k λ(1−m_k)²·(α_k − m_k)² over the
-// unknowns, m the prior (indexed by pixel): its weight on the diagonal,
-// weight·m on the right-hand side.
-func (s *system) addPrior(prior []float32, lambda float64) {
+// addPrior adds the data term Σ_k w_k·(α_k − m_k)² over the unknowns, m
+// the prior and w its weight (both indexed by pixel; negative weights
+// count as 0): w on the diagonal, w·m on the right-hand side.
+func (s *system) addPrior(prior, weight []float32) {
 	parallel.Bands(s.n, chunks(s.n), func(_, k0, k1 int) {
 		for k := k0; k < k1; k++ {
 			c := k*stencil + centreSlot
-			m := float64(clamp01(prior[s.idx[k]]))
-			l := lambda * (1 - m) * (1 - m)
+			p := s.idx[k]
+			m := float64(clamp01(prior[p]))
+			l := float64(max(0, weight[p]))
 			s.val[c] += float32(l)
 			s.invDiag[k] = 1 / float64(s.val[c])
 			s.b[k] += l * m

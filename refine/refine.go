@@ -2,11 +2,8 @@ package refine
 
 import (
 	"context"
-	"fmt"
 	"image"
 	"time"
-
-	"cutout/refine/parallel"
 )
 
 // Result is the outcome of Refine.
@@ -32,7 +29,7 @@ type Result struct {
 func Refine(ctx context.Context, img *image.NRGBA, tri *Trimap, opt *Options) (*Result, error) {
 	checkSameSize("Refine", img, tri.W, tri.H)
 	o := opt.resolve()
-	checkPrior("Refine", o.Prior, tri)
+	checkPrior("Refine", o, tri)
 	rep := &reporter{fn: o.Progress}
 	alpha, st, err := solveAlphaImage(ctx, img, tri, o, rep, 0, 0.8)
 	if err != nil && !isSolveError(err) {
@@ -46,33 +43,4 @@ func Refine(ctx context.Context, img *image.NRGBA, tri *Trimap, opt *Options) (*
 	}
 	st.Durations["foreground"] = time.Since(t0)
 	return &Result{Alpha: alpha, Foreground: fg, Stats: st}, solveErr
-}
-
-// Cutout combines foreground colours and alpha into a straight (not
-// premultiplied) RGBA image: RGB from fg, A = round(255·alpha). Where A is
-// 0 the RGB is 0 too, so no trace of the old background survives in
-// invisible pixels. fg and alpha must have the same size (it panics
-// otherwise); the result has origin (0, 0).
-func Cutout(fg *image.NRGBA, alpha *Matte) *image.NRGBA {
-	b := fg.Bounds()
-	w, h := b.Dx(), b.Dy()
-	if w != alpha.W || h != alpha.H {
-		panic(fmt.Sprintf("refine: Cutout: foreground is %dx%d, alpha is %dx%d", w, h, alpha.W, alpha.H))
-	}
-	out := image.NewNRGBA(image.Rect(0, 0, w, h))
-	parallel.Rows(h, func(y0, y1 int) {
-		for y := y0; y < y1; y++ {
-			src := fg.Pix[y*fg.Stride:]
-			dst := out.Pix[y*out.Stride:]
-			for x := range w {
-				a := uint8(clamp01(alpha.Pix[y*w+x])*255 + 0.5)
-				if a == 0 {
-					continue
-				}
-				copy(dst[4*x:4*x+3], src[4*x:4*x+3])
-				dst[4*x+3] = a
-			}
-		}
-	})
-	return out
 }

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-func TestCutout(t *testing.T) {
+func TestComposeTransparent(t *testing.T) {
 	fg := image.NewNRGBA(image.Rect(0, 0, 4, 1))
 	copy(fg.Pix, []uint8{10, 20, 30, 255, 40, 50, 60, 255, 70, 80, 90, 255, 1, 2, 3, 255})
 	for name, tc := range map[string]struct {
@@ -21,7 +21,7 @@ func TestCutout(t *testing.T) {
 		"clamped":     {[]float32{-0.5, 2, float32(math.NaN()), 0.25}, []uint8{0, 0, 0, 0, 40, 50, 60, 255, 0, 0, 0, 0, 1, 2, 3, 64}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			got := Cutout(fg, &Matte{W: 4, H: 1, Pix: tc.alpha})
+			got := Compose(fg, &Matte{W: 4, H: 1, Pix: tc.alpha}, Backdrop{})
 			if !slices.Equal(got.Pix, tc.want) {
 				t.Errorf("got %v, want %v", got.Pix, tc.want)
 			}
@@ -29,13 +29,13 @@ func TestCutout(t *testing.T) {
 	}
 }
 
-func TestCutoutSubImage(t *testing.T) {
+func TestComposeSubImage(t *testing.T) {
 	big := image.NewNRGBA(image.Rect(0, 0, 4, 4))
 	for i := range big.Pix {
 		big.Pix[i] = uint8(i)
 	}
 	sub := big.SubImage(image.Rect(1, 1, 3, 3)).(*image.NRGBA)
-	got := Cutout(sub, &Matte{W: 2, H: 2, Pix: []float32{1, 1, 1, 1}})
+	got := Compose(sub, &Matte{W: 2, H: 2, Pix: []float32{1, 1, 1, 1}}, Backdrop{})
 	if got.Rect != image.Rect(0, 0, 2, 2) || got.Pix[0] != big.Pix[4*5] || got.Pix[8] != big.Pix[4*9] {
 		t.Errorf("sub-image offsets ignored: %v", got.Pix)
 	}
@@ -56,7 +56,7 @@ func TestRefineNewBackground(t *testing.T) {
 			t.Errorf("no %q duration", k)
 		}
 	}
-	out := Cutout(res.Foreground, res.Alpha)
+	out := Compose(res.Foreground, res.Alpha, Backdrop{})
 	newBG := [3]float64{0.1, 0.9, 0.1}
 	var sum, naive float64
 	var n int

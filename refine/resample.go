@@ -152,3 +152,25 @@ func downMatte(src []float32, w, h, f int) []float32 {
 	})
 	return out
 }
+
+// downWeights is downMatte for data-term weights: negative weights (the
+// markers of Options.PriorWeights) count as 0.
+func downWeights(src []float32, w, h, f int) []float32 {
+	cw, ch := (w+f-1)/f, (h+f-1)/f
+	out := make([]float32, cw*ch)
+	parallel.Rows(ch, func(y0, y1 int) {
+		for cy := y0; cy < y1; cy++ {
+			for cx := 0; cx < cw; cx++ {
+				var s, n float32
+				for y := cy * f; y < min(cy*f+f, h); y++ {
+					for x := cx * f; x < min(cx*f+f, w); x++ {
+						s += max(0, src[y*w+x])
+						n++
+					}
+				}
+				out[cy*cw+cx] = s / n
+			}
+		}
+	})
+	return out
+}

@@ -66,16 +66,21 @@ type Options struct {
 	// reduced scale and upsampled edge-aware.
 	MaxSolvePixels int
 	// Prior, if set, is the segmentation matte m the trimap came from.
-	// Unknown pixels are pulled towards it where it says background: the
-	// energy gains PriorWeight·Σ(1−m)²(α−m)². Segmentation networks call
+	// Unknown pixels are pulled towards it, by PriorWeights where given
+	// (AutoGuide's), else where it says background: the energy gains
+	// PriorWeight·Σ(1−m)²(α−m)². Segmentation networks call
 	// semi-transparent hair opaque far more often than they miss it, so
-	// their background is worth trusting and their foreground is not. On
-	// the evaluation set (real ISNet mattes, AutoTrimap defaults) it lowers
-	// the SAD from 9.98/22.31/4.39 to 9.62/21.48/4.38. It must have the
-	// image's size (SolveAlpha panics otherwise).
+	// their background is worth trusting in hair and their foreground is
+	// not. It must have the image's size (SolveAlpha panics otherwise).
 	Prior *Matte
 	// PriorWeight weighs Prior; 0 means DefaultPriorWeight.
 	PriorWeight float64
+	// PriorWeights, if set with Prior, gives the data term's weight per
+	// pixel instead of PriorWeight·(1−m)². On known pixels (Foreground and
+	// Background) a negative weight means the pixel's alpha is the prior's
+	// value rather than its label's 1 or 0: AutoGuide keeps the model's
+	// own edge that way. It must have the image's size.
+	PriorWeights *Matte
 	// Snap sets solved alphas below Snap to 0 and above 1−Snap to 1; 0
 	// means DefaultSnap, a negative value disables snapping.
 	Snap float32
@@ -164,43 +169,96 @@ func (r *reporter) report(p Progress, force bool) {
 func SolveAlpha(ctx context.Context, img *image.NRGBA, tri *Trimap, opt *Options) (*Matte, Stats, error) {
 	checkSameSize("SolveAlpha", img, tri.W, tri.H)
 	o := opt.resolve()
-	checkPrior("SolveAlpha", o.Prior, tri)
+	checkPrior("SolveAlpha", o, tri)
 	rep := &reporter{fn: o.Progress}
 	return solveAlphaImage(ctx, img, tri, o, rep, 0, 1)
+}
+
+// level is one resolution of a matting problem: the image, its labels,
+// the alpha of every known pixel, and the optional data term (prior
+// target and per-pixel weight).
+type level struct {
+	im     *rgb
+	lab    []uint8
+	known  []float32 // alpha of known pixels (label value or Options.Known)
+	idx    []int32   // unknown pixels, increasing
+	prior  []float32 // data-term target per pixel, or nil
+	weight []float32 // data-term weight per pixel, or nil
+}
+
+// newLevel splits labels into known alphas and unknown indices and
+// applies the fixed alphas and the data term of o.
+func newLevel(im *rgb, lab []uint8, o resolved) *level {
+	l := &level{im: im, lab: lab}
+	l.known, l.idx = splitLabels(lab)
+	if o.Prior != nil {
+		l.prior = o.Prior.Pix
+		if o.PriorWeights != nil {
+			l.weight = o.PriorWeights.Pix
+			for i, v := range l.weight {
+				if v < 0 && (lab[i] == Foreground || lab[i] == Background) {
+					l.known[i] = clamp01(l.prior[i])
+				}
+			}
+		} else {
+			l.weight = make([]float32, len(lab))
+			lambda := float32(o.PriorWeight)
+			for i, m := range l.prior {
+				m = clamp01(m)
+				l.weight[i] = lambda * (1 - m) * (1 - m)
+			}
+		}
+	}
+	return l
+}
+
+// down returns the level reduced by an integer factor f, with cim the
+// reduced image: a coarse pixel is known when all its fine pixels carry
+// the same known label, and then holds their mean known alpha.
+func (l *level) down(cim *rgb, f int) *level {
+	w, h := l.im.W, l.im.H
+	c := &level{im: cim, lab: downLabels(l.lab, w, h, f)}
+	ck := downMatte(l.known, w, h, f)
+	c.known, c.idx = splitLabels(c.lab)
+	for i, lb := range c.lab {
+		if lb == Foreground || lb == Background {
+			c.known[i] = ck[i]
+		}
+	}
+	if l.prior != nil {
+		c.prior = downMatte(l.prior, w, h, f)
+		c.weight = downWeights(l.weight, w, h, f)
+	}
+	return c
 }
 
 // solveAlphaImage solves at full resolution when the unknowns fit in
 // MaxSolvePixels, and otherwise at 1/f of the size with guided-filter
 // upsampling.
 func solveAlphaImage(ctx context.Context, img *image.NRGBA, tri *Trimap, o resolved, rep *reporter, f0, f1 float64) (*Matte, Stats, error) {
-	known, idx := splitLabels(tri.Pix)
+	w, h := tri.W, tri.H
+	_, idx := splitLabels(tri.Pix)
 	n := len(idx)
 	if n <= o.MaxSolvePixels {
-		var prior []float32
-		if o.Prior != nil {
-			prior = o.Prior.Pix
-		}
-		return solveAlpha(ctx, toRGB(img), tri, prior, o, rep, f0, f1)
+		return solveAlpha(ctx, newLevel(toRGB(img), tri.Pix, o), o, rep, f0, f1)
 	}
-	w, h := tri.W, tri.H
 	f := int(math.Ceil(math.Sqrt(float64(n) / float64(o.MaxSolvePixels))))
 	t0 := time.Now()
+	// The full-resolution level is never solved: its float image is not
+	// needed, only its labels, known alphas and data term.
+	full := newLevel(&rgb{W: w, H: h}, tri.Pix, o)
 	cim := downNRGBA(img, f)
-	ctri := &Trimap{W: cim.W, H: cim.H, Pix: downLabels(tri.Pix, w, h, f)}
+	coarse := full.down(cim, f)
 	setup := time.Since(t0)
-	var cprior []float32
-	if o.Prior != nil {
-		cprior = downMatte(o.Prior.Pix, w, h, f)
-	}
-	coarse, st, err := solveAlpha(ctx, cim, ctri, cprior, o, rep, f0, f0+(f1-f0)*0.9)
+	calpha, st, err := solveAlpha(ctx, coarse, o, rep, f0, f0+(f1-f0)*0.9)
 	st.Durations["setup"] += setup
 	st.Scale = f
 	if err != nil && !isSolveError(err) {
 		return nil, st, err
 	}
 	t0 = time.Now()
-	out := &Matte{W: w, H: h, Pix: known}
-	guidedFrom(cim, ctri.Pix, coarse.Pix).upsample(img, w, h, idx, out.Pix)
+	out := &Matte{W: w, H: h, Pix: full.known}
+	guidedFrom(cim, coarse.lab, calpha.Pix).upsample(img, w, h, idx, out.Pix)
 	for _, p := range idx {
 		out.Pix[p] = snap(out.Pix[p], o.Snap)
 	}
@@ -217,19 +275,17 @@ var (
 	guidedEps    = 1e-5
 )
 
-// solveAlpha is SolveAlpha on a float image; progress fractions are mapped
-// to [f0, f1].
-func solveAlpha(ctx context.Context, im *rgb, tri *Trimap, prior []float32, o resolved, rep *reporter, f0, f1 float64) (*Matte, Stats, error) {
+// solveAlpha solves one level; progress fractions are mapped to [f0, f1].
+func solveAlpha(ctx context.Context, l *level, o resolved, rep *reporter, f0, f1 float64) (*Matte, Stats, error) {
 	st := Stats{Scale: 1, Durations: map[string]time.Duration{}}
-	known, idx := splitLabels(tri.Pix)
-	out := &Matte{W: tri.W, H: tri.H, Pix: known}
-	st.Unknowns = len(idx)
+	out := &Matte{W: l.im.W, H: l.im.H, Pix: append([]float32(nil), l.known...)}
+	st.Unknowns = len(l.idx)
 	if st.Unknowns == 0 {
 		return out, st, ctx.Err()
 	}
-	alpha, err := solveLevels(ctx, im, tri.Pix, prior, o, rep, &st, f0, f1)
+	alpha, err := solveLevels(ctx, l, o, rep, &st, f0, f1)
 	if alpha != nil {
-		for _, p := range idx {
+		for _, p := range l.idx {
 			out.Pix[p] = snap(alpha[p], o.Snap)
 		}
 	}
@@ -262,33 +318,28 @@ func clamp01(v float32) float32 {
 // halving and solves directly.
 const coarsestUnknowns = 20_000
 
-// solveLevels solves on lab (w×h labels) by a cascade: it first solves on
-// the half-size image for an initial guess when the problem is large,
-// then runs conjugate gradients at this level. It returns alpha for every
-// pixel (known pixels hold their label's value).
-func solveLevels(ctx context.Context, im *rgb, lab []uint8, prior []float32, o resolved, rep *reporter, st *Stats, f0, f1 float64) ([]float32, error) {
+// solveLevels solves level l by a cascade: it first solves on the
+// half-size image for an initial guess when the problem is large, then
+// runs conjugate gradients at this level. It returns alpha for every pixel
+// (known pixels hold their known alpha).
+func solveLevels(ctx context.Context, l *level, o resolved, rep *reporter, st *Stats, f0, f1 float64) ([]float32, error) {
+	im := l.im
 	w, h := im.W, im.H
-	known, idx := splitLabels(lab)
 	var init []float32
-	if len(idx) > coarsestUnknowns && w >= 16 && h >= 16 {
-		cim := halfRGB(im)
-		clab := downLabels(lab, w, h, 2)
-		var cprior []float32
-		if prior != nil {
-			cprior = downMatte(prior, w, h, 2)
-		}
-		coarse, err := solveLevels(ctx, cim, clab, cprior, o, rep, st, f0, f0+(f1-f0)/4)
+	if len(l.idx) > coarsestUnknowns && w >= 16 && h >= 16 {
+		c := l.down(halfRGB(im), 2)
+		coarse, err := solveLevels(ctx, c, o, rep, st, f0, f0+(f1-f0)/4)
 		if err != nil && !isSolveError(err) {
 			return nil, err
 		}
 		init = make([]float32, w*h)
-		guidedFrom(cim, clab, coarse).upsampleRGB(im, idx, init)
+		guidedFrom(c.im, c.lab, coarse).upsampleRGB(im, l.idx, init)
 		f0 += (f1 - f0) / 4
 	}
 	t0 := time.Now()
-	sys := newSystem(im, idx, known, o.Epsilon)
-	if prior != nil && o.PriorWeight > 0 {
-		sys.addPrior(prior, o.PriorWeight)
+	sys := newSystem(im, l.idx, l.known, o.Epsilon)
+	if l.prior != nil {
+		sys.addPrior(l.prior, l.weight)
 	}
 	x := make([]float64, sys.n+1)
 	for k, p := range sys.idx {
@@ -328,7 +379,7 @@ func solveLevels(ctx context.Context, im *rgb, lab []uint8, prior []float32, o r
 	if err != nil && !isSolveError(err) {
 		return nil, err
 	}
-	out := known
+	out := append([]float32(nil), l.known...)
 	for k, p := range sys.idx {
 		out[p] = float32(x[k])
 	}
@@ -372,9 +423,12 @@ func isSolveError(err error) bool {
 	return errors.As(err, &se)
 }
 
-// checkPrior panics when a prior matte does not match the trimap's size.
-func checkPrior(fn string, p *Matte, tri *Trimap) {
-	if p != nil && (p.W != tri.W || p.H != tri.H || len(p.Pix) != tri.W*tri.H) {
-		panic(fmt.Sprintf("refine: %s: prior is %dx%d, trimap is %dx%d", fn, p.W, p.H, tri.W, tri.H))
+// checkPrior panics when the prior matte or its weights do not match the
+// trimap's size.
+func checkPrior(fn string, o resolved, tri *Trimap) {
+	for _, m := range []*Matte{o.Prior, o.PriorWeights} {
+		if m != nil && (m.W != tri.W || m.H != tri.H || len(m.Pix) != tri.W*tri.H) {
+			panic(fmt.Sprintf("refine: %s: prior is %dx%d, trimap is %dx%d", fn, m.W, m.H, tri.W, tri.H))
+		}
 	}
 }

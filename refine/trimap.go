@@ -6,37 +6,39 @@ import (
 	"cutout/refine/parallel"
 )
 
-// Default trimap parameters, used where TrimapOptions fields are zero.
+// Default parameters of the automatic guide's band, used where
+// TrimapOptions fields are zero.
 const (
-	// DefaultBand is the default half-width of the unknown band around the
-	// 0.5 contour, as a fraction of the image's short side.
+	// DefaultBand is the default width of the unknown band outside the
+	// 0.5 contour in hair, as a fraction of the image's short side.
 	DefaultBand = 0.01
 	// InnerFactor is the default ratio of the inner (foreground-side) band
 	// width to the outer one.
-	InnerFactor = 3
-	// DefaultLo is the default matte value below which a pixel outside the
-	// band is definite background.
+	InnerFactor = 4
+	// DefaultLo is the default matte value at or below which the model is
+	// sure of the background.
 	DefaultLo = 0.05
-	// DefaultHi is the default matte value above which a pixel outside the
-	// band is definite foreground.
+	// DefaultHi is the default matte value at or above which the model is
+	// sure of the foreground.
 	DefaultHi = 0.95
 )
 
-// TrimapOptions tunes AutoTrimap. The zero value, and a nil pointer, mean
+// TrimapOptions tunes AutoGuide. The zero value, and a nil pointer, mean
 // the defaults.
 type TrimapOptions struct {
 	// Band is the width of the unknown band on the background side of the
-	// matte's 0.5 contour, as a fraction of the short side of the image;
-	// 0 means DefaultBand. It is at least one pixel.
+	// matte's 0.5 contour where the matte shows hair, as a fraction of the
+	// short side of the image; 0 means DefaultBand. It is at least one
+	// pixel.
 	Band float64
 	// Inner is the width of the band on the foreground side, as a fraction
 	// of the short side; 0 means InnerFactor × Band. Segmentation networks
 	// call semi-transparent hair opaque far more often than the reverse
-	// (on the evaluation set, 85–90% of the ISNet matte's error is
+	// (on the portraits' hair mattes, 85–90% of the ISNet matte's error is
 	// over-estimation), so the band reaches further inside.
 	Inner float64
-	// Lo and Hi bound the soft region: pixels with Lo < m < Hi are Unknown
-	// wherever they are. 0 means DefaultLo and DefaultHi.
+	// Lo and Hi bound where the model is unsure: Lo < m < Hi. 0 means
+	// DefaultLo and DefaultHi.
 	Lo, Hi float32
 }
 
@@ -65,57 +67,13 @@ func (o *TrimapOptions) resolve() TrimapOptions {
 }
 
 // BandPixels returns the widths in pixels of the unknown band that
-// AutoTrimap uses for a w×h image on the background (outer) and
+// AutoGuide uses in hair for a w×h image on the background (outer) and
 // foreground (inner) sides of the contour: Band and Inner × min(w, h),
 // at least 1.
 func (o *TrimapOptions) BandPixels(w, h int) (outer, inner float64) {
 	r := o.resolve()
 	s := float64(min(w, h))
 	return math.Max(1, r.Band*s), math.Max(1, r.Inner*s)
-}
-
-// AutoTrimap builds a trimap from a segmentation matte m: pixels within the
-// band around the 0.5 contour (Band wide outside it, Inner inside; see
-// TrimapOptions) or inside the soft region Lo < m < Hi are Unknown; the
-// others are Foreground when m ≥ 0.5 and Background when m < 0.5. NaN
-// matte values count as soft.
-//
-// The band is found with an exact Euclidean distance transform to the
-// contour (Felzenszwalb and Huttenlocher, "Distance Transforms of Sampled
-// Functions", 2012), so the cost is linear in the number of pixels whatever
-// the band width. m is not modified; opt may be nil.
-func AutoTrimap(m *Matte, opt *TrimapOptions) *Trimap {
-	o := opt.resolve()
-	w, h := m.W, m.H
-	t := &Trimap{W: w, H: h, Pix: make([]uint8, w*h)}
-	if w == 0 || h == 0 {
-		return t
-	}
-	r, rin := opt.BandPixels(w, h)
-	// No distance in the image exceeds w+h; capping keeps huge widths
-	// finite and squared distances within int32.
-	r, rin = min(r, float64(w+h), maxBand), min(rin, float64(w+h), maxBand)
-	near := contourBand(m, math.Max(r, rin))
-	lo, hi := o.Lo, o.Hi
-	rr, rrin := int64(r*r), int64(rin*rin)
-	parallel.Rows(h, func(y0, y1 int) {
-		for i := y0 * w; i < y1*w; i++ {
-			v := m.Pix[i]
-			lim := rr
-			if fgAt(v) {
-				lim = rrin
-			}
-			switch {
-			case int64(near[i]) <= lim || !(v <= lo || v >= hi):
-				t.Pix[i] = Unknown
-			case v >= 0.5:
-				t.Pix[i] = Foreground
-			default:
-				t.Pix[i] = Background
-			}
-		}
-	})
-	return t
 }
 
 // fgAt reports whether matte value v is on the foreground side of the

@@ -201,7 +201,7 @@ func (e *Editor) segmentDone(d *document, res *segResult, err error) {
 	if res.note != "" {
 		e.device += " (" + res.note + ")"
 	}
-	d.setSegmentation(res.matte, res.matteP, res.auto)
+	d.setSegmentation(res.matte, res.matteP, res.guide)
 	if d == e.cur {
 		e.canvas.setLayers(&d.ly, false)
 	}
@@ -432,7 +432,8 @@ func (e *Editor) startRefine(d *document) {
 	e.cancelRefine()
 	ctx, cancel := context.WithCancel(e.workerCtx)
 	e.refineCancel = cancel
-	job := refineJob{ctx: ctx, doc: d, img: d.ly.src, pw: d.ly.pw, ph: d.ly.ph, tri: d.ly.tri.Clone(), version: d.version}
+	in := refine.Input{Matte: d.model, Trimap: d.ly.tri.Clone(), Guide: d.guide}
+	job := refineJob{ctx: ctx, doc: d, img: d.ly.src, pw: d.ly.pw, ph: d.ly.ph, in: in, version: d.version}
 	select { // replace a queued job that has not started
 	case <-e.refineJobs:
 	default:

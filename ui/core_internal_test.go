@@ -409,7 +409,7 @@ func TestKeysAndZoom(t *testing.T) {
 
 func TestExportCrop(t *testing.T) {
 	d := synthDoc(200, 100)
-	alpha := effectiveMatte(d.ly.tri, d.ly.matte)
+	alpha := effectiveMatte(&d.ly)
 	r, ok := subjectBounds(alpha, 0)
 	if !ok {
 		t.Fatal("no subject found")
@@ -453,7 +453,8 @@ type slowRefiner struct {
 	release chan struct{}
 }
 
-func (r *slowRefiner) Refine(ctx context.Context, img *image.NRGBA, tri *refine.Trimap, _ func(RefineProgress)) (*RefineResult, error) {
+func (r *slowRefiner) Refine(ctx context.Context, img *image.NRGBA, in refine.Input, _ func(RefineProgress)) (*RefineResult, error) {
+	tri := in.Trimap
 	r.started <- struct{}{}
 	select {
 	case <-ctx.Done():

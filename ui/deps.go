@@ -43,20 +43,22 @@ type RefineResult struct {
 	Foreground *image.NRGBA
 }
 
-// Refiner solves for alpha inside the unknown band of a trimap. It runs on
-// a background goroutine; progress may be called from any goroutine and
-// must return quickly. A cancelled ctx makes it return ctx.Err().
+// Refiner runs the cutout chain (refine.Cut) on a photo: the model's
+// matte and its automatic guide, with the trimap the user brushed. It runs
+// on a background goroutine; progress may be called from any goroutine
+// and must return quickly. A cancelled ctx makes it return ctx.Err().
 type Refiner interface {
-	Refine(ctx context.Context, img *image.NRGBA, tri *refine.Trimap, progress func(RefineProgress)) (*RefineResult, error)
+	Refine(ctx context.Context, img *image.NRGBA, in refine.Input, progress func(RefineProgress)) (*RefineResult, error)
 }
 
 // Deps are the collaborators of the editor. OpenSegmenter is called once
 // on the segmentation worker goroutine, the first time a photo needs a
-// matte; AutoTrimap turns a model matte into the starting trimap.
+// matte; AutoGuide turns a model matte into the automatic guide, whose
+// trimap the user starts brushing from.
 type Deps struct {
 	OpenSegmenter func(SegmenterOptions) (Segmenter, error)
 	Refiner       Refiner
-	AutoTrimap    func(*refine.Matte) *refine.Trimap
+	AutoGuide     func(*image.NRGBA, *refine.Matte) *refine.Guide
 	// Decode reads a photo from a file; it applies EXIF orientation.
 	Decode func(path string) (*image.NRGBA, error)
 	// WritePNG writes an export atomically; with overwrite false an

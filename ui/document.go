@@ -25,7 +25,8 @@ type document struct {
 
 	model  *refine.Matte // the model's matte; immutable once set
 	modelP []uint8
-	auto   *refine.Trimap // automatic trimap from the model's matte; immutable
+	guide  *refine.Guide  // automatic guide from the model's matte; immutable
+	auto   *refine.Trimap // the trimap edits start from: the guide's, or a restored one
 	hist   history
 
 	// version counts trimap changes; refinedAt is the version the current
@@ -106,13 +107,14 @@ func (d *document) setPhoto(p *loadedPhoto) {
 	d.ly = layers{w: p.img.Rect.Dx(), h: p.img.Rect.Dy(), src: p.img, srcP: p.prx, pw: p.pw, ph: p.ph, ps: p.ps}
 }
 
-// setSegmentation installs the model's matte and the automatic trimap and
-// starts editing from it, with an empty history.
-func (d *document) setSegmentation(m *refine.Matte, mp []uint8, auto *refine.Trimap) {
-	d.model, d.modelP, d.auto = m, mp, auto
+// setSegmentation installs the model's matte and its automatic guide and
+// starts editing from the guide's trimap, with an empty history.
+func (d *document) setSegmentation(m *refine.Matte, mp []uint8, g *refine.Guide) {
+	d.model, d.modelP, d.guide, d.auto = m, mp, g, g.Trimap.Clone()
 	d.ly.matte, d.ly.matteP = m, mp
 	d.ly.fg, d.ly.fgP = nil, nil
-	d.ly.tri = auto.Clone()
+	d.ly.tri = g.Trimap.Clone()
+	d.ly.guide = g
 	d.hist = history{}
 	d.version++
 	d.refinedAt = -1
@@ -127,7 +129,7 @@ func (d *document) unload() {
 	if d.ly.tri != nil {
 		d.resumeOps = d.hist.ops()
 	}
-	d.photo, d.model, d.modelP, d.auto = nil, nil, nil, nil
+	d.photo, d.model, d.modelP, d.guide, d.auto = nil, nil, nil, nil, nil
 	d.ly = layers{}
 	d.hist = history{}
 	d.loading, d.segmenting, d.refining = false, false, false
@@ -143,22 +145,24 @@ func (d *document) bounds() image.Rectangle { return image.Rect(0, 0, d.ly.w, d.
 // displayMatte returns the alpha the editor shows and exports: the
 // trimap's known labels, and the current matte inside the unknown band.
 func (d *document) displayMatte() *refine.Matte {
-	return effectiveMatte(d.ly.tri, d.ly.matte)
+	return effectiveMatte(&d.ly)
 }
 
-// effectiveMatte combines a trimap and a matte: Foreground is 1,
-// Background 0, Unknown takes the matte's value (0 without a matte).
-func effectiveMatte(tri *refine.Trimap, m *refine.Matte) *refine.Matte {
+// effectiveMatte combines the trimap and the matte of ly as the canvas
+// shows them: known labels win (Foreground 1, Background 0), except where
+// the automatic guide keeps the model's own edge; elsewhere the matte.
+func effectiveMatte(ly *layers) *refine.Matte {
+	tri, m := ly.tri, ly.matte
 	out := refine.NewMatte(tri.W, tri.H)
 	parallel.Rows(tri.H, func(y0, y1 int) {
 		for i := y0 * tri.W; i < y1*tri.W; i++ {
-			switch tri.Pix[i] {
-			case refine.Foreground:
-				out.Pix[i] = 1
-			case refine.Unknown:
+			switch {
+			case ly.keepsModel(i) || tri.Pix[i] == refine.Unknown:
 				if m != nil {
 					out.Pix[i] = m.Pix[i]
 				}
+			case tri.Pix[i] == refine.Foreground:
+				out.Pix[i] = 1
 			}
 		}
 	})

@@ -133,7 +133,7 @@ func TestEditorOpenBrushUndoExport(t *testing.T) {
 
 	t.Run("export matches the refined matte", func(t *testing.T) {
 		q.waitFor(t, "refine after the stroke", 2*time.Minute, func() bool { return d.refinedAt == d.version })
-		want := effectiveMatte(d.ly.tri, d.ly.matte)
+		want := effectiveMatte(&d.ly)
 		out := filepath.Join(t.TempDir(), "cutout.png")
 		var done bool
 		var werr error

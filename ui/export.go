@@ -16,7 +16,6 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
-	"cutout/inference/pipeline"
 	"cutout/refine"
 	"cutout/refine/parallel"
 )
@@ -56,13 +55,13 @@ func buildExport(src, fg *image.NRGBA, alpha *refine.Matte, opt exportOptions) (
 	var out image.Image
 	switch opt.Kind {
 	case ExportMatte:
-		out = pipeline.MatteImage(alpha)
+		out = alpha.Gray()
 	case ExportOverColour:
 		c := opt.Colour
 		c.A = 0xff // the backdrop is always opaque
-		out = pipeline.Compose(fg, alpha, pipeline.Background{Color: c})
+		out = refine.Compose(fg, alpha, refine.Backdrop{Color: c})
 	default:
-		out = pipeline.Compose(fg, alpha, pipeline.Background{})
+		out = refine.Compose(fg, alpha, refine.Backdrop{})
 	}
 	if opt.Crop {
 		r, ok := subjectBounds(alpha, opt.Margin)
@@ -216,11 +215,13 @@ func (e *Editor) exportTo(d *document, path string, opt exportOptions, overwrite
 		}
 		return
 	}
-	tri, matte, src, fg := d.ly.tri.Clone(), d.ly.matte, d.ly.src, d.ly.fg
+	ly := d.ly
+	ly.tri = d.ly.tri.Clone()
+	src, fg := ly.src, ly.fg
 	write := e.deps.WritePNG
 	e.setBusy("Exporting " + filepath.Base(path) + "…")
 	go func() {
-		img, err := buildExport(src, fg, effectiveMatte(tri, matte), opt)
+		img, err := buildExport(src, fg, effectiveMatte(&ly), opt)
 		if err == nil {
 			err = write(path, img, overwrite)
 		}

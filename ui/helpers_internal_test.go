@@ -234,7 +234,8 @@ func synthDoc(w, h int) *document {
 	d := newDocument("synthetic.png")
 	d.photo = p
 	d.setPhoto(p)
-	d.setSegmentation(m, proxyMatte(m, pw, ph), tri)
+	g := &refine.Guide{Trimap: tri, Prior: m, Weight: refine.NewMatte(w, h)}
+	d.setSegmentation(m, proxyMatte(m, pw, ph), g)
 	d.loading = false
 	return d
 }

@@ -51,8 +51,17 @@ type layers struct {
 	matte  *refine.Matte // alpha inside the unknown band
 	matteP []uint8
 	tri    *refine.Trimap
+	guide  *refine.Guide // the automatic guide the trimap started from, or nil
 	pw, ph int
 	ps     float64
+}
+
+// keepsModel reports whether pixel i shows the matte although its label
+// is known: the automatic guide keeps the model's own edge there (see
+// refine.Guide) and the user has not painted over it.
+func (ly *layers) keepsModel(i int) bool {
+	g := ly.guide
+	return g != nil && g.Weight.Pix[i] < 0 && ly.tri.Pix[i] == g.Trimap.Pix[i]
 }
 
 // viewStyle is the user's display settings.
@@ -213,10 +222,10 @@ func (r *renderer) renderRow(vy, x0, x1 int) {
 		ti := int(sy)*ly.w + int(sx)
 		lab := ly.tri.Pix[ti]
 		var a int32
-		switch lab {
-		case refine.Foreground:
+		switch {
+		case lab == refine.Foreground && !ly.keepsModel(ti):
 			a = 255
-		case refine.Background:
+		case lab == refine.Background && !ly.keepsModel(ti):
 			a = 0
 		default:
 			switch {

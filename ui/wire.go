@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"image"
 
 	"cutout/inference"
@@ -11,17 +10,27 @@ import (
 )
 
 // DefaultDeps wires the editor to the real packages: ISNet segmentation
-// through inference.Open, matting with refine, files through imageio.
-// opt carries command-line overrides of the model and device preferences.
+// through inference.Open, the cutout chain refine.Cut, files through
+// imageio. opt carries command-line overrides of the model and device
+// preferences.
 func DefaultDeps(opt SegmenterOptions) Deps {
 	return Deps{
 		OpenSegmenter: openSession,
-		Refiner:       matteRefiner{},
-		AutoTrimap:    func(m *refine.Matte) *refine.Trimap { return refine.AutoTrimap(m, nil) },
+		Refiner:       cutRefiner{},
+		AutoGuide:     func(img *image.NRGBA, m *refine.Matte) *refine.Guide { return refine.AutoGuide(img, m, nil) },
 		Decode:        decodeFile,
 		WritePNG:      imageio.WritePNG,
 		Options:       opt,
 	}
+}
+
+// session adapts an inference.Session to Segmenter: the model's matte is
+// refine's.
+type session struct{ *inference.Session }
+
+func (s session) Segment(ctx context.Context, img *image.NRGBA) (*refine.Matte, error) {
+	m, err := s.Session.Segment(ctx, img)
+	return (*refine.Matte)(m), err
 }
 
 func openSession(o SegmenterOptions) (Segmenter, error) {
@@ -29,7 +38,7 @@ func openSession(o SegmenterOptions) (Segmenter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s, nil
+	return session{s}, nil
 }
 
 func decodeFile(path string) (*image.NRGBA, error) {
@@ -37,19 +46,15 @@ func decodeFile(path string) (*image.NRGBA, error) {
 	return img, err
 }
 
-// matteRefiner solves alpha and estimates foreground colours with
-// refine.Refine (closed-form matting).
-type matteRefiner struct{}
+// cutRefiner runs refine.Cut, the chain `cutout remove` runs, so that an
+// export of an untouched photo is the command line's cutout.
+type cutRefiner struct{}
 
-func (matteRefiner) Refine(ctx context.Context, img *image.NRGBA, tri *refine.Trimap, progress func(RefineProgress)) (*RefineResult, error) {
-	opt := &refine.Options{Progress: func(p refine.Progress) {
+func (cutRefiner) Refine(ctx context.Context, img *image.NRGBA, in refine.Input, progress func(RefineProgress)) (*RefineResult, error) {
+	opt := &refine.CutOptions{Refine: &refine.Options{Progress: func(p refine.Progress) {
 		progress(RefineProgress{Stage: p.Stage, Fraction: p.Fraction})
-	}}
-	res, err := refine.Refine(ctx, img, tri, opt)
-	var se *refine.SolveError
-	if errors.As(err, &se) && res != nil {
-		err = nil // not fully converged: the best matte found is still an improvement
-	}
+	}}}
+	res, err := refine.Cut(ctx, img, in, opt)
 	if err != nil {
 		return nil, err
 	}

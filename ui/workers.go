@@ -23,7 +23,7 @@ type segJob struct {
 type segResult struct {
 	matte  *refine.Matte
 	matteP []uint8
-	auto   *refine.Trimap
+	guide  *refine.Guide
 	device string
 	note   string
 }
@@ -83,7 +83,7 @@ func (e *Editor) segmentLoop(ctx context.Context) {
 			e.device = seg.Device()
 			e.setBusy("Segmenting " + job.doc.name + "…")
 		})
-		res, err := segment(ctx, seg, job, e.deps.AutoTrimap)
+		res, err := segment(ctx, seg, job, e.deps.AutoGuide)
 		e.post(func() { e.segmentDone(job.doc, res, err) })
 		idle = time.After(modelKeepAlive(job.photo.img.Rect.Dx() * job.photo.img.Rect.Dy()))
 	}
@@ -105,7 +105,7 @@ func modelKeepAlive(pixels int) time.Duration {
 // soon as it is idle.
 const largePhoto = 8_000_000
 
-func segment(ctx context.Context, seg Segmenter, job segJob, autoTrimap func(*refine.Matte) *refine.Trimap) (*segResult, error) {
+func segment(ctx context.Context, seg Segmenter, job segJob, autoGuide func(*image.NRGBA, *refine.Matte) *refine.Guide) (*segResult, error) {
 	m, err := seg.Segment(ctx, job.photo.img)
 	if err != nil {
 		return nil, err
@@ -113,13 +113,13 @@ func segment(ctx context.Context, seg Segmenter, job segJob, autoTrimap func(*re
 	if m.W != job.photo.img.Rect.Dx() || m.H != job.photo.img.Rect.Dy() {
 		return nil, fmt.Errorf("ui: segment %s: matte is %dx%d, photo %dx%d", job.doc.name, m.W, m.H, job.photo.img.Rect.Dx(), job.photo.img.Rect.Dy())
 	}
-	if autoTrimap == nil {
-		autoTrimap = func(m *refine.Matte) *refine.Trimap { return refine.AutoTrimap(m, nil) }
+	if autoGuide == nil {
+		autoGuide = func(img *image.NRGBA, m *refine.Matte) *refine.Guide { return refine.AutoGuide(img, m, nil) }
 	}
 	return &segResult{
 		matte:  m,
 		matteP: proxyMatte(m, job.photo.pw, job.photo.ph),
-		auto:   autoTrimap(m),
+		guide:  autoGuide(job.photo.img, m),
 		device: seg.Device(),
 		note:   seg.Fallback(),
 	}, nil
@@ -131,7 +131,7 @@ type refineJob struct {
 	doc     *document
 	img     *image.NRGBA
 	pw, ph  int
-	tri     *refine.Trimap
+	in      refine.Input
 	version int
 }
 
@@ -163,7 +163,7 @@ func (e *Editor) refineLoop(ctx context.Context) {
 				e.post(func() { e.refineProgress(job.doc, job.version, p) })
 			}
 		}
-		res, err := e.deps.Refiner.Refine(job.ctx, job.img, job.tri, progress)
+		res, err := e.deps.Refiner.Refine(job.ctx, job.img, job.in, progress)
 		var out *refineOutput
 		if err == nil {
 			out = &refineOutput{res: res, matteP: proxyMatte(res.Alpha, job.pw, job.ph)}

@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"cutout/inference"
 )
 
 // bin is the headless cutout binary the end-to-end tests run.
@@ -31,6 +34,13 @@ func TestMain(m *testing.M) {
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
+	if benchSess != nil {
+		benchSess.Close()
+	}
+	if err := inference.Shutdown(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		code = 1
+	}
 	os.Exit(code)
 }
 
@@ -275,5 +285,59 @@ func TestUsageErrors(t *testing.T) {
 				t.Fatalf("exit %d (want %d), output does not contain %q:\n%s", code, c.code, c.want, log)
 			}
 		})
+	}
+}
+
+// TestTrimapNeedsNoModel: with a user's trimap no model runs, so the cut
+// works with an empty cache (no model, no runtime) and says nothing of a
+// model; the trimap's known pixels are obeyed and its unknown ring solved.
+func TestTrimapNeedsNoModel(t *testing.T) {
+	src := decodePNG(t, sample(t))
+	b := src.Bounds()
+	tri := image.NewGray(b)
+	cx, cy := float64(b.Dx())/2, float64(b.Dy())/2
+	for y := 0; y < b.Dy(); y++ {
+		for x := 0; x < b.Dx(); x++ {
+			d := math.Hypot((float64(x)-cx)/cx, (float64(y)-cy)/cy)
+			switch {
+			case d < 0.5:
+				tri.Pix[y*tri.Stride+x] = 255
+			case d < 0.7:
+				tri.Pix[y*tri.Stride+x] = 128
+			}
+		}
+	}
+	dir := t.TempDir()
+	triPath := filepath.Join(dir, "t.png")
+	f, err := os.Create(triPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := png.Encode(f, tri); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	out := filepath.Join(dir, "out")
+	cmd := exec.Command(bin, "remove", "--trimap", triPath, "--mask", "-o", out, sample(t))
+	cmd.Env = append(os.Environ(), "CUTOUT_CACHE="+filepath.Join(dir, "empty-cache"), "ONNXRUNTIME_SHARED_LIBRARY_PATH=")
+	log, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%v:\n%s", err, log)
+	}
+	if strings.Contains(string(log), "model") || strings.Contains(string(log), "ONNX") {
+		t.Errorf("a trimap run mentions the model:\n%s", log)
+	}
+	m := decodePNG(t, filepath.Join(out, "astronaut.mask.png")).(*image.Gray)
+	var soft int
+	for i, v := range tri.Pix {
+		switch {
+		case v == 0 && m.Pix[i] != 0, v == 255 && m.Pix[i] != 255:
+			t.Fatalf("pixel %d: trimap %d, alpha %d", i, v, m.Pix[i])
+		case v == 128 && m.Pix[i] > 0 && m.Pix[i] < 255:
+			soft++
+		}
+	}
+	if soft == 0 {
+		t.Error("the unknown ring has no fractional alpha: was it solved?")
 	}
 }

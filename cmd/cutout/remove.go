@@ -16,7 +16,6 @@ import (
 
 	"cutout/inference"
 	"cutout/inference/imageio"
-	"cutout/inference/pipeline"
 	"cutout/refine"
 )
 
@@ -54,7 +53,7 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "cutout:", err)
 		return 2
 	}
-	var back pipeline.Background
+	var back refine.Backdrop
 	if *bg != "" {
 		c, err := parseColor(*bg)
 		if err != nil {
@@ -73,7 +72,7 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 		back.Image = img
 	}
 
-	files, argErrs := pipeline.Expand(inputs)
+	files, argErrs := expand(inputs)
 	if *trimap != "" && len(files)+len(argErrs) != 1 {
 		fmt.Fprintln(stderr, "cutout: --trimap needs exactly one input photo")
 		return 2
@@ -95,21 +94,27 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 
-	// A batch keeps the model's memory from run to run where the machine
-	// has room for it; a single photo has nothing to gain from it.
-	keep := len(files) > 1 && !*lowMemory && memTotal() >= keepMemoryRAM
-	sess, done, code := ef.open(stderr, keep)
-	if sess == nil {
-		return code
+	// A user's trimap stands alone: no model runs.
+	var seg segmenter
+	device := "CPU"
+	if *trimap == "" {
+		// A batch keeps the model's memory from run to run where the
+		// machine has room for it; a single photo has nothing to gain.
+		keep := len(files) > 1 && !*lowMemory && memTotal() >= keepMemoryRAM
+		sess, done, code := ef.open(stderr, keep)
+		if sess == nil {
+			return code
+		}
+		defer done()
+		rt, _ := inference.Runtime()
+		fmt.Fprintf(stderr, "cutout: model %s on %s%s, ONNX Runtime %s\n", modelName(sess), sess.Device(), fallbackNote(sess.Fallback()), rt.Version)
+		seg, device = sess, sess.Device()
 	}
-	defer done()
-	rt, _ := inference.Runtime()
-	fmt.Fprintf(stderr, "cutout: model %s on %s%s, ONNX Runtime %s\n", modelName(sess), sess.Device(), fallbackNote(sess.Fallback()), rt.Version)
 
-	jobs := pipeline.Plan(files, *outDir, *mask, *saveTrimap)
-	opt := &pipeline.BatchOptions{
-		Options:    pipeline.Options{NoRefine: *noRefine, TrimapOptions: &refine.TrimapOptions{Band: *band}},
-		Background: back,
+	jobs := plan(files, *outDir, *mask, *saveTrimap)
+	opt := &batchOptions{
+		Cut:        refine.CutOptions{NoRefine: *noRefine, Trimap: &refine.TrimapOptions{Band: *band}},
+		Backdrop:   back,
 		Overwrite:  *force,
 		Decode:     decodeOpt,
 		UserTrimap: *trimap,
@@ -120,7 +125,7 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 	var failures []string
 	n := len(jobs)
 	width := len(strconv.Itoa(n))
-	pipeline.Batch(ctx, sess, jobs, opt, func(r pipeline.Report) {
+	runBatch(ctx, seg, jobs, opt, func(r report) {
 		prefix := ""
 		if n > 1 {
 			prefix = fmt.Sprintf("[%*d/%d] ", width, r.Index+1, n)
@@ -140,16 +145,19 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 			return
 		}
 		t := r.Timings
-		fmt.Fprintf(stdout, "%sok   %s -> %s  %dx%d  %.2fs  (decode %.2f, model %.2f, refine %.2f, encode %.2f) %s\n",
-			prefix, r.Input, r.Output, r.Width, r.Height, t.Total().Seconds(),
-			t.Decode.Seconds(), (t.Preprocess + t.Model + t.Postprocess).Seconds(),
-			(t.Trimap + t.Refine).Seconds(), (t.Compose + t.Encode).Seconds(), sess.Device())
+		stages := fmt.Sprintf("decode %.2f, model %.2f, refine %.2f, encode %.2f", t.Decode.Seconds(),
+			(t.Preprocess + t.Model + t.Postprocess).Seconds(), (t.Guide + t.Refine).Seconds(), (t.Compose + t.Encode).Seconds())
+		if seg == nil {
+			stages = fmt.Sprintf("decode %.2f, refine %.2f, encode %.2f", t.Decode.Seconds(), t.Refine.Seconds(), (t.Compose + t.Encode).Seconds())
+		}
+		fmt.Fprintf(stdout, "%sok   %s -> %s  %dx%d  %.2fs  (%s) %s\n",
+			prefix, r.Input, r.Output, r.Width, r.Height, t.total().Seconds(), stages, device)
 		if r.Warning != "" {
 			fmt.Fprintf(stdout, "%swarning: %s: %s\n", prefix, r.Input, r.Warning)
 		}
 	})
 	elapsed := time.Since(start)
-	fmt.Fprintf(stdout, "%d ok, %d failed, in %s on %s, peak memory %s\n", ok, failed, elapsed.Round(time.Millisecond), sess.Device(), peakMemory())
+	fmt.Fprintf(stdout, "%d ok, %d failed, in %s on %s, peak memory %s\n", ok, failed, elapsed.Round(time.Millisecond), device, peakMemory())
 	if len(failures) > 0 && n > 1 {
 		fmt.Fprintln(stdout, "failed:")
 		for _, f := range failures {

@@ -1,4 +1,4 @@
-package pipeline_test
+package main
 
 import (
 	"bytes"
@@ -10,7 +10,7 @@ import (
 	"cutout/assets/evalset"
 	"cutout/inference"
 	"cutout/inference/imageio"
-	"cutout/inference/pipeline"
+	"cutout/refine"
 )
 
 var (
@@ -35,7 +35,7 @@ func benchSession(b *testing.B) *inference.Session {
 func benchRemove(b *testing.B, w, h int, noRefine bool) {
 	data, _ := evalset.PortraitJPEG(b, w, h)
 	s := benchSession(b)
-	var sum pipeline.Timings
+	var sum timings
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -45,25 +45,28 @@ func benchRemove(b *testing.B, w, h int, noRefine bool) {
 			b.Fatal(err)
 		}
 		dec := time.Since(t0)
-		r, err := pipeline.Cutout(context.Background(), s, img, &pipeline.Options{NoRefine: noRefine})
+		m, t, err := s.SegmentTimed(context.Background(), img)
+		if err != nil {
+			b.Fatal(err)
+		}
+		r, err := refine.Cut(context.Background(), img, refine.Input{Matte: (*refine.Matte)(m)}, &refine.CutOptions{NoRefine: noRefine})
 		if err != nil {
 			b.Fatal(err)
 		}
 		t1 := time.Now()
-		out := pipeline.NewComposite(r.Foreground, r.Alpha, pipeline.Background{})
+		out := refine.NewComposite(r.Foreground, r.Alpha, refine.Backdrop{})
 		t2 := time.Now()
 		if err := imageio.EncodePNG(discard{}, out, nil); err != nil {
 			b.Fatal(err)
 		}
-		r.Timings.Decode, r.Timings.Compose, r.Timings.Encode = dec, t2.Sub(t1), time.Since(t2)
-		sum.Decode += r.Timings.Decode
-		sum.Preprocess += r.Timings.Preprocess
-		sum.Model += r.Timings.Model
-		sum.Postprocess += r.Timings.Postprocess
-		sum.Trimap += r.Timings.Trimap
-		sum.Refine += r.Timings.Refine
-		sum.Compose += r.Timings.Compose
-		sum.Encode += r.Timings.Encode
+		sum.Decode += dec
+		sum.Preprocess += t.Preprocess
+		sum.Model += t.Model
+		sum.Postprocess += t.Postprocess
+		sum.Guide += r.Guide
+		sum.Refine += r.Solve
+		sum.Compose += t2.Sub(t1)
+		sum.Encode += time.Since(t2)
 	}
 	n := float64(b.N)
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / n }
@@ -71,7 +74,8 @@ func benchRemove(b *testing.B, w, h int, noRefine bool) {
 	b.ReportMetric(ms(sum.Preprocess), "pre-ms")
 	b.ReportMetric(ms(sum.Model), "model-ms")
 	b.ReportMetric(ms(sum.Postprocess), "post-ms")
-	b.ReportMetric(ms(sum.Trimap+sum.Refine), "refine-ms")
+	b.ReportMetric(ms(sum.Guide), "guide-ms")
+	b.ReportMetric(ms(sum.Refine), "refine-ms")
 	b.ReportMetric(ms(sum.Compose), "compose-ms")
 	b.ReportMetric(ms(sum.Encode), "encode-ms")
 	nonModel := sum.Decode + sum.Preprocess + sum.Postprocess + sum.Compose + sum.Encode

@@ -1,4 +1,4 @@
-package pipeline
+package main
 
 import (
 	"context"
@@ -8,69 +8,84 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strings"
 	"time"
 
+	"cutout/inference"
 	"cutout/inference/imageio"
 	"cutout/refine"
 )
 
-// Job is one input file of a batch and where its outputs go.
-type Job struct {
+// segmenter is what a batch needs from a model session; *inference.Session
+// implements it. A batch with a user's trimap has none.
+type segmenter interface {
+	SegmentTimed(ctx context.Context, img *image.NRGBA) (*inference.Matte, inference.Timings, error)
+}
+
+var _ segmenter = (*inference.Session)(nil)
+
+// timings splits the time of one photo by stage.
+type timings struct {
+	Decode, Preprocess, Model, Postprocess, Guide, Refine, Compose, Encode time.Duration
+}
+
+// total is the sum of all stages.
+func (t timings) total() time.Duration {
+	return t.Decode + t.Preprocess + t.Model + t.Postprocess + t.Guide + t.Refine + t.Compose + t.Encode
+}
+
+// job is one input file of a batch and where its outputs go.
+type job struct {
 	Input  string // image to cut out
 	Output string // cutout PNG to write
 	Mask   string // matte PNG to write; "" for none
 	Trimap string // trimap PNG to write; "" for none
 }
 
-// BatchOptions configures Batch.
-type BatchOptions struct {
-	Options                           // segmentation and refinement
-	Background Background             // what the cutout is composited onto
+// batchOptions configures a batch.
+type batchOptions struct {
+	Cut        refine.CutOptions      // guide, matting, or none
+	Backdrop   refine.Backdrop        // what the cutout is composited onto
 	Overwrite  bool                   // replace existing output files
 	Decode     *imageio.DecodeOptions // pixel limit etc.
-	// UserTrimap, when set, is read for every job (a batch of one, usually).
-	UserTrimap string
-	// Sequential runs the stages one after another for each image instead
-	// of overlapping neighbouring images; the outputs are identical.
+	UserTrimap string                 // read for every job instead of running the model
+	// Sequential runs the stages one after another for each photo instead
+	// of overlapping neighbouring photos; the outputs are identical.
 	Sequential bool
 }
 
-// Report is what happened to one job. Err is nil on success.
-type Report struct {
-	Job
+// report is what happened to one job. Err is nil on success.
+type report struct {
+	job
 	Index         int // position in the batch
 	Width, Height int
-	Timings       Timings
+	Timings       timings
 	Stats         refine.Stats
-	Warning       string // see Result.Warning
+	Warning       string // see refine.CutResult.Warning
 	Err           error
 }
 
 type decoded struct {
-	Report
+	report
 	img *image.NRGBA
 	tri *refine.Trimap
 }
 
 type segmented struct {
 	decoded
-	res *Result
+	matte *refine.Matte
 }
 
-// Batch processes jobs in order and calls emit with each job's Report, in
-// input order, from a single goroutine. A failed job does not stop the
+// runBatch processes jobs in order and calls emit with each job's report,
+// in input order, from a single goroutine. A failed job does not stop the
 // others; cancelling ctx does (the remaining jobs report ctx's error).
-// Unless opt.Sequential is set, decoding of the next image and finishing
-// of the previous one overlap the model run of the current one.
-func Batch(ctx context.Context, seg Segmenter, jobs []Job, opt *BatchOptions, emit func(Report)) {
-	if opt == nil {
-		opt = &BatchOptions{}
-	}
-	if opt.Sequential {
+// Unless opt.Sequential is set, decoding of the next photo and finishing
+// (matting, compositing, encoding) of the previous one overlap the model
+// run of the current one. seg may be nil when every job has a user trimap.
+func runBatch(ctx context.Context, seg segmenter, jobs []job, opt *batchOptions, emit func(report)) {
+	if opt.Sequential || seg == nil {
 		for i, j := range jobs {
-			d := decode(ctx, i, j, opt)
-			s := segment(ctx, seg, d, opt)
-			emit(finish(ctx, s, opt))
+			emit(finish(ctx, segment(ctx, seg, decode(ctx, i, j, opt)), opt))
 		}
 		return
 	}
@@ -85,7 +100,7 @@ func Batch(ctx context.Context, seg Segmenter, jobs []Job, opt *BatchOptions, em
 	go func() {
 		defer close(segmentedC)
 		for d := range decodedC {
-			segmentedC <- segment(ctx, seg, d, opt)
+			segmentedC <- segment(ctx, seg, d)
 		}
 	}()
 	for s := range segmentedC {
@@ -93,8 +108,8 @@ func Batch(ctx context.Context, seg Segmenter, jobs []Job, opt *BatchOptions, em
 	}
 }
 
-func decode(ctx context.Context, i int, j Job, opt *BatchOptions) decoded {
-	d := decoded{Report: Report{Job: j, Index: i}}
+func decode(ctx context.Context, i int, j job, opt *batchOptions) decoded {
+	d := decoded{report: report{job: j, Index: i}}
 	if d.Err = ctx.Err(); d.Err != nil {
 		return d
 	}
@@ -117,20 +132,21 @@ func decode(ctx context.Context, i int, j Job, opt *BatchOptions) decoded {
 			d.img = nil
 			return d
 		}
-		d.tri = TrimapFromImage(t)
+		d.tri = refine.TrimapFromImage(t)
 	}
 	d.Timings.Decode = time.Since(t0)
 	return d
 }
 
-func segment(ctx context.Context, seg Segmenter, d decoded, opt *BatchOptions) segmented {
+// segment runs the model, unless the job has a user's trimap.
+func segment(ctx context.Context, seg segmenter, d decoded) segmented {
 	s := segmented{decoded: d}
-	if s.Err != nil {
+	if s.Err != nil || d.tri != nil {
 		return s
 	}
-	o := opt.Options
-	if d.tri != nil {
-		o.Trimap = d.tri
+	if seg == nil {
+		s.Err = errors.New("no model session and no trimap")
+		return s
 	}
 	// Hand the memory the previous photo's matting freed back to the
 	// system before the model allocates its activations: otherwise the Go
@@ -138,38 +154,38 @@ func segment(ctx context.Context, seg Segmenter, d decoded, opt *BatchOptions) s
 	// peaks at about 0.8 GiB one photo at a time and 1.0 GiB overlapped,
 	// against 1.3 GiB before, for about 2% of the time.
 	debug.FreeOSMemory()
-	res, err := Cutout(ctx, seg, d.img, &o)
-	// Finishing needs only the foreground, the alpha and the trimap; the
-	// photo (unless it is the foreground) and the raw matte can go now,
-	// before they pile up beside the next photo's model run.
-	s.img, s.tri = nil, nil
+	m, t, err := seg.SegmentTimed(ctx, d.img)
 	if err != nil {
 		s.Err = err
+		s.img = nil
 		return s
 	}
-	res.Raw = nil
-	s.res = res
+	s.matte = (*refine.Matte)(m)
+	s.Timings.Preprocess, s.Timings.Model, s.Timings.Postprocess = t.Preprocess, t.Model, t.Postprocess
 	return s
 }
 
-func finish(ctx context.Context, s segmented, opt *BatchOptions) Report {
-	r := s.Report
+// finish runs the chain (refine.Cut), composites and writes the outputs.
+func finish(ctx context.Context, s segmented, opt *batchOptions) report {
+	r := s.report
 	if r.Err != nil {
 		return r
 	}
 	if r.Err = ctx.Err(); r.Err != nil {
 		return r
 	}
-	res := s.res
-	dec := r.Timings.Decode
-	r.Timings = res.Timings
-	r.Timings.Decode = dec
+	res, err := refine.Cut(ctx, s.img, refine.Input{Matte: s.matte, Trimap: s.tri}, &opt.Cut)
+	if err != nil {
+		r.Err = err
+		return r
+	}
+	r.Timings.Guide, r.Timings.Refine = res.Guide, res.Solve
 	r.Stats, r.Warning = res.Stats, res.Warning
 
 	// The composite is computed row by row inside the PNG encoder, so
-	// Compose covers only the background's scaling.
+	// compose covers only the backdrop's scaling.
 	t0 := time.Now()
-	out := NewComposite(res.Foreground, res.Alpha, opt.Background)
+	out := refine.NewComposite(res.Foreground, res.Alpha, opt.Backdrop)
 	t1 := time.Now()
 	r.Timings.Compose = t1.Sub(t0)
 	var errs []error
@@ -182,20 +198,20 @@ func finish(ctx context.Context, s segmented, opt *BatchOptions) Report {
 		}
 	}
 	write(r.Output, out)
-	write(r.Mask, MatteImage(res.Alpha))
+	write(r.Mask, res.Alpha.Gray())
 	if res.Trimap != nil {
-		write(r.Trimap, TrimapImage(res.Trimap))
+		write(r.Trimap, res.Trimap.Gray())
 	}
 	r.Timings.Encode = time.Since(t1)
 	r.Err = errors.Join(errs...)
 	return r
 }
 
-// Plan maps inputs to output paths in dir: NAME.png for the cutout, plus
+// plan maps inputs to output paths in dir: NAME.png for the cutout, plus
 // NAME.mask.png and NAME.trimap.png when asked. Two inputs with the same
 // base name get NAME-2.png and so on, and an output may never be one of the
 // inputs (so --force cannot overwrite a source photo).
-func Plan(inputs []string, dir string, mask, trimap bool) []Job {
+func plan(inputs []string, dir string, mask, trimap bool) []job {
 	used := map[string]bool{}
 	srcs := map[string]bool{}
 	for _, in := range inputs {
@@ -203,7 +219,7 @@ func Plan(inputs []string, dir string, mask, trimap bool) []Job {
 			srcs[a] = true
 		}
 	}
-	jobs := make([]Job, 0, len(inputs))
+	jobs := make([]job, 0, len(inputs))
 	for _, in := range inputs {
 		base := filepath.Base(in)
 		base = base[:len(base)-len(filepath.Ext(base))]
@@ -216,7 +232,7 @@ func Plan(inputs []string, dir string, mask, trimap bool) []Job {
 			name = fmt.Sprintf("%s-%d", base, n)
 		}
 		used[name] = true
-		j := Job{Input: in, Output: filepath.Join(dir, name+".png")}
+		j := job{Input: in, Output: filepath.Join(dir, name+".png")}
 		if mask {
 			j.Mask = filepath.Join(dir, name+".mask.png")
 		}
@@ -228,12 +244,12 @@ func Plan(inputs []string, dir string, mask, trimap bool) []Job {
 	return jobs
 }
 
-// Expand turns command-line arguments into image files: files are kept as
+// expand turns command-line arguments into image files: files are kept as
 // given (so a wrongly named one still gets a clear error), folders are
 // listed (not recursively) for image files by extension, skipping our own
 // outputs (*.mask.png, *.trimap.png). Unreadable arguments are returned as
 // errors alongside the files that could be listed.
-func Expand(args []string) ([]string, []error) {
+func expand(args []string) ([]string, []error) {
 	var files []string
 	var errs []error
 	for _, a := range args {
@@ -263,18 +279,5 @@ func Expand(args []string) ([]string, []error) {
 }
 
 func hasSuffixFold(s, suf string) bool {
-	if len(s) < len(suf) {
-		return false
-	}
-	t := s[len(s)-len(suf):]
-	for i := 0; i < len(suf); i++ {
-		a, b := t[i], suf[i]
-		if 'A' <= a && a <= 'Z' {
-			a += 'a' - 'A'
-		}
-		if a != b {
-			return false
-		}
-	}
-	return true
+	return len(s) >= len(suf) && strings.EqualFold(s[len(s)-len(suf):], suf)
 }

@@ -1,0 +1,273 @@
+package refine
+
+import (
+	"image"
+	"math"
+
+	"cutout/refine/parallel"
+)
+
+// Automatic-mode parameters, measured on the developer evaluation sets
+// (portraits with hair mattes and everyday photos of people: see
+// cmd/evaluate and the package documentation).
+const (
+	// analysisSize is the long side of the grid on which the model's matte
+	// is analysed (hair, subject thickness, colour contrast): the model
+	// sees the photo at 1024², so finer analysis would find nothing more.
+	analysisSize = 1024
+	// hairLo and hairHi bound the strand count (see hairiness) that ramps
+	// a neighbourhood from solid to hair, and hairBlur is the radius of
+	// the blur that tells strands from solid parts, in analysis pixels.
+	hairLo, hairHi = 1, 3
+	hairBlur       = 2
+	// hairFixed is the hairiness below which the model's edge is kept.
+	hairFixed = 0.05
+	// thicknessShare caps the band at this share of the subject's local
+	// half-thickness, so that a thin limb keeps its core.
+	thicknessShare = 0.5
+	// thicknessReach is how far, in band widths, the subject's thickness
+	// is looked for around a pixel: far enough that hair near a head is
+	// not taken for thin limbs (at one band width the hair SAD of am-gt08
+	// rises from 21.8 to 22.6), near enough that limbs a little way from
+	// the body keep their core.
+	thicknessReach = 2
+	// edgeWidth is the half-width, in model pixels, of the zone around the
+	// model's 0.5 contour where its matte is its own anti-aliased edge.
+	edgeWidth = 1.5
+	// hairPriorWeight weighs the data term in hair, where it holds only
+	// the model's background: (1−m)² × hairPriorWeight.
+	hairPriorWeight = 2e-3
+	// edgePriorWeight weighs the data term on solid edges of photos larger
+	// than the model's input, where the matte is interpolated and matting
+	// snaps it to the photo's edges.
+	edgePriorWeight = 0.2
+	// plateauPriorWeight and plateauContrast weigh the data term where the
+	// model is unsure away from its edge: plateauPriorWeight·c²/(c²+|F−B|²)
+	// with F and B the local known foreground and background colours, so
+	// the model's matte holds where colours cannot tell the two apart.
+	plateauPriorWeight = 1
+	plateauContrast    = 0.01
+)
+
+// Guide is what the automatic mode hands the solver: a trimap and a data
+// term towards the model's matte with a weight per pixel, whose negative
+// values mark the known pixels that keep the model's own value (see
+// Options.PriorWeights). All maps have the matte's size.
+type Guide struct {
+	// Trimap labels the pixels to solve (Unknown) and the known ones.
+	Trimap *Trimap
+	// Prior is the model's matte, the data term's target.
+	Prior *Matte
+	// Weight is the data term's weight on Unknown pixels; on known pixels
+	// it is −1 where the pixel keeps the model's value (at the model's
+	// solid edges) and 0 where its label decides.
+	Weight *Matte
+}
+
+// AutoGuide builds the automatic guide from a segmentation matte m of img
+// (same size; it panics otherwise). Where the model's matte shows one
+// clean edge, the result keeps the model's edge: its pixels are known,
+// with the model's own value. Where it shows hair (many edges close
+// together), the band is wide (opt's Band and Inner, capped at half the
+// subject's local thickness so thin limbs keep their core) and matting
+// decides, held only towards the model's background. Where the model is
+// unsure away from its edge, matting decides too, held towards the
+// model's matte as much as the local foreground and background colours
+// are alike. Neither input is modified; opt may be nil.
+func AutoGuide(img *image.NRGBA, m *Matte, opt *TrimapOptions) *Guide {
+	checkSameSize("AutoGuide", img, m.W, m.H)
+	o := opt.resolve()
+	w, h := m.W, m.H
+	g := &Guide{
+		Trimap: &Trimap{W: w, H: h, Pix: make([]uint8, w*h)},
+		Prior:  m,
+		Weight: &Matte{W: w, H: h, Pix: make([]float32, w*h)},
+	}
+	if w == 0 || h == 0 {
+		return g
+	}
+	outer, inner := opt.BandPixels(w, h)
+	outer, inner = min(outer, float64(w+h), maxBand), min(inner, float64(w+h), maxBand)
+	scale := math.Max(1, float64(max(w, h))/analysisSize)
+	edge := edgeWidth * scale
+	reach := max(outer, inner, edge)
+	near := contourBand(m, reach)
+
+	// The analysis grid: the matte and the photo reduced by f.
+	f := max(1, (max(w, h)+analysisSize-1)/analysisSize)
+	cw, ch := (w+f-1)/f, (h+f-1)/f
+	cm := downMatte(m.Pix, w, h, f)
+	for i, v := range cm {
+		if v != v {
+			cm[i] = 0.5 // NaN: the model said nothing
+		}
+	}
+	cr := max(1, int(math.Ceil(reach/float64(f))))
+	hair := hairiness(cm, cw, ch, cr)
+	thick := thickness(cm, cw, ch, thicknessReach*cr)
+
+	contrast := localContrast(downNRGBA(img, f), cm, o.Lo, o.Hi, 2*cr)
+
+	edge2 := int32(math.Floor(edge * edge))
+	sharpen := scale >= 2
+	parallel.Rows(h, func(y0, y1 int) {
+		for y := y0; y < y1; y++ {
+			crow := (y / f) * cw
+			for x := 0; x < w; x++ {
+				i := y*w + x
+				c := crow + x/f
+				v := m.Pix[i]
+				if v != v {
+					// NaN: the model said nothing here.
+					g.Trimap.Pix[i] = Unknown
+					g.Weight.Pix[i] = 0
+					continue
+				}
+				fg := v >= 0.5
+				d2 := near[i] // farAway beyond reach
+				band := outer
+				if fg {
+					band = inner
+				}
+				band = min(band, thicknessShare*float64(thick[c])*float64(f))
+				hr := hair[c]
+				width := max(1, scale+float64(hr)*(band-scale))
+				soft := v > o.Lo && v < o.Hi
+				atEdge := d2 <= edge2
+				label := Background
+				if fg {
+					label = Foreground
+				}
+				var weight float32
+				switch {
+				case soft && !atEdge, hr > hairFixed && (float64(d2) <= width*width || soft):
+					label = Unknown
+				case atEdge && sharpen:
+					label = Unknown
+				case atEdge || soft:
+					weight = -1 // keeps the model's value
+				}
+				if label == Unknown {
+					// Towards the model's background in hair; elsewhere as
+					// firm as matting is unreliable (alike colours), or
+					// edgePriorWeight on the edge.
+					bgHold := hairPriorWeight * (1 - v) * (1 - v)
+					hold := bgHold
+					switch k := contrast[c]; {
+					case atEdge:
+						hold = edgePriorWeight
+					case k >= 0:
+						hold = plateauPriorWeight * plateauContrast / (plateauContrast + k)
+					}
+					weight = hr*bgHold + (1-hr)*hold
+				}
+				g.Trimap.Pix[i] = label
+				g.Weight.Pix[i] = weight
+			}
+		}
+	})
+	return g
+}
+
+// hairiness maps each pixel of the w×h matte m to [0,1]: how many strands
+// the matte crosses near it. Strands are the matte's fine-scale variation:
+// its gradient magnitude less that of the matte box-blurred by
+// hairBlur, which keeps a step, a limb or a person as they are and
+// flattens structures a few pixels wide. Summed over a (2r+1)² window
+// and divided by the window's width, that is about the number of strand
+// crossings; it is ramped from hairLo to hairHi and then spread by r, so
+// that the band inside a head of hair sees the strands beyond its
+// contour. (Counting all edges instead takes a crowd of people for hair:
+// on hsd-241 a quarter of the thin limbs' cores then fade.)
+func hairiness(m []float32, w, h, r int) []float32 {
+	g := gradient(m, w, h)
+	smooth := gradient(boxMean(m, w, h, hairBlur), w, h)
+	for i := range g {
+		g[i] = max(0, g[i]-smooth[i])
+	}
+	g = boxMean(g, w, h, r)
+	span := float32(2*r + 1)
+	for i, v := range g {
+		g[i] = min(1, max(0, (v*span-hairLo)/(hairHi-hairLo)))
+	}
+	return maxFilter(g, w, h, r)
+}
+
+// gradient returns the magnitude of the central-difference gradient of
+// the w×h map m (0 on the border).
+func gradient(m []float32, w, h int) []float32 {
+	g := make([]float32, w*h)
+	parallel.Rows(h, func(y0, y1 int) {
+		for y := max(1, y0); y < min(h-1, y1); y++ {
+			for x := 1; x < w-1; x++ {
+				i := y*w + x
+				gx, gy := (m[i+1]-m[i-1])/2, (m[i+w]-m[i-w])/2
+				g[i] = float32(math.Sqrt(float64(gx*gx + gy*gy)))
+			}
+		}
+	})
+	return g
+}
+
+// thickness returns, per pixel of the w×h matte m, the largest distance
+// from the model's background to a foreground pixel within r: the local
+// half-thickness of the subject, capped at r.
+func thickness(m []float32, w, h, r int) []float32 {
+	near := contourBand(&Matte{W: w, H: h, Pix: m}, float64(r))
+	d := make([]float32, w*h)
+	parallel.Rows(h, func(y0, y1 int) {
+		for i := y0 * w; i < y1*w; i++ {
+			switch {
+			case !(m[i] >= 0.5):
+			case near[i] == farAway:
+				d[i] = float32(r)
+			default:
+				d[i] = float32(math.Sqrt(float64(near[i])))
+			}
+		}
+	})
+	return maxFilter(d, w, h, r)
+}
+
+// localContrast returns, per pixel, |F−B|² between the mean colours F of
+// the confident foreground (m ≥ hi) and B of the confident background
+// (m ≤ lo) within a (2r+1)² window, or −1 where either is absent.
+func localContrast(im *rgb, m []float32, lo, hi float32, r int) []float32 {
+	w, h := im.W, im.H
+	n := w * h
+	fgw, bgw := make([]float32, n), make([]float32, n)
+	for i, v := range m {
+		if v >= hi {
+			fgw[i] = 1
+		} else if v <= lo {
+			bgw[i] = 1
+		}
+	}
+	mean := func(mask []float32) (c [3][]float32, weight []float32) {
+		for k := range c {
+			v := make([]float32, n)
+			for i := range v {
+				v[i] = im.Pix[3*i+k] * mask[i]
+			}
+			c[k] = boxMean(v, w, h, r)
+		}
+		return c, boxMean(mask, w, h, r)
+	}
+	fc, fn := mean(fgw)
+	bc, bn := mean(bgw)
+	out := make([]float32, n)
+	const present = 1e-3 // share of the window that must be known
+	for i := range out {
+		if fn[i] < present || bn[i] < present {
+			out[i] = -1
+			continue
+		}
+		var c float32
+		for k := range fc {
+			d := fc[k][i]/fn[i] - bc[k][i]/bn[i]
+			c += d * d
+		}
+		out[i] = c
+	}
+	return out
+}
