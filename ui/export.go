@@ -33,7 +33,18 @@ const (
 	ExportOverBackground
 )
 
-var exportNames = []string{"Cutout (transparent PNG)", "Matte only (grey PNG)", "On the background (opaque PNG)"}
+// exportKinds is the number of export kinds.
+const exportKinds = 3
+
+// exportNames names the export kinds in the sheet; the third names the
+// background the side panel has chosen.
+func (e *Editor) exportNames() []string {
+	bg := "the background colour"
+	if e.bg.img != nil {
+		bg = filepath.Base(e.bg.path)
+	}
+	return []string{"Cutout (transparent PNG)", "Matte only (grey PNG)", "On " + bg + " (opaque PNG)"}
+}
 
 // exportOptions are the choices of the export sheet.
 type exportOptions struct {
@@ -129,6 +140,7 @@ func exportName(path string, kind ExportKind) string {
 
 // exportSheet is the options part of the export sheets.
 type exportSheet struct {
+	names  []string // of the kinds
 	kind   *widget.RadioGroup
 	crop   *widget.Check
 	margin *widget.Entry
@@ -137,13 +149,13 @@ type exportSheet struct {
 
 func (e *Editor) newExportSheet(target string, kindChanged func(ExportKind)) *exportSheet {
 	opt := e.exportOpt
-	s := &exportSheet{}
-	s.kind = widget.NewRadioGroup(exportNames, func(sel string) {
+	s := &exportSheet{names: e.exportNames()}
+	s.kind = widget.NewRadioGroup(s.names, func(sel string) {
 		if kindChanged != nil {
-			kindChanged(kindOf(sel))
+			kindChanged(s.kindOf(sel))
 		}
 	})
-	s.kind.SetSelected(exportNames[opt.Kind])
+	s.kind.SetSelected(s.names[opt.Kind])
 	s.crop = widget.NewCheck("Crop to the subject", nil)
 	s.crop.SetChecked(opt.Crop)
 	s.margin = widget.NewEntry()
@@ -159,8 +171,8 @@ func (e *Editor) newExportSheet(target string, kindChanged func(ExportKind)) *ex
 	return s
 }
 
-func kindOf(sel string) ExportKind {
-	for i, n := range exportNames {
+func (s *exportSheet) kindOf(sel string) ExportKind {
+	for i, n := range s.names {
 		if n == sel {
 			return ExportKind(i)
 		}
@@ -170,7 +182,7 @@ func kindOf(sel string) ExportKind {
 
 // options reads the sheet's choices and remembers them.
 func (s *exportSheet) options(e *Editor) exportOptions {
-	opt := exportOptions{Kind: kindOf(s.kind.Selected), Crop: s.crop.Checked, Margin: e.exportOpt.Margin}
+	opt := exportOptions{Kind: s.kindOf(s.kind.Selected), Crop: s.crop.Checked, Margin: e.exportOpt.Margin}
 	if v, err := strconv.Atoi(s.margin.Text); err == nil && v >= 0 {
 		opt.Margin = v
 	}
@@ -181,13 +193,8 @@ func (s *exportSheet) options(e *Editor) exportOptions {
 // form lays the sheet out; targetLabel names the target field and
 // browse picks a folder for it.
 func (e *Editor) exportForm(s *exportSheet, targetLabel string, browse func()) fyne.CanvasObject {
-	bg := widget.NewLabel(e.ctl.bgName.Text)
-	change := widget.NewButton("Change…", func() {
-		e.chooseBackgroundImage()
-	})
 	return widget.NewForm(
 		widget.NewFormItem("Export", s.kind),
-		widget.NewFormItem("Background", container.NewBorder(nil, nil, nil, change, bg)),
 		widget.NewFormItem("", s.crop),
 		widget.NewFormItem("Margin (px)", s.margin),
 		widget.NewFormItem(targetLabel, container.NewBorder(nil, nil, nil, widget.NewButton("Folder…", browse), s.target)),
@@ -235,7 +242,7 @@ func (e *Editor) showExportFor(d *document, after func(error)) {
 	s = e.newExportSheet(filepath.Join(folder, exportName(d.path, e.exportOpt.Kind)), func(k ExportKind) {
 		if s != nil { // follow the kind in the suggested name
 			dir, name := filepath.Split(s.target.Text)
-			for kk := ExportKind(0); int(kk) < len(exportNames); kk++ {
+			for kk := ExportKind(0); kk < exportKinds; kk++ {
 				if name == exportName(d.path, kk) {
 					s.target.SetText(filepath.Join(dir, exportName(d.path, k)))
 				}

@@ -171,7 +171,7 @@ func (e *Editor) buildLayout() fyne.CanvasObject {
 		e.newToolbarButton(theme.ContentRedoIcon(), "Redo (Ctrl+Shift+Z)", e.redo),
 		toolbarButton{c.reset},
 		widget.NewToolbarSeparator(),
-		toolbarObject{container.NewGridWrap(fyne.NewSize(150, c.view.MinSize().Height), c.view)},
+		toolbarObject{container.NewGridWrap(fyne.NewSize(175, c.view.MinSize().Height), c.view)},
 		toolbarObject{c.before},
 		toolbarObject{c.split},
 		widget.NewToolbarSpacer(),
