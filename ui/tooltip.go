@@ -48,7 +48,7 @@ func (t *tooltips) show(obj fyne.CanvasObject, text string) {
 	}
 	t.timer = time.AfterFunc(tooltipDelay, func() {
 		t.e.post(func() {
-			if t.owner == obj {
+			if t.owner == obj && !t.e.closed {
 				t.place(obj, text)
 			}
 		})
