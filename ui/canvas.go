@@ -383,7 +383,7 @@ func (c *maskCanvas) brushRadiusDp() float32 {
 
 // updateCursor places the circle cursor at the pointer, sized to the brush.
 func (c *maskCanvas) updateCursor() {
-	show := c.hovering && c.host.tool().isBrush() && !c.panning && !c.splitting && !c.host.panKey() && !c.nearSplit(c.hover)
+	show := c.hovering && c.r.ly != nil && c.host.tool().isBrush() && !c.panning && !c.splitting && !c.host.panKey() && !c.nearSplit(c.hover)
 	rad := c.brushRadiusDp()
 	for _, ring := range c.ring {
 		if !show || rad < 1 {

@@ -70,7 +70,6 @@ func TestUndoRedoKeysFromAnywhere(t *testing.T) {
 		})
 	}
 	t.Run("a text field of a dialog keeps its own undo", func(t *testing.T) {
-		e.showPreferences()
 		defer closeDialogs(e)
 		e.showExport()
 		en := targetEntry(t, e)

@@ -116,11 +116,12 @@ func (e *Editor) updateStatus() {
 		msg = fmt.Sprintf("%s — %d×%d — %s", d.name, d.w, d.h, e.tools.tool)
 	}
 	s.text.SetText(msg)
-	e.ctl.export.Disable()
-	e.ctl.exportBar.Disable()
-	if d != nil && d.editable() {
-		e.ctl.export.Enable()
-		e.ctl.exportBar.Enable()
+	for _, b := range []*button{e.ctl.export, e.ctl.exportBar, e.ctl.refine} {
+		if d != nil && d.editable() {
+			b.Enable()
+		} else {
+			b.Disable()
+		}
 	}
 	e.menu.sync(e)
 	if len(e.docs) > 0 {
