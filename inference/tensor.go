@@ -77,7 +77,11 @@ func Preprocess(img *image.NRGBA, w, h int, norm Normalization, dst []float32) {
 }
 
 // Postprocess resamples the model's w×h output src to a dw×dh matte with a
-// Catmull-Rom cubic (smooth edges, no stair-steps), clamping to [0,1].
+// Catmull-Rom cubic (smooth edges, no stair-steps), clamping to [0,1] and
+// rounding to steps of 1/255: the precision of the 8-bit mattes the editor
+// keeps and files store, so that whoever keeps the matte in 8 bits gets
+// the same matte back, and the command line and the editor start from the
+// same values.
 // src must hold exactly w*h values; anything else is a programmer error.
 func Postprocess(src []float32, w, h, dw, dh int) *Matte {
 	if len(src) != w*h {
@@ -121,11 +125,7 @@ func Postprocess(src []float32, w, h, dw, dh int) *Matte {
 				}
 			}
 			for x, v := range out {
-				if v < 0 {
-					out[x] = 0
-				} else if v > 1 {
-					out[x] = 1
-				}
+				out[x] = float32(int32(min(max(v, 0), 1)*255+0.5)) / 255
 			}
 		}
 	})

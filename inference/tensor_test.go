@@ -118,8 +118,9 @@ func TestPostprocess(t *testing.T) {
 	}
 	m := Postprocess(src, 8, 8, 29, 17)
 	for _, v := range m.Pix {
-		if !near(float64(v), 0.25, 1e-5) {
-			t.Fatalf("constant became %v", v)
+		// 0.25 rounds to the nearest step of 1/255: 64/255.
+		if v != 64.0/255 {
+			t.Fatalf("constant became %v, want 64/255", v)
 		}
 	}
 	for y := 0; y < 8; y++ {
@@ -133,6 +134,11 @@ func TestPostprocess(t *testing.T) {
 	}
 	m = Postprocess(src, 8, 8, 64, 8)
 	row := m.Pix[3*64 : 4*64]
+	for _, v := range row {
+		if q := v * 255; q != float32(int(q+0.5)) {
+			t.Fatalf("value %v is not a multiple of 1/255", v)
+		}
+	}
 	for x := 1; x < 64; x++ {
 		if row[x] < row[x-1]-1e-6 { // float rounding of the normalised taps
 			t.Fatalf("edge not monotonic at %d: %v", x, row)

@@ -1,24 +1,15 @@
 package ui
 
-import (
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/app"
-)
+import "fyne.io/fyne/v2/app"
 
 // AppID is Cutout's application ID; it keys the stored preferences.
 const AppID = "io.github.cutout.Cutout"
 
-// Run opens the editor on files (the sample portrait when there are none)
-// and blocks until its window closes. deps are the editor's
+// Run opens the editor on files (an empty canvas that says how to open
+// photos when there are none) and blocks until its window closes. deps are the editor's
 // collaborators, usually DefaultDeps.
 func Run(files []string, deps Deps) {
-	a := app.NewWithID(AppID)
-	RunApp(a, files, deps)
-}
-
-// RunApp is Run on an existing application.
-func RunApp(a fyne.App, files []string, deps Deps) {
-	e := New(a, deps)
+	e := New(app.NewWithID(AppID), deps)
 	e.Start(files)
 	e.Window().ShowAndRun()
 	// The app can also end without the window being closed (a signal, the

@@ -19,8 +19,9 @@ import (
 )
 
 // These tests start the real editor binary under Xvfb and drive it with an
-// edit script (ui.ScriptEnv): strokes without a pointer, a report file to
-// follow its state, kill -9 to crash it.
+// edit script (ScriptEnv, in builds with the uiscript tag): strokes
+// without a pointer, a report file to follow its state, kill -9 to crash
+// it. The binary is built with that tag; the shipped one is not.
 
 var (
 	buildOnce sync.Once
@@ -44,7 +45,7 @@ func editorBinary(t *testing.T) string {
 		}
 		binPath = filepath.Join(dir, "cutout")
 		const pkg = "./cmd/cutout"
-		cmd := exec.Command("go", "build", "-tags", "migrated_fynedo", "-o", binPath, pkg)
+		cmd := exec.Command("go", "build", "-tags", "migrated_fynedo uiscript", "-o", binPath, pkg)
 		cmd.Dir = root
 		if out, err := cmd.CombinedOutput(); err != nil {
 			buildErr = fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
@@ -96,6 +97,7 @@ type editorProc struct {
 	xauth   string
 	cmd     *exec.Cmd
 	log     string
+	exited  chan struct{} // closed when the process has ended
 }
 
 type procReport struct {
@@ -144,6 +146,7 @@ func startApp(t *testing.T, bin, cache, photo string, script map[string]any) *ed
 	}
 	a := &editorProc{cmd: cmd, log: logPath}
 	done := make(chan struct{})
+	a.exited = done
 	go func() { _ = cmd.Wait(); logf.Close(); close(done) }()
 	t.Cleanup(func() {
 		if a.pid > 0 {
@@ -155,7 +158,7 @@ func startApp(t *testing.T, bin, cache, photo string, script map[string]any) *ed
 			_ = cmd.Process.Kill()
 		}
 	})
-	waitUntil(t, a, "the editor to start", 30*time.Second, func() bool {
+	waitUntil(t, a, "the editor to start", time.Minute, func() bool {
 		b, err := os.ReadFile(info)
 		f := strings.Fields(string(b))
 		if err != nil || len(f) < 2 {
@@ -242,6 +245,32 @@ func TestCrashRecoveryAfterKill9(t *testing.T) {
 	}
 	if rep2.Edits != 1 {
 		t.Errorf("restored %d undo steps, want 1", rep2.Edits)
+	}
+}
+
+// TestQuitIsClean quits the editor as File ▸ Quit does, with nothing to
+// export: it exits at once, successfully, and logs nothing about its
+// preferences (Fyne 2.7.1 may read them while rewriting them on exit:
+// "Preferences load error: EOF"; see Editor.quit).
+func TestQuitIsClean(t *testing.T) {
+	requireTools(t, "xvfb-run")
+	bin := editorBinary(t)
+	cache := testCache(t)
+	rp := filepath.Join(t.TempDir(), "report.json")
+	a := startApp(t, bin, cache, samplePhoto(t), map[string]any{"report": rp, "quit": true})
+	select {
+	case <-a.exited:
+	case <-time.After(3 * time.Minute):
+		log, _ := os.ReadFile(a.log)
+		t.Fatalf("the editor did not quit; log:\n%s", log)
+	}
+	a.pid = 0
+	if code := a.cmd.ProcessState.ExitCode(); code != 0 {
+		t.Errorf("exit code %d", code)
+	}
+	log, _ := os.ReadFile(a.log)
+	if strings.Contains(string(log), "Preferences") {
+		t.Errorf("quitting logged about the preferences:\n%s", log)
 	}
 }
 

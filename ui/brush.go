@@ -41,6 +41,27 @@ func (t Tool) String() string {
 	return "Unknown tool"
 }
 
+// short is the tool's name on its button.
+func (t Tool) short() string {
+	return [...]string{"Brush", "Erase", "Edge", "Keep", "Drop"}[t]
+}
+
+// key is the tool's key.
+func (t Tool) key() string {
+	return [...]string{"B", "E", "R", "W", "D"}[t]
+}
+
+// tip says what the tool does, with its key.
+func (t Tool) tip() string {
+	return [...]string{
+		"Foreground brush (B): paint what to keep. X swaps with the background brush",
+		"Background brush (E): paint what to remove. X swaps with the foreground brush",
+		"Refine-edge brush (R): paint over hair and soft edges to have them worked out",
+		"Keep subject (W): click the subject; everything not connected to it goes",
+		"Drop region (D): click a region you see to remove it",
+	}[t]
+}
+
 // label is the trimap label a brush tool paints.
 func (t Tool) label() uint8 {
 	switch t {
@@ -74,7 +95,7 @@ func paintSegment(tri *refine.Trimap, a, b vec, br brush, rec *tileRecorder) ima
 	if r < 0.5 {
 		r = 0.5
 	}
-	core := r * clampF(br.Hardness, 0, 1)
+	core := r * min(max(br.Hardness, 0), 1)
 	rect := image.Rect(
 		int(math.Floor(math.Min(a.X, b.X)-r)), int(math.Floor(math.Min(a.Y, b.Y)-r)),
 		int(math.Ceil(math.Max(a.X, b.X)+r))+1, int(math.Ceil(math.Max(a.Y, b.Y)+r))+1,
@@ -98,7 +119,7 @@ func paintSegment(tri *refine.Trimap, a, b vec, br brush, rec *tileRecorder) ima
 			// t = clamp(((p-a)·(b-a)) / |b-a|²), d² = |p - (a + t(b-a))|².
 			t := 0.0
 			if ll > 0 {
-				t = clampF(((px-a.X)*dx+(py-a.Y)*dy)/ll, 0, 1)
+				t = min(max(((px-a.X)*dx+(py-a.Y)*dy)/ll, 0), 1)
 			}
 			ex, ey := px-(a.X+t*dx), py-(a.Y+t*dy)
 			d2 := ex*ex + ey*ey

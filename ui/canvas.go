@@ -28,13 +28,41 @@ const (
 	maxZoom = 32.0
 )
 
+// canvasHost is what the mask canvas needs from the window that holds it:
+// the tool and brush, the edits it turns pointer input into, and notices
+// of what it changed. The Editor is the host; tests drive the canvas
+// against a fake.
+type canvasHost interface {
+	// tool is the active tool; brushSize its diameter in source pixels.
+	tool() Tool
+	brushSize() float64
+	// panKey reports whether the pan key (Space) is held.
+	panKey() bool
+	// beginStroke starts a brush stroke at source point p, false when
+	// there is nothing to paint on; strokeTo continues it, endStroke
+	// commits it.
+	beginStroke(p vec) bool
+	strokeTo(a, b vec)
+	endStroke()
+	// pick keeps or drops the region under source point p.
+	pick(p vec)
+	// viewChanged follows a change of zoom or pan.
+	viewChanged()
+	// splitMoved follows a drag of the before/after divider; at is its
+	// position as a fraction of the width.
+	splitMoved(at float64)
+	// pressed follows a press on the canvas (it takes the keyboard focus
+	// back from the panel's controls).
+	pressed()
+}
+
 // maskCanvas shows the current photo through a renderer and turns pointer
 // input into brush strokes, picks, zoom and pan. Its raster's generator
 // only returns the renderer's buffer, recompositing it when the size
 // changes; edits repaint just the viewport pixels they touch.
 type maskCanvas struct {
 	widget.BaseWidget
-	ed *Editor
+	host canvasHost
 
 	r      renderer
 	raster *canvas.Raster
@@ -48,12 +76,13 @@ type maskCanvas struct {
 
 	button    desktop.MouseButton // button held since MouseDown
 	panning   bool
+	splitting bool // dragging the before/after divider
 	stroking  bool
 	lastPoint vec
 }
 
-func newMaskCanvas(ed *Editor) *maskCanvas {
-	c := &maskCanvas{ed: ed, pxPerDp: 1, fit: true}
+func newMaskCanvas(host canvasHost) *maskCanvas {
+	c := &maskCanvas{host: host, pxPerDp: 1, fit: true}
 	c.raster = canvas.NewRaster(c.generate)
 	c.raster.ScaleMode = canvas.ImageScalePixels
 	c.ring[0] = &canvas.Circle{StrokeColor: color.NRGBA{A: 0xc0}, StrokeWidth: 3}
@@ -151,12 +180,20 @@ func (c *maskCanvas) fitView() {
 	w, h := c.r.buf.Rect.Dx(), c.r.buf.Rect.Dy()
 	if c.r.ly == nil || w == 0 || h == 0 {
 		c.r.setView(1, 0, 0)
-		c.r.renderAll()
-		return
+	} else {
+		z := math.Min(float64(w)/float64(c.r.ly.w), float64(h)/float64(c.r.ly.h))
+		c.r.setView(z, (float64(c.r.ly.w)-float64(w)/z)/2, (float64(c.r.ly.h)-float64(h)/z)/2)
 	}
-	z := math.Min(float64(w)/float64(c.r.ly.w), float64(h)/float64(c.r.ly.h))
-	c.r.setView(z, (float64(c.r.ly.w)-float64(w)/z)/2, (float64(c.r.ly.h)-float64(h)/z)/2)
 	c.r.renderAll()
+	c.updateCursor()
+	c.host.viewChanged()
+}
+
+// showFit zooms to fit the photo and redraws (Ctrl+0).
+func (c *maskCanvas) showFit() {
+	c.ensureBuffer()
+	c.fitView()
+	c.raster.Refresh()
 }
 
 // zoomAround sets the zoom to z keeping the source point under viewport
@@ -172,6 +209,7 @@ func (c *maskCanvas) zoomAround(z, vx, vy float64) {
 	c.r.renderAll()
 	c.raster.Refresh()
 	c.updateCursor()
+	c.host.viewChanged()
 }
 
 // zoomCentre zooms around the pointer when it is over the canvas, else
@@ -185,83 +223,124 @@ func (c *maskCanvas) zoomCentre(z float64) {
 	c.zoomAround(z, vx, vy)
 }
 
-// actualPixels shows the photo at 100% (one source pixel per screen pixel).
-func (c *maskCanvas) actualPixels() { c.zoomCentre(1) }
+// zoomStep zooms in (n > 0) or out by n steps of the zoom buttons and
+// keys.
+func (c *maskCanvas) zoomStep(n float64) { c.zoomCentre(c.r.zoom * math.Pow(zoomStepFactor, n)) }
+
+// zoomStepFactor is one step of the zoom buttons and keys.
+const zoomStepFactor = 1.25
 
 // toSource maps a widget position to source pixel coordinates.
 func (c *maskCanvas) toSource(p fyne.Position) vec {
 	return c.r.viewToSource(float64(p.X)*c.pxPerDp, float64(p.Y)*c.pxPerDp)
 }
 
-// Scrolled zooms around the pointer: one wheel notch is about 20%.
+// Wheel zoom: a notch of the wheel zooms by wheelNotchFactor around the
+// pointer. The desktop driver reports a notch as a scroll of
+// wheelNotch units; smaller scrolls (touchpads) zoom in proportion.
+const (
+	wheelNotch       = 25
+	wheelNotchFactor = 1.15
+)
+
+// Scrolled zooms around the pointer.
 func (c *maskCanvas) Scrolled(ev *fyne.ScrollEvent) {
 	c.ensureBuffer()
-	f := math.Exp(float64(ev.Scrolled.DY) * 0.018)
+	f := math.Pow(wheelNotchFactor, float64(ev.Scrolled.DY)/wheelNotch)
 	c.zoomAround(c.r.zoom*f, float64(ev.Position.X)*c.pxPerDp, float64(ev.Position.Y)*c.pxPerDp)
 }
 
 // MouseDown records the button, so a middle drag pans.
 func (c *maskCanvas) MouseDown(ev *desktop.MouseEvent) {
 	c.button = ev.Button
-	c.ed.unfocus()
+	c.host.pressed()
 }
 
 // MouseUp ends what MouseDown began.
 func (c *maskCanvas) MouseUp(*desktop.MouseEvent) { c.button = 0 }
 
-// Dragged pans (space or middle button held) or paints a stroke segment
-// from the previous pointer position to this one.
+// splitGrab is how close (in Fyne units) to the before/after divider a
+// drag moves the divider instead of painting.
+const splitGrab = 8
+
+// nearSplit reports whether widget position p is on the divider.
+func (c *maskCanvas) nearSplit(p fyne.Position) bool {
+	x := c.r.splitX()
+	return x >= 0 && math.Abs(float64(p.X)*c.pxPerDp-float64(x)) <= splitGrab*c.pxPerDp
+}
+
+// Dragged moves the before/after divider (a drag that starts on it), pans
+// (Space or the middle button held) or paints a stroke segment from the
+// previous pointer position to this one.
 func (c *maskCanvas) Dragged(ev *fyne.DragEvent) {
 	c.ensureBuffer()
 	c.hover, c.hovering = ev.Position, true
-	if c.panning || c.ed.spaceDown || c.button == desktop.MouseButtonTertiary {
+	start := ev.Position.Subtract(fyne.NewPos(ev.Dragged.DX, ev.Dragged.DY))
+	if !c.stroking && !c.panning && !c.splitting && c.nearSplit(start) {
+		c.splitting = true
+	}
+	if c.splitting {
+		w := float64(c.r.buf.Rect.Dx())
+		at := min(max(float64(ev.Position.X)*c.pxPerDp/w, 0), 1)
+		c.r.style.splitAt = at
+		c.r.renderAll()
+		c.raster.Refresh()
+		c.host.splitMoved(at)
+		return
+	}
+	if c.panning || c.host.panKey() || c.button == desktop.MouseButtonTertiary {
 		c.panning = true
 		c.fit = false
 		c.r.setView(c.r.zoom, c.r.ox-float64(ev.Dragged.DX)*c.pxPerDp/c.r.zoom, c.r.oy-float64(ev.Dragged.DY)*c.pxPerDp/c.r.zoom)
 		c.r.renderAll()
 		c.raster.Refresh()
 		c.updateCursor()
+		c.host.viewChanged()
 		return
 	}
-	if !c.ed.tool.isBrush() {
+	if !c.host.tool().isBrush() {
 		return
 	}
 	p := c.toSource(ev.Position)
 	if !c.stroking {
-		start := c.toSource(ev.Position.Subtract(fyne.NewPos(ev.Dragged.DX, ev.Dragged.DY)))
-		if !c.ed.beginStroke(start) {
+		s := c.toSource(start)
+		if !c.host.beginStroke(s) {
 			return
 		}
 		c.stroking = true
-		c.lastPoint = start
+		c.lastPoint = s
 	}
-	c.ed.strokeTo(c.lastPoint, p)
+	c.host.strokeTo(c.lastPoint, p)
 	c.lastPoint = p
 	c.updateCursor()
 }
 
-// DragEnd finishes a pan or commits a stroke to the undo history.
+// DragEnd finishes a pan or a divider drag, or commits a stroke to the
+// undo history.
 func (c *maskCanvas) DragEnd() {
-	c.panning = false
+	c.panning, c.splitting = false, false
 	if c.stroking {
 		c.stroking = false
-		c.ed.endStroke()
+		c.host.endStroke()
 	}
 }
 
 // Tapped paints one dab with a brush, or picks a region.
 func (c *maskCanvas) Tapped(ev *fyne.PointEvent) {
 	c.ensureBuffer()
-	c.ed.unfocus()
+	c.host.pressed()
+	if c.host.panKey() || c.nearSplit(ev.Position) {
+		return
+	}
 	p := c.toSource(ev.Position)
-	if c.ed.tool.isBrush() {
-		if c.ed.beginStroke(p) {
-			c.ed.strokeTo(p, p)
-			c.ed.endStroke()
+	if c.host.tool().isBrush() {
+		if c.host.beginStroke(p) {
+			c.host.strokeTo(p, p)
+			c.host.endStroke()
 		}
 		return
 	}
-	c.ed.pick(p)
+	c.host.pick(p)
 }
 
 // MouseIn shows the brush cursor.
@@ -285,7 +364,10 @@ func (c *maskCanvas) MouseOut() {
 // Cursor is a crosshair for the brushes (the ring shows their size) and a
 // pointing hand for the pick tools.
 func (c *maskCanvas) Cursor() desktop.Cursor {
-	if c.ed.tool.isBrush() && !c.ed.spaceDown {
+	switch {
+	case c.nearSplit(c.hover) || c.splitting:
+		return desktop.HResizeCursor
+	case c.host.tool().isBrush() && !c.host.panKey():
 		return desktop.CrosshairCursor
 	}
 	return desktop.PointerCursor
@@ -296,12 +378,12 @@ func (c *maskCanvas) brushRadiusDp() float32 {
 	if c.r.zoom == 0 {
 		return 0
 	}
-	return float32(c.ed.brushSize / 2 * c.r.zoom / c.pxPerDp)
+	return float32(c.host.brushSize() / 2 * c.r.zoom / c.pxPerDp)
 }
 
 // updateCursor places the circle cursor at the pointer, sized to the brush.
 func (c *maskCanvas) updateCursor() {
-	show := c.hovering && c.ed.tool.isBrush() && !c.panning && !c.ed.spaceDown
+	show := c.hovering && c.r.ly != nil && c.host.tool().isBrush() && !c.panning && !c.splitting && !c.host.panKey() && !c.nearSplit(c.hover)
 	rad := c.brushRadiusDp()
 	for _, ring := range c.ring {
 		if !show || rad < 1 {

@@ -1,17 +1,35 @@
 // Package ui is Cutout's desktop editor, built with Fyne: it opens
 // portraits, segments them with the ISNet model in the background, and lets
-// the user correct the mask with brushes and a one-click subject picker
-// before exporting a full-resolution cutout.
+// the user correct the mask with brushes and one-click picks, adjust the
+// edge, and export full-resolution cutouts, one photo or all of them.
 //
 // # Data
 //
-// Photos are *image.NRGBA (straight alpha), mattes refine.Matte (float32
-// alpha in [0,1], row-major) and trimaps refine.Trimap (labels 0, 128, 255
-// for background, unknown, foreground). The brushes write trimap labels at
-// source resolution; what the canvas shows and what is exported is the
-// trimap's known labels, with the current matte inside the unknown band.
-// Matting (refine.Refine) runs on a snapshot of the trimap after each
-// stroke, debounced, and a newer stroke cancels an older run.
+// Photos are *image.NRGBA (straight alpha). The model's matte is kept in
+// 8 bits, and so is the alpha the editor shows and exports. Trimaps are
+// refine.Trimap (labels 0, 128, 255 for background, unknown, foreground):
+// the brushes and picks write them at source resolution. Matting runs on a
+// snapshot of the trimap after each edit, debounced; a newer edit cancels
+// an older run. Its result carries the trimap it was solved for, and the
+// canvas shows it wherever the trimap still has those labels; pixels
+// edited since show the photo's own colours and the trimap's labels (the
+// model's matte in the unknown band) until the next result arrives. An
+// export first waits for the result of the current trimap. The edge
+// controls (refine.ShiftEdge, refine.Feather, decontamination) apply to
+// every result.
+//
+// # Files
+//
+// Each concern has its file. The Editor (editor.go) holds the window and
+// delegates: opening and the photos held in memory (photos.go, open.go),
+// the model's queue (segment.go), edits and undo (edit.go, history.go,
+// brush.go, pick.go), matting (refining.go), crash recovery (autosave.go,
+// restore.go, recovery.go), export (export.go), quitting (quit.go), the
+// status bar, filmstrip and tooltips, the keys (keys.go, controls.go) and
+// the layout and menus. The mask canvas (canvas.go) reaches the editor
+// only through the canvasHost interface; render.go composites what it
+// shows, using the export's compositor (refine.NewComposite) for the
+// cutout views.
 //
 // # Display
 //
@@ -24,24 +42,28 @@
 // # Threads
 //
 // Editor state belongs to the Fyne UI goroutine. Exactly one worker
-// goroutine owns the segmentation session and one runs matting; both hand
-// results back through fyne.Do. Undo keeps the 64×64 trimap tiles each
-// edit touched, before and after.
+// goroutine owns the segmentation session, one runs matting, and photos
+// are decoded one at a time on another; all hand results back through
+// fyne.Do. Undo keeps the 64×64 trimap tiles each edit touched, before and
+// after.
 //
 // # Crash recovery
 //
 // Each photo's edits are saved (debounced, written to a temporary file and
-// renamed) under the cache folder ($CUTOUT_CACHE, or cutout in the user
-// cache directory), in sessions/<sha256 of the file>/: base.png, the
-// trimap the edits start from, and edits.json, the list of strokes, picks
-// and resets. Reopening a photo whose session survived a crash offers to
-// replay it; a clean exit removes the sessions.
+// renamed) under the cache folder (see models.CacheDir), in
+// sessions/<sha256 of the file>/: base.png, the trimap the edits start
+// from, and edits.json, the list of strokes, picks (with the region they
+// selected) and resets, with the editing process's ID. The filmstrip is
+// saved beside them as workspace-<process ID>.json. On start, the editor
+// offers at once every photo with edits left by an editor that is no
+// longer running, and reopens its filmstrip; a clean exit removes the
+// files.
 //
 // # Usage
 //
 //	ui.Run(files, ui.DefaultDeps(ui.SegmenterOptions{}))
 //	err := inference.Shutdown()
 //
-// Tests and the end-to-end checks drive a running editor through an edit
-// script named by $CUTOUT_UI_SCRIPT (see ScriptEnv).
+// The end-to-end tests drive the editor binary through an edit script,
+// which only builds with the uiscript tag have (see script.go).
 package ui

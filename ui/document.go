@@ -9,61 +9,134 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/disintegration/imaging"
+
 	"cutout/refine"
-	"cutout/refine/parallel"
 )
 
-// document is one photo in the editor: its pixels, the model's matte, the
-// trimap the user edits and its history. Fields are read and written on
-// the UI goroutine only; workers get clones or immutable buffers.
+// docState says how far a photo has come from its file to a mask the
+// person can edit.
+type docState int
+
+const (
+	// docQueued: opened, waiting to be decoded.
+	docQueued docState = iota
+	// docDecoding: its file is being decoded (thumbnail, size, hash).
+	docDecoding
+	// docWaiting: decoded, waiting in the model's queue.
+	docWaiting
+	// docSegmenting: the model is running on it.
+	docSegmenting
+	// docReady: it has a mask to edit.
+	docReady
+	// docFailed: it could not be opened or segmented; document.err says why.
+	docFailed
+)
+
+// document is one photo in the filmstrip. Everything it holds belongs to
+// the UI goroutine; workers get clones or buffers that are never written
+// again.
 type document struct {
 	path string
 	name string
 	hash string // sha256 of the file's bytes, hex; keys the recovery session
 
-	ly layers // what the canvas shows
+	state docState
+	err   error
+	w, h  int
+	thumb *image.NRGBA // filmstrip thumbnail, kept while the photo is open
+	// model is the model's matte, 8-bit, w·h values; kept while the photo
+	// is open, so showing it again does not run the model again.
+	model []uint8
 
-	model  *refine.Matte // the model's matte; immutable once set
-	modelP []uint8
-	guide  *refine.Guide  // automatic guide from the model's matte; immutable
-	auto   *refine.Trimap // the trimap edits start from: the guide's, or a restored one
-	hist   history
+	// Held only while the photo is live (photo != nil, see photos.go).
+	photo *loadedPhoto
+	ly    layers
+	guide *refine.Guide  // the automatic guide from the model's matte
+	auto  *refine.Trimap // the trimap edits start from (the guide's, or a recovered one); "reset" returns to it
+	hist  history
+	// ops are the applied edits of a photo whose pixels were released,
+	// replayed when it is loaded again.
+	ops []editOp
+	// restore is a crashed session to replay, without asking, once the
+	// photo has a mask (nil: none).
+	restore *savedSession
 
-	// version counts trimap changes; refinedAt is the version the current
-	// refined matte was solved for (-1: none), savedAt the version last
-	// written to the recovery session.
-	version   int
-	refinedAt int
-	savedAt   int
+	// rev counts changes to the trimap; savedRev is the revision written
+	// to the recovery session, exportedRev the one last exported (-1:
+	// never).
+	rev, savedRev, exportedRev int
+	baseSaved                  bool // the session's base trimap is on disk
+}
 
-	photo      *loadedPhoto // nil until decoded, or after unload
-	thumb      *image.NRGBA // kept after unload
-	loading    bool         // decoding or segmenting
-	decoding   bool
-	loadErr    error
-	segmenting bool
-	refining   bool
-	baseSaved  bool // the session's base trimap is on disk
+func newDocument(path string) *document {
+	return &document{path: path, name: filepath.Base(path), exportedRev: -1}
+}
 
-	// resumeOps are the edits of an unloaded photo, replayed when it is
-	// segmented again.
-	resumeOps []editOp
+// editable reports whether the photo's mask is loaded and can be edited.
+func (d *document) editable() bool { return d.ly.tri != nil }
+
+// live reports whether the photo's pixels are held.
+func (d *document) live() bool { return d.photo != nil }
+
+// edits lists the edits applied to the automatic trimap, in order.
+func (d *document) edits() []editOp {
+	if d.editable() {
+		return d.hist.ops()
+	}
+	return d.ops
+}
+
+// unexported reports whether the photo has edits made since it was last
+// exported (or ever, when it never was).
+func (d *document) unexported() bool {
+	return len(d.edits()) > 0 && d.rev != d.exportedRev
+}
+
+// fresh reports whether the refined result matches the current trimap and
+// the given edge settings, so it can be exported as it is.
+func (d *document) fresh(edge edgeSettings) bool {
+	r := d.ly.res
+	return r != nil && r.rev == d.rev && r.edge == edge
+}
+
+// stateText is the photo's state in a few words, for the filmstrip.
+func (d *document) stateText() string {
+	switch d.state {
+	case docQueued, docDecoding:
+		return "Opening…"
+	case docWaiting:
+		return "Queued"
+	case docSegmenting:
+		return "Finding the subject…"
+	case docFailed:
+		return "Could not open"
+	}
+	switch {
+	case d.unexported():
+		return "Edited"
+	case d.exportedRev >= 0:
+		return "Exported"
+	}
+	return "Ready"
 }
 
 // loadedPhoto is the result of decoding a file off the UI goroutine.
 type loadedPhoto struct {
-	img *image.NRGBA
-	prx *image.NRGBA
-	// thumb is the filmstrip thumbnail (long side thumbSide).
-	thumb *image.NRGBA
+	img   *image.NRGBA
+	prx   *image.NRGBA // display proxy, pw×ph
+	thumb *image.NRGBA // filmstrip thumbnail (long side thumbSide)
 	pw    int
 	ph    int
 	ps    float64
 	hash  string
 }
 
+// thumbSide is the long side of filmstrip thumbnails, in pixels.
+const thumbSide = 96
+
 // loadPhoto decodes path with decode, hashes the file and builds the
-// display proxy. It runs on a worker goroutine.
+// display proxy and the thumbnail. It runs on a worker goroutine.
 func loadPhoto(path string, decode func(string) (*image.NRGBA, error)) (*loadedPhoto, error) {
 	img, err := decode(path)
 	if err != nil {
@@ -76,95 +149,52 @@ func loadPhoto(path string, decode func(string) (*image.NRGBA, error)) (*loadedP
 	pw, ph, ps := proxySize(img.Rect.Dx(), img.Rect.Dy())
 	prx := proxyNRGBA(img, pw, ph)
 	tw, th, _ := fitSize(pw, ph, thumbSide)
-	return &loadedPhoto{img: img, prx: prx, thumb: proxyNRGBA(prx, tw, th), pw: pw, ph: ph, ps: ps, hash: sum}, nil
+	return &loadedPhoto{img: img, prx: prx, thumb: imaging.Resize(prx, tw, th, imaging.Box), pw: pw, ph: ph, ps: ps, hash: sum}, nil
 }
 
 // hashFile returns the hex sha256 of a file's contents.
 func hashFile(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", fmt.Errorf("ui: hash %s: %w", filepath.Base(path), err)
+		return "", fmt.Errorf("ui: read %s: %w", filepath.Base(path), err)
 	}
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("ui: hash %s: %w", filepath.Base(path), err)
+		return "", fmt.Errorf("ui: read %s: %w", filepath.Base(path), err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-func newDocument(path string) *document {
-	return &document{path: path, name: filepath.Base(path), refinedAt: -1, loading: true}
-}
-
-// thumbSide is the long side of filmstrip thumbnails, in pixels.
-const thumbSide = 96
-
 // setPhoto installs decoded pixels.
 func (d *document) setPhoto(p *loadedPhoto) {
+	d.photo = p
 	d.hash = p.hash
 	d.thumb = p.thumb
-	d.ly = layers{w: p.img.Rect.Dx(), h: p.img.Rect.Dy(), src: p.img, srcP: p.prx, pw: p.pw, ph: p.ph, ps: p.ps}
+	d.w, d.h = p.img.Rect.Dx(), p.img.Rect.Dy()
+	d.ly = layers{w: d.w, h: d.h, src: p.img, srcP: p.prx, pw: p.pw, ph: p.ph, ps: p.ps}
 }
 
-// setSegmentation installs the model's matte and its automatic guide and
-// starts editing from the guide's trimap, with an empty history.
-func (d *document) setSegmentation(m *refine.Matte, mp []uint8, g *refine.Guide) {
-	d.model, d.modelP, d.guide, d.auto = m, mp, g, g.Trimap.Clone()
-	d.ly.matte, d.ly.matteP = m, mp
-	d.ly.fg, d.ly.fgP = nil, nil
+// setMask starts editing from the automatic guide g, computed from the
+// model's matte (d.model), with an empty history. It needs the pixels.
+func (d *document) setMask(g *refine.Guide) {
+	d.guide, d.auto = g, g.Trimap.Clone()
+	d.ly.model, d.ly.modelP = d.model, proxy8(d.model, d.w, d.h, d.ly.pw, d.ly.ph)
 	d.ly.tri = g.Trimap.Clone()
-	d.ly.guide = g
+	d.ly.res = nil
 	d.hist = history{}
-	d.version++
-	d.refinedAt = -1
 }
 
 // unload releases the pixels of a photo that is not shown, keeping its
-// edit list to replay.
+// edit list to replay and the model's matte.
 func (d *document) unload() {
 	if d.photo == nil {
 		return
 	}
-	if d.ly.tri != nil {
-		d.resumeOps = d.hist.ops()
+	if d.editable() {
+		d.ops = d.hist.ops()
 	}
-	d.photo, d.model, d.modelP, d.guide, d.auto = nil, nil, nil, nil, nil
+	d.photo, d.guide, d.auto = nil, nil, nil
 	d.ly = layers{}
 	d.hist = history{}
-	d.loading, d.segmenting, d.refining = false, false, false
-	d.refinedAt = -1
-}
-
-// segmented reports whether the document has a trimap to edit.
-func (d *document) segmented() bool { return d.ly.tri != nil }
-
-// bounds is the whole photo in source pixels.
-func (d *document) bounds() image.Rectangle { return image.Rect(0, 0, d.ly.w, d.ly.h) }
-
-// displayMatte returns the alpha the editor shows and exports: the
-// trimap's known labels, and the current matte inside the unknown band.
-func (d *document) displayMatte() *refine.Matte {
-	return effectiveMatte(&d.ly)
-}
-
-// effectiveMatte combines the trimap and the matte of ly as the canvas
-// shows them: known labels win (Foreground 1, Background 0), except where
-// the automatic guide keeps the model's own edge; elsewhere the matte.
-func effectiveMatte(ly *layers) *refine.Matte {
-	tri, m := ly.tri, ly.matte
-	out := refine.NewMatte(tri.W, tri.H)
-	parallel.Rows(tri.H, func(y0, y1 int) {
-		for i := y0 * tri.W; i < y1*tri.W; i++ {
-			switch {
-			case ly.keepsModel(i) || tri.Pix[i] == refine.Unknown:
-				if m != nil {
-					out.Pix[i] = m.Pix[i]
-				}
-			case tri.Pix[i] == refine.Foreground:
-				out.Pix[i] = 1
-			}
-		}
-	})
-	return out
 }

@@ -11,11 +11,15 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"cutout/assets"
 	"cutout/inference"
@@ -200,7 +204,8 @@ func readPNGFile(t testing.TB, path string) image.Image {
 }
 
 // synthDoc builds a w×h document with a deterministic photo (colour
-// gradients), a disc-shaped subject in the trimap and a radial matte.
+// gradients), a disc-shaped subject in the trimap and a radial model
+// matte; it has no refined result.
 func synthDoc(w, h int) *document {
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
 	for y := 0; y < h; y++ {
@@ -220,7 +225,7 @@ func synthDoc(w, h int) *document {
 		for x := 0; x < w; x++ {
 			d := math.Hypot(float64(x)+0.5-cx, float64(y)+0.5-cy)
 			i := y*w + x
-			m.Pix[i] = float32(clampF((r+band/2-d)/band, 0, 1))
+			m.Pix[i] = float32(min(max((r+band/2-d)/band, 0), 1))
 			switch {
 			case d < r-band/2:
 				tri.Pix[i] = refine.Foreground
@@ -232,14 +237,214 @@ func synthDoc(w, h int) *document {
 	pw, ph, ps := proxySize(w, h)
 	p := &loadedPhoto{img: img, prx: proxyNRGBA(img, pw, ph), pw: pw, ph: ph, ps: ps, hash: "synthetic"}
 	d := newDocument("synthetic.png")
-	d.photo = p
 	d.setPhoto(p)
-	g := &refine.Guide{Trimap: tri, Prior: m, Weight: refine.NewMatte(w, h)}
-	d.setSegmentation(m, proxyMatte(m, pw, ph), g)
-	d.loading = false
+	d.model = quantize(m)
+	d.state = docReady
+	d.setMask(&refine.Guide{Trimap: tri, Prior: m, Weight: refine.NewMatte(w, h)})
 	return d
+}
+
+// showDoc makes d the editor's only, current photo.
+func showDoc(e *Editor, d *document) {
+	e.docs, e.cur, e.live = []*document{d}, d, []*document{d}
+	e.canvas.setLayers(&d.ly, true)
+	e.canvas.ensureBuffer()
+	e.updateStatus()
 }
 
 func repoRoot(t testing.TB) string { return evalset.RootT(t) }
 
 func portraitsDir(t testing.TB) string { return evalset.Portraits(t) }
+
+// press delivers a key press and release to the editor's window the way
+// Fyne's desktop driver routes them (internal/driver/glfw/window.go,
+// processKeyPressed and processCharInput, Fyne v2.7.1): the key goes
+// down at the focused widget (or the canvas); a key with Ctrl, Alt or
+// Super is a shortcut, which the main menu takes first, then the focused
+// widget if it takes shortcuts, else the canvas (plain Ctrl+Z and Ctrl+Y
+// arrive as fyne.ShortcutUndo and fyne.ShortcutRedo); Tab moves the
+// focus; other keys are typed into the focused widget, or the canvas's
+// handlers, followed by their character (char, 0 for none). The test
+// canvas has no key-down handler, so where the driver calls the canvas's
+// OnKeyDown this calls the editor's key map, which is what the editor
+// registers there.
+func press(e *Editor, name fyne.KeyName, mods fyne.KeyModifier, char rune) {
+	c := e.win.Canvas()
+	ev := &fyne.KeyEvent{Name: name}
+	keyDown(e, ev)
+	defer keyUp(e, ev)
+	if name == fyne.KeyTab && mods&^fyne.KeyModifierShift == 0 {
+		if t, ok := c.Focused().(fyne.Tabbable); !ok || !t.AcceptsTab() {
+			if mods == fyne.KeyModifierShift {
+				c.FocusPrevious()
+			} else {
+				c.FocusNext()
+			}
+			return
+		}
+	}
+	if sc := shortcutOf(name, mods); sc != nil {
+		if triggerMenu(e.win.MainMenu(), sc) {
+			return
+		}
+		if f, ok := c.Focused().(fyne.Shortcutable); ok {
+			f.TypedShortcut(sc)
+			return
+		}
+		c.(fyne.Shortcutable).TypedShortcut(sc)
+		return
+	}
+	if f := c.Focused(); f != nil {
+		f.TypedKey(ev)
+		if char != 0 {
+			f.TypedRune(char)
+		}
+		return
+	}
+	if h := c.OnTypedKey(); h != nil {
+		h(ev)
+	}
+	if h := c.OnTypedRune(); h != nil && char != 0 {
+		h(char)
+	}
+}
+
+func keyDown(e *Editor, ev *fyne.KeyEvent) {
+	if f := e.win.Canvas().Focused(); f != nil {
+		if k, ok := f.(desktop.Keyable); ok {
+			k.KeyDown(ev)
+		}
+		return
+	}
+	e.keys.keyDown(ev)
+}
+
+func keyUp(e *Editor, ev *fyne.KeyEvent) {
+	if f := e.win.Canvas().Focused(); f != nil {
+		if k, ok := f.(desktop.Keyable); ok {
+			k.KeyUp(ev)
+		}
+		return
+	}
+	e.keys.keyUp(ev)
+}
+
+// shortcutOf is the shortcut the desktop driver makes of a key with
+// modifiers (triggersShortcut), nil for none.
+func shortcutOf(name fyne.KeyName, mods fyne.KeyModifier) fyne.Shortcut {
+	if mods == fyne.KeyModifierControl {
+		switch name {
+		case fyne.KeyZ:
+			return &fyne.ShortcutUndo{}
+		case fyne.KeyY:
+			return &fyne.ShortcutRedo{}
+		case fyne.KeyA:
+			return &fyne.ShortcutSelectAll{}
+		}
+	}
+	if mods != 0 && mods != fyne.KeyModifierShift {
+		return &desktop.CustomShortcut{KeyName: name, Modifier: mods}
+	}
+	return nil
+}
+
+// triggerMenu runs the main-menu item with shortcut sc, as the driver
+// does; it reports whether there was one.
+func triggerMenu(m *fyne.MainMenu, sc fyne.Shortcut) bool {
+	if m == nil {
+		return false
+	}
+	var find func(items []*fyne.MenuItem) bool
+	find = func(items []*fyne.MenuItem) bool {
+		for _, i := range items {
+			if i.Shortcut != nil && i.Shortcut.ShortcutName() == sc.ShortcutName() && i.Action != nil {
+				i.Action()
+				return true
+			}
+			if i.ChildMenu != nil && find(i.ChildMenu.Items) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, menu := range m.Items {
+		if find(menu.Items) {
+			return true
+		}
+	}
+	return false
+}
+
+// click presses and releases the mouse in the middle of a widget as the
+// desktop driver does: a focusable widget takes the keyboard focus, then
+// it is tapped.
+func click(e *Editor, obj interface {
+	fyne.Tappable
+	fyne.CanvasObject
+}) {
+	if f, ok := obj.(fyne.Focusable); ok {
+		e.win.Canvas().Focus(f)
+	}
+	s := obj.Size()
+	test.TapAt(obj, fyne.NewPos(s.Width/2, s.Height/2))
+}
+
+// scrollAt turns the mouse wheel over the canvas at canvas position pos,
+// as the desktop driver reports it: dy units (wheelNotch a notch), the
+// pointer's position relative to the canvas and to the window.
+func scrollAt(e *Editor, pos fyne.Position, dy float32) {
+	abs := fyne.CurrentApp().Driver().AbsolutePositionForObject(e.canvas).Add(pos)
+	e.canvas.Scrolled(&fyne.ScrollEvent{PointEvent: fyne.PointEvent{Position: pos, AbsolutePosition: abs}, Scrolled: fyne.Delta{DY: dy}})
+}
+
+// hoverCanvas moves the mouse over the middle of the canvas.
+func hoverCanvas(e *Editor) {
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(e.canvas)
+	test.MoveMouse(e.win.Canvas(), pos.Add(fyne.NewPos(e.canvas.Size().Width/2, e.canvas.Size().Height/2)))
+}
+
+// overlayTexts lists the texts of the labels and buttons in the window's
+// overlays (dialogs), to find a dialog by what it says.
+func overlayTexts(e *Editor) string {
+	var b strings.Builder
+	for _, o := range e.win.Canvas().Overlays().List() {
+		for _, obj := range test.LaidOutObjects(o) {
+			switch w := obj.(type) {
+			case *widget.Label:
+				b.WriteString(w.Text + "\n")
+			case *widget.Button:
+				b.WriteString("[" + w.Text + "]\n")
+			case *canvas.Text:
+				b.WriteString(w.Text + "\n")
+			}
+		}
+	}
+	return b.String()
+}
+
+// tapButton taps the button labelled text in the window's overlays.
+func tapButton(t testing.TB, e *Editor, text string) {
+	t.Helper()
+	for _, o := range e.win.Canvas().Overlays().List() {
+		for _, obj := range test.LaidOutObjects(o) {
+			if b, ok := obj.(*widget.Button); ok && b.Text == text && !b.Disabled() {
+				test.Tap(b)
+				return
+			}
+		}
+	}
+	t.Fatalf("no button %q in the dialogs; they show:\n%s", text, overlayTexts(e))
+}
+
+// overlayEntries lists the text fields in the window's overlays.
+func overlayEntries(e *Editor) []*widget.Entry {
+	var out []*widget.Entry
+	for _, o := range e.win.Canvas().Overlays().List() {
+		for _, obj := range test.LaidOutObjects(o) {
+			if en, ok := obj.(*widget.Entry); ok {
+				out = append(out, en)
+			}
+		}
+	}
+	return out
+}

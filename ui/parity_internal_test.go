@@ -48,7 +48,7 @@ func TestAutomaticExportMatchesCommandLine(t *testing.T) {
 		path := filepath.Join(tmp, name+".editor.png")
 		var done bool
 		var werr error
-		e.exportTo(d, path, exportOptions{Kind: ExportCutout}, false, func(err error) { done, werr = true, err })
+		e.exportDoc(d, path, exportOptions{Kind: ExportCutout}, false, func(err error) { done, werr = true, err })
 		q.waitFor(t, "export of "+name, 2*time.Minute, func() bool { return done })
 		if werr != nil {
 			t.Fatalf("%s: export: %v", name, werr)

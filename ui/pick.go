@@ -6,28 +6,35 @@ import (
 	"cutout/refine"
 )
 
-// pickRegion finds the connected part of the mask under (x, y): the
-// 4-connected pixels that are Foreground in tri, or Unknown with matte
-// alpha ≥ 0.5, plus the Unknown rim around them up to ring pixels away.
-// It returns a mark per pixel (1 inside the region), the region's bounds,
-// and false when (x, y) is not on the mask.
-func pickRegion(tri *refine.Trimap, matte *refine.Matte, x, y, ring int) ([]uint8, image.Rectangle, bool) {
+// Picks (the Keep and Drop tools) work on what the person sees: the shown
+// alpha, refined where the refinement is current. A click selects the
+// connected region around it whose alpha is at least half the alpha
+// under the pointer (but at least minPickAlpha and at most 50%), so a
+// click on a faint, semi-transparent ghost selects the ghost and a click
+// on the subject selects the solid subject, plus the unknown band around
+// the region. The region is recorded as runs, so that replaying the edit
+// later (crash recovery, a reloaded photo) gives the same labels without
+// the refinement that was on screen.
+
+// minPickAlpha is the faintest alpha (of 255) a click picks: about 5%.
+const minPickAlpha = 13
+
+// pickRegion finds the region under (x, y) given the shown alpha of each
+// pixel: the 4-connected pixels with alpha ≥ the threshold described
+// above, plus the Unknown pixels around them up to ring pixels away. It
+// returns a mark per pixel (non-zero inside the region), the region's
+// bounds, and false when (x, y) shows nothing.
+func pickRegion(tri *refine.Trimap, alpha func(i int) uint8, x, y, ring int) ([]uint8, image.Rectangle, bool) {
 	w, h := tri.W, tri.H
 	if x < 0 || y < 0 || x >= w || y >= h {
 		return nil, image.Rectangle{}, false
 	}
-	core := func(i int) bool {
-		switch tri.Pix[i] {
-		case refine.Foreground:
-			return true
-		case refine.Unknown:
-			return matte != nil && matte.Pix[i] >= 0.5
-		}
-		return false
-	}
-	if !core(y*w + x) {
+	at := alpha(y*w + x)
+	if at < minPickAlpha {
 		return nil, image.Rectangle{}, false
 	}
+	thr := min(max(at/2, minPickAlpha), 128)
+	core := func(i int) bool { return alpha(i) >= thr }
 	mark := make([]uint8, w*h)
 	bounds := image.Rect(x, y, x+1, y+1)
 	// Scanline flood fill of the core component.
@@ -111,43 +118,104 @@ func pickRing(w, h int) int {
 	return r
 }
 
-// applyPick keeps (keep true) or drops the mask region under (x, y),
-// writing Background over what goes. It returns the changed bounds and
-// false when the click was not on the mask.
-func applyPick(tri *refine.Trimap, matte *refine.Matte, x, y int, keep bool, rec *tileRecorder) (image.Rectangle, bool) {
-	mark, bounds, ok := pickRegion(tri, matte, x, y, pickRing(tri.W, tri.H))
-	if !ok {
-		return image.Rectangle{}, false
+// regionRuns encodes the marked pixels inside bounds as runs: triples
+// (y, x0, x1) with x1 exclusive, row by row.
+func regionRuns(mark []uint8, w int, bounds image.Rectangle) []int32 {
+	var runs []int32
+	for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
+		row := mark[y*w : (y+1)*w]
+		for x := bounds.Min.X; x < bounds.Max.X; {
+			if row[x] == 0 {
+				x++
+				continue
+			}
+			x0 := x
+			for x < bounds.Max.X && row[x] != 0 {
+				x++
+			}
+			runs = append(runs, int32(y), int32(x0), int32(x))
+		}
 	}
+	return runs
+}
+
+// applyRegion keeps (keep true) or drops the region given as runs,
+// writing Background over what goes. Before changing pixels it lets rec
+// save their tiles. It returns the changed bounds.
+func applyRegion(tri *refine.Trimap, runs []int32, keep bool, rec *tileRecorder) image.Rectangle {
 	if !keep {
+		var bounds image.Rectangle
+		for k := 0; k+2 < len(runs); k += 3 {
+			bounds = bounds.Union(image.Rect(int(runs[k+1]), int(runs[k]), int(runs[k+2]), int(runs[k]+1)))
+		}
+		bounds = bounds.Intersect(image.Rect(0, 0, tri.W, tri.H))
 		rec.save(bounds)
-		for yy := bounds.Min.Y; yy < bounds.Max.Y; yy++ {
-			for i := yy*tri.W + bounds.Min.X; i < yy*tri.W+bounds.Max.X; i++ {
-				if mark[i] != 0 {
-					tri.Pix[i] = refine.Background
+		for k := 0; k+2 < len(runs); k += 3 {
+			y, x0, x1 := int(runs[k]), int(runs[k+1]), int(runs[k+2])
+			if y < 0 || y >= tri.H {
+				continue
+			}
+			row := tri.Pix[y*tri.W : (y+1)*tri.W]
+			for x := max(x0, 0); x < min(x1, tri.W); x++ {
+				row[x] = refine.Background
+			}
+		}
+		return bounds
+	}
+	rec.saveAll()
+	kept := make([]bool, tri.W)
+	changed := image.Rectangle{}
+	k := 0
+	for y := 0; y < tri.H; y++ {
+		clear(kept)
+		for ; k+2 < len(runs) && int(runs[k]) <= y; k += 3 {
+			if int(runs[k]) == y {
+				for x := max(int(runs[k+1]), 0); x < min(int(runs[k+2]), tri.W); x++ {
+					kept[x] = true
 				}
 			}
 		}
-		return bounds, true
-	}
-	rec.saveAll()
-	changed := image.Rectangle{}
-	for yy := 0; yy < tri.H; yy++ {
-		row := tri.Pix[yy*tri.W : (yy+1)*tri.W]
-		m := mark[yy*tri.W : (yy+1)*tri.W]
+		row := tri.Pix[y*tri.W : (y+1)*tri.W]
 		x0, x1 := -1, -1
-		for xx, v := range row {
-			if m[xx] == 0 && v != refine.Background {
-				row[xx] = refine.Background
+		for x, v := range row {
+			if !kept[x] && v != refine.Background {
+				row[x] = refine.Background
 				if x0 < 0 {
-					x0 = xx
+					x0 = x
 				}
-				x1 = xx
+				x1 = x
 			}
 		}
 		if x0 >= 0 {
-			changed = changed.Union(image.Rect(x0, yy, x1+1, yy+1))
+			changed = changed.Union(image.Rect(x0, y, x1+1, y+1))
 		}
 	}
-	return changed, true
+	return changed
+}
+
+// pickRuns finds the region a click at (x, y) selects, as runs (see
+// regionRuns); false when the click shows nothing.
+func pickRuns(tri *refine.Trimap, alpha func(i int) uint8, x, y int) ([]int32, bool) {
+	mark, bounds, ok := pickRegion(tri, alpha, x, y, pickRing(tri.W, tri.H))
+	if !ok {
+		return nil, false
+	}
+	return regionRuns(mark, tri.W, bounds), true
+}
+
+// labelAlpha is the alpha a trimap and the model's matte alone show:
+// Foreground 255, Background 0, Unknown the model's value. Picks recorded
+// before picks kept their region replay with it.
+func labelAlpha(tri *refine.Trimap, model []uint8) func(int) uint8 {
+	return func(i int) uint8 {
+		switch tri.Pix[i] {
+		case refine.Foreground:
+			return 255
+		case refine.Unknown:
+			if model != nil {
+				return model[i]
+			}
+		}
+		return 0
+	}
 }

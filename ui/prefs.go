@@ -1,9 +1,7 @@
 package ui
 
 import (
-	"fmt"
 	"image/color"
-	"strings"
 
 	"fyne.io/fyne/v2"
 )
@@ -11,15 +9,21 @@ import (
 // Preference keys. Values persist through fyne.Preferences, keyed by the
 // application ID.
 const (
-	prefModel          = "model"
-	prefDevice         = "device"
-	prefOverlayColour  = "overlay.colour"
-	prefOverlayOpacity = "overlay.opacity"
-	prefBackground     = "background.colour"
-	prefBrushSize      = "brush.size"
-	prefBrushHardness  = "brush.hardness"
-	prefLastFolder     = "folder.last"
-	prefRecent         = "recent"
+	prefModel           = "model"
+	prefDevice          = "device"
+	prefOverlayColour   = "overlay.rgb"
+	prefOverlayOpacity  = "overlay.opacity"
+	prefBackground      = "background.rgb"
+	prefBackgroundImage = "background.image"
+	prefBrushSize       = "brush.size"
+	prefBrushHardness   = "brush.hardness"
+	prefEdgeShift       = "edge.shift"
+	prefEdgeFeather     = "edge.feather"
+	prefDecontaminate   = "edge.decontaminate"
+	prefOpenFolder      = "folder.open"
+	prefExportFolder    = "folder.export"
+	prefRecent          = "recent"
+	prefWindowSize      = "window.size"
 )
 
 // maxRecent is how many recent files the File menu lists.
@@ -39,29 +43,15 @@ const (
 	maxBrushSize     = 1500.0
 )
 
-// hexColour formats c as #rrggbb.
-func hexColour(c color.Color) string {
-	n := color.NRGBAModel.Convert(c).(color.NRGBA)
-	return fmt.Sprintf("#%02x%02x%02x", n.R, n.G, n.B)
-}
-
-// parseHexColour reads #rrggbb; ok is false for anything else.
-func parseHexColour(s string) (color.NRGBA, bool) {
-	var r, g, b uint8
-	if len(s) != 7 || !strings.HasPrefix(s, "#") {
-		return color.NRGBA{}, false
-	}
-	if _, err := fmt.Sscanf(s, "#%02x%02x%02x", &r, &g, &b); err != nil {
-		return color.NRGBA{}, false
-	}
-	return color.NRGBA{R: r, G: g, B: b, A: 0xff}, true
-}
-
+// prefColour reads an opaque colour stored as 0xRRGGBB.
 func prefColour(p fyne.Preferences, key string, def color.NRGBA) color.NRGBA {
-	if c, ok := parseHexColour(p.String(key)); ok {
-		return c
-	}
-	return def
+	v := p.IntWithFallback(key, int(def.R)<<16|int(def.G)<<8|int(def.B))
+	return color.NRGBA{R: uint8(v >> 16), G: uint8(v >> 8), B: uint8(v), A: 0xff}
+}
+
+// setPrefColour stores c as 0xRRGGBB.
+func setPrefColour(p fyne.Preferences, key string, c color.NRGBA) {
+	p.SetInt(key, int(c.R)<<16|int(c.G)<<8|int(c.B))
 }
 
 // addRecent puts path first in the recent list, without duplicates.

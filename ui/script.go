@@ -1,3 +1,5 @@
+//go:build uiscript
+
 package ui
 
 import (
@@ -15,10 +17,23 @@ import (
 // edit script: a JSON file whose edits are applied to the first photo once
 // it is segmented, and which names a report file the editor keeps up to
 // date. End-to-end tests drive the real binary with it (strokes without a
-// pointer, then kill -9 and reopen to check crash recovery).
+// pointer, then kill -9 and reopen to check crash recovery). Only builds
+// with the uiscript tag have it, which the tests use; the shipped editor
+// reads no such variable.
 const ScriptEnv = "CUTOUT_UI_SCRIPT"
 
-// script is a parsed edit script. Its methods are no-ops on nil.
+func init() {
+	startScript = func(e *Editor) {
+		s, err := loadScript()
+		if err != nil {
+			fyne.LogError("", err)
+			return
+		}
+		s.install(e)
+	}
+}
+
+// script is a parsed edit script.
 type script struct {
 	// AcceptRestore, when set, answers the restore prompt without showing it.
 	AcceptRestore *bool `json:"acceptRestore,omitempty"`
@@ -29,6 +44,9 @@ type script struct {
 	View string `json:"view,omitempty"`
 	// Report is the path of the JSON state file to write.
 	Report string `json:"report"`
+	// Quit, when set, quits (as File ▸ Quit does) once the first photo is
+	// refined.
+	Quit bool `json:"quit,omitempty"`
 
 	offered bool
 	applied bool
@@ -71,9 +89,22 @@ func (s *script) install(e *Editor) {
 	if s == nil {
 		return
 	}
-	e.script = s
+	e.events = events{
+		segmented: func(d *document) { s.segmented(e, d) },
+		saved:     func(d *document) { s.report(e, d) },
+		refined: func(d *document) {
+			s.report(e, d)
+			if s.Quit && d.fresh(e.edge) {
+				e.requestQuit()
+			}
+		},
+	}
 	if s.AcceptRestore != nil {
-		e.restorePrompt = func(_ *document, _ int, answer func(bool)) {
+		e.prompts.restore = func(_ *document, _ int, answer func(bool)) {
+			s.offered = true
+			answer(*s.AcceptRestore)
+		}
+		e.prompts.recover = func(_ *crashed, answer func(bool)) {
 			s.offered = true
 			answer(*s.AcceptRestore)
 		}
@@ -82,10 +113,7 @@ func (s *script) install(e *Editor) {
 
 // segmented applies the steps to the first segmented photo.
 func (s *script) segmented(e *Editor, d *document) {
-	if s == nil {
-		return
-	}
-	if !s.applied {
+	if !s.applied && d.editable() {
 		s.applied = true
 		for m := ViewMode(0); m < viewModeCount; m++ {
 			if m.String() == s.View {
@@ -94,32 +122,22 @@ func (s *script) segmented(e *Editor, d *document) {
 		}
 		for _, op := range s.Steps {
 			rec := newTileRecorder(d.ly.tri)
-			r := applyOp(d.ly.tri, d.model, d.auto, op, rec)
-			if ed := rec.finish(op); ed != nil {
-				d.hist.push(ed)
-				if d == e.cur {
-					e.canvas.repaint(r)
-				}
-				e.edited(d)
-			}
+			e.commit(d, rec, op, applyOp(d.ly.tri, d.ly.model, d.auto, op, rec))
 		}
 	}
 	s.report(e, d)
 }
 
-func (s *script) saved(e *Editor, d *document)   { s.report(e, d) }
-func (s *script) refined(e *Editor, d *document) { s.report(e, d) }
-
 // report writes the editor's state for d to the report file.
 func (s *script) report(e *Editor, d *document) {
-	if s == nil || s.Report == "" {
+	if s.Report == "" {
 		return
 	}
 	r := scriptReport{
-		Photo: d.name, Width: d.ly.w, Height: d.ly.h, Device: e.device,
-		Segmented: d.ly.tri != nil, RestoreOffered: s.offered,
-		Edits: len(d.hist.undo), Saved: d.savedAt == d.version && d.savedAt > 0,
-		Refined: d.refinedAt == d.version, View: e.style.mode.String(),
+		Photo: d.name, Width: d.w, Height: d.h, Device: e.device,
+		Segmented: d.editable(), RestoreOffered: s.offered,
+		Edits: len(d.hist.undo), Saved: d.savedRev == d.rev && d.savedRev > 0,
+		Refined: d.fresh(e.edge), View: e.style.mode.String(),
 	}
 	if d.ly.tri != nil {
 		sum := sha256.Sum256(d.ly.tri.Pix)

@@ -1,6 +1,6 @@
 // Command cutout turns portraits into full-resolution cutouts, offline.
 //
-//	cutout [flags] [FILE...]          open the editor (the sample portrait when no file is given)
+//	cutout [flags] [FILE...]          open the editor on these photos (or on none)
 //	cutout remove [flags] FILE|DIR... write cutouts of the given photos
 //	cutout fetch [--gpu]              install the model and the ONNX Runtime
 //	cutout version                    print versions, the runtime and the device
@@ -142,7 +142,7 @@ func usage(w io.Writer) {
 	fmt.Fprint(w, `Cutout turns portraits into clean, full-resolution cutouts, offline.
 
 Usage:
-  cutout [flags] [FILE...]           open the editor (the sample portrait when no file is given)
+  cutout [flags] [FILE...]           open the editor on these photos (or on none)
   cutout remove [flags] FILE|DIR...  write NAME.png cutouts of photos (see cutout remove -h)
   cutout fetch [--gpu]               install the segmentation model and the ONNX Runtime
   cutout version                     print versions, the runtime and the device in use

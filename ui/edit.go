@@ -1,0 +1,184 @@
+package ui
+
+import (
+	"image"
+
+	"fyne.io/fyne/v2"
+
+	"cutout/refine"
+)
+
+// Edits to the trimap: brush strokes, picks, undo and redo, reset. Each
+// is one undo step recorded as the 64×64 tiles it changed, and one
+// editOp for crash recovery.
+
+// strokeState is a brush stroke in progress.
+type strokeState struct {
+	rec *tileRecorder
+	op  editOp
+}
+
+// stroking reports whether a brush stroke is in progress.
+func (e *Editor) stroking() bool { return e.stroke.rec != nil }
+
+// beginStroke starts a brush stroke at source point p. It returns false
+// when there is no trimap to paint on yet.
+func (e *Editor) beginStroke(p vec) bool {
+	d := e.cur
+	if d == nil || !d.editable() || !e.tools.tool.isBrush() {
+		return false
+	}
+	e.stroke.rec = newTileRecorder(d.ly.tri)
+	e.stroke.op = editOp{Kind: opStroke, Label: e.tools.tool.label(), Radius: e.tools.size / 2, Hardness: e.tools.hardness}
+	e.stroke.op.Points = append(e.stroke.op.Points, [2]float64{p.X, p.Y})
+	e.ref.cancel()
+	return true
+}
+
+// strokeTo paints the stroke segment a→b and repaints only the viewport
+// pixels that show the changed source region.
+func (e *Editor) strokeTo(a, b vec) {
+	d := e.cur
+	if e.stroke.rec == nil || d == nil {
+		return
+	}
+	op := &e.stroke.op
+	if last := op.Points[len(op.Points)-1]; last != [2]float64{b.X, b.Y} {
+		op.Points = append(op.Points, [2]float64{b.X, b.Y})
+	}
+	br := brush{Radius: op.Radius, Hardness: op.Hardness, Label: op.Label}
+	e.canvas.repaint(paintSegment(d.ly.tri, a, b, br, e.stroke.rec))
+}
+
+// endStroke commits the stroke in progress, if any, as one undo step.
+func (e *Editor) endStroke() {
+	rec, d := e.stroke.rec, e.cur
+	e.stroke.rec = nil
+	if rec == nil || d == nil {
+		return
+	}
+	e.commit(d, rec, e.stroke.op, image.Rectangle{})
+}
+
+// commit turns what rec saved into an undo step of d and follows it up;
+// r is the region to repaint (nothing when strokes repainted already).
+func (e *Editor) commit(d *document, rec *tileRecorder, op editOp, r image.Rectangle) {
+	if ed := rec.finish(op); ed != nil {
+		d.hist.push(ed)
+		if d == e.cur {
+			e.canvas.repaint(r)
+		}
+		e.edited(d)
+	}
+}
+
+// pick keeps or drops the region of what the person sees under source
+// point p (see pick.go).
+func (e *Editor) pick(p vec) {
+	d := e.cur
+	if d == nil || !d.editable() {
+		return
+	}
+	ly := &d.ly
+	runs, ok := pickRuns(ly.tri, func(i int) uint8 { a, _ := ly.alphaAt(i); return a }, int(p.X), int(p.Y))
+	if !ok {
+		verb := "drop"
+		if e.tools.tool == ToolKeep {
+			verb = "keep"
+		}
+		e.status.text.SetText("Nothing visible under the pointer to " + verb + ": click on the subject, or on a region you see.")
+		return
+	}
+	op := editOp{Kind: opDrop, Points: [][2]float64{{p.X, p.Y}}, Runs: runs}
+	if e.tools.tool == ToolKeep {
+		op.Kind = opKeep
+	}
+	rec := newTileRecorder(ly.tri)
+	e.commit(d, rec, op, applyRegion(ly.tri, runs, op.Kind == opKeep, rec))
+}
+
+// undo reverts the latest edit of the current photo. When a text field
+// of a dialog has the focus, Ctrl+Z is the field's.
+func (e *Editor) undo() {
+	if e.forwardShortcut(&fyne.ShortcutUndo{}) {
+		return
+	}
+	if d := e.cur; d != nil && d.editable() && !e.stroking() {
+		if r, ok := d.hist.undoInto(d.ly.tri); ok {
+			e.canvas.repaint(r)
+			e.edited(d)
+		}
+	}
+}
+
+// redo re-applies the latest undone edit.
+func (e *Editor) redo() {
+	if e.forwardShortcut(&fyne.ShortcutRedo{}) {
+		return
+	}
+	if d := e.cur; d != nil && d.editable() && !e.stroking() {
+		if r, ok := d.hist.redoInto(d.ly.tri); ok {
+			e.canvas.repaint(r)
+			e.edited(d)
+		}
+	}
+}
+
+// forwardShortcut hands sc to the focused widget when it takes shortcuts
+// (a text field in a dialog); it reports whether it did.
+func (e *Editor) forwardShortcut(sc fyne.Shortcut) bool {
+	if f, ok := e.win.Canvas().Focused().(fyne.Shortcutable); ok {
+		f.TypedShortcut(sc)
+		return true
+	}
+	return false
+}
+
+// resetMask returns to the automatic trimap, as one undoable edit.
+func (e *Editor) resetMask() {
+	d := e.cur
+	if d == nil || !d.editable() {
+		return
+	}
+	rec := newTileRecorder(d.ly.tri)
+	op := editOp{Kind: opReset}
+	e.commit(d, rec, op, applyOp(d.ly.tri, d.ly.model, d.auto, op, rec))
+}
+
+// edited follows every trimap change: it bumps the revision, schedules a
+// debounced refine and a recovery save.
+func (e *Editor) edited(d *document) {
+	d.rev++
+	if r := d.ly.res; r != nil {
+		// The solve can no longer be reused for other edge settings (that
+		// needs the same trimap); its alpha and colours still show.
+		r.solved.matte = nil
+	}
+	e.ref.schedule(d, refineDelay)
+	e.scheduleSave(d)
+	e.strip.refresh(d)
+	e.updateStatus()
+}
+
+// replay rebuilds d's trimap from base and ops, one undo step per op. It
+// is not an edit: callers follow it up.
+func (e *Editor) replay(d *document, base *refine.Trimap, ops []editOp) {
+	if !d.editable() || len(ops) == 0 {
+		return
+	}
+	copy(d.ly.tri.Pix, base.Pix)
+	d.hist = history{}
+	for _, op := range ops {
+		rec := newTileRecorder(d.ly.tri)
+		applyOp(d.ly.tri, d.ly.model, base, op, rec)
+		if ed := rec.finish(op); ed != nil {
+			d.hist.push(ed)
+		}
+	}
+	if d.auto != nil && string(d.auto.Pix) != string(base.Pix) {
+		copy(d.auto.Pix, base.Pix) // reset returns to the restored base
+	}
+	if d == e.cur {
+		e.canvas.redraw()
+	}
+}

@@ -1,0 +1,149 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
+)
+
+// The editor's keys follow Photoshop where it has an equivalent (B brush,
+// E eraser, R refine-edge brush, X swap, [ ] brush size, Shift+[ ] hardness,
+// F cycle views, P show original, Space pan, Ctrl+0 fit, Ctrl+1 100%) and
+// Lightroom's Y for before/after. Single keys work whatever control of the
+// window has the focus (controls.go passes them on); keys with Ctrl are
+// menu shortcuts (menu.go), which the desktop driver fires first.
+
+// singleKey is one single-key shortcut: a key name or a character.
+type singleKey struct {
+	name fyne.KeyName // or
+	char rune
+	show string // as the shortcuts sheet writes it
+	what string
+	do   func()
+}
+
+// keyMap dispatches the single-key shortcuts and tracks the pan key.
+type keyMap struct {
+	keys     []singleKey
+	spaceOn  bool
+	onSpace  func()      // the pan key went down or up
+	onCanvas func() bool // the pointer is over the canvas
+}
+
+func (e *Editor) newKeyMap() *keyMap {
+	c := func() *maskCanvas { return e.canvas }
+	k := &keyMap{
+		onSpace:  func() { e.canvas.updateCursor() },
+		onCanvas: func() bool { return e.canvas.hovering },
+	}
+	k.keys = []singleKey{
+		{name: fyne.KeyB, show: "B", what: "Foreground brush: paint what to keep", do: func() { e.setTool(ToolForeground) }},
+		{name: fyne.KeyE, show: "E", what: "Background brush: paint what to remove", do: func() { e.setTool(ToolBackground) }},
+		{name: fyne.KeyR, show: "R", what: "Refine-edge brush: paint hair and soft edges", do: func() { e.setTool(ToolUnknown) }},
+		{name: fyne.KeyX, show: "X", what: "Swap the foreground and background brushes", do: e.swapBrush},
+		{name: fyne.KeyW, show: "W", what: "Keep subject: click it, everything else goes", do: func() { e.setTool(ToolKeep) }},
+		{name: fyne.KeyD, show: "D", what: "Drop region: click a region to remove it", do: func() { e.setTool(ToolDrop) }},
+		{name: fyne.KeyLeftBracket, show: "[", what: "Smaller brush", do: func() { e.setBrushSize(e.tools.size / 1.2) }},
+		{name: fyne.KeyRightBracket, show: "]", what: "Larger brush", do: func() { e.setBrushSize(e.tools.size * 1.2) }},
+		{char: '{', show: "Shift+[", what: "Softer brush", do: func() { e.setHardness(e.tools.hardness - 0.1) }},
+		{char: '}', show: "Shift+]", what: "Harder brush", do: func() { e.setHardness(e.tools.hardness + 0.1) }},
+		{name: fyne.KeyF, show: "F", what: "Next view mode", do: func() { e.setViewMode((e.style.mode + 1) % viewModeCount) }},
+		{name: fyne.KeyP, show: "P", what: "Show the original", do: e.toggleBefore},
+		{name: fyne.KeyY, show: "Y", what: "Before/after split view", do: e.toggleSplit},
+		{name: fyne.KeySpace, show: "Space (hold)", what: "Pan: drag to move the photo"},
+		{name: fyne.KeyEqual, show: "+", what: "Zoom in", do: func() { c().zoomStep(1) }},
+		{name: fyne.KeyMinus, show: "−", what: "Zoom out", do: func() { c().zoomStep(-1) }},
+		{name: fyne.KeyPageDown, show: "Page Down", what: "Next photo", do: func() { e.step(1) }},
+		{name: fyne.KeyPageUp, show: "Page Up", what: "Previous photo", do: func() { e.step(-1) }},
+		{name: fyne.KeyF1, show: "F1", what: "This list of keys", do: e.showShortcuts},
+	}
+	return k
+}
+
+// typedKey runs the shortcut of a typed key; it reports whether there was
+// one.
+func (k *keyMap) typedKey(ev *fyne.KeyEvent) bool {
+	for _, s := range k.keys {
+		if s.name != "" && s.name == ev.Name && s.do != nil {
+			s.do()
+			return true
+		}
+	}
+	return false
+}
+
+// typedRune runs the shortcut of a typed character; it reports whether
+// there was one.
+func (k *keyMap) typedRune(r rune) bool {
+	for _, s := range k.keys {
+		if s.char != 0 && s.char == r {
+			s.do()
+			return true
+		}
+	}
+	return false
+}
+
+// keyDown and keyUp follow the pan key.
+func (k *keyMap) keyDown(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeySpace && !k.spaceOn {
+		k.spaceOn = true
+		k.onSpace()
+	}
+}
+
+func (k *keyMap) keyUp(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeySpace && k.spaceOn {
+		k.spaceOn = false
+		k.onSpace()
+	}
+}
+
+// spaceIsPan reports whether Space belongs to the canvas (the pointer is
+// over it), so no focused control may take it.
+func (k *keyMap) spaceIsPan() bool { return k.onCanvas() }
+
+// bindKeys routes the window's keys to the key map when no control has
+// the focus; controls.go does it for the focused ones. Ctrl+Y (the
+// desktop driver's "redo") has no menu item of its own.
+func (e *Editor) bindKeys() {
+	c := e.win.Canvas()
+	c.SetOnTypedKey(func(ev *fyne.KeyEvent) { e.keys.typedKey(ev) })
+	c.SetOnTypedRune(func(r rune) { e.keys.typedRune(r) })
+	c.AddShortcut(&fyne.ShortcutRedo{}, func(fyne.Shortcut) { e.redo() })
+	if dc, ok := c.(desktop.Canvas); ok {
+		dc.SetOnKeyDown(e.keys.keyDown)
+		dc.SetOnKeyUp(e.keys.keyUp)
+	}
+}
+
+// shortcutText writes a menu shortcut as the shortcuts sheet shows it.
+func shortcutText(sc fyne.KeyboardShortcut) string {
+	var parts []string
+	m := sc.Mod()
+	if m&fyne.KeyModifierControl != 0 {
+		parts = append(parts, "Ctrl")
+	}
+	if m&fyne.KeyModifierSuper != 0 {
+		parts = append(parts, "Cmd")
+	}
+	if m&fyne.KeyModifierAlt != 0 {
+		parts = append(parts, "Alt")
+	}
+	if m&fyne.KeyModifierShift != 0 {
+		parts = append(parts, "Shift")
+	}
+	key := string(sc.Key())
+	switch sc.Key() {
+	case fyne.KeyEqual:
+		key = "+"
+	case fyne.KeyMinus:
+		key = "−"
+	case fyne.KeySlash:
+		key = "/"
+	case fyne.KeyComma:
+		key = ","
+	}
+	return strings.Join(append(parts, key), "+")
+}

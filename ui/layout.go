@@ -1,0 +1,276 @@
+package ui
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// controls are the window's widgets that actions and tests reach by name.
+type controls struct {
+	tools         map[Tool]*button
+	size          *slider
+	sizeLabel     *widget.Label
+	hardness      *slider
+	shift         *slider
+	shiftLabel    *widget.Label
+	feather       *slider
+	featherLabel  *widget.Label
+	decontaminate *check
+	view          *selectBox
+	before        *button // P
+	split         *button // Y
+	opacity       *slider
+	overlay       *swatch
+	background    *swatch
+	bgName        *widget.Label
+	export        *button
+	exportBar     *button // the toolbar's export button
+	reset         *button // the toolbar's reset button
+	refine        *button
+	hint          fyne.CanvasObject // the empty canvas's hint
+	side          *container.Scroll
+}
+
+// sizeStep is the brush size slider's step (the slider is logarithmic).
+const sizeStep = 0.001
+
+// Edge control ranges, in pixels.
+const (
+	maxEdgeShift   = 20
+	maxEdgeFeather = 20
+)
+
+// buildLayout makes the window's content: toolbar, side panel, canvas,
+// filmstrip and status bar, with the tooltip layer above them.
+func (e *Editor) buildLayout() fyne.CanvasObject {
+	c := &controls{tools: map[Tool]*button{}}
+	e.ctl = c
+	tools := container.NewGridWithColumns(2)
+	for _, t := range []Tool{ToolForeground, ToolBackground, ToolUnknown, ToolKeep, ToolDrop} {
+		b := e.newButton(t.short()+" ("+t.key()+")", toolIcon(t), t.tip(), func() { e.setTool(t) })
+		b.Alignment = widget.ButtonAlignLeading
+		c.tools[t] = b
+		tools.Add(b)
+	}
+
+	c.sizeLabel = widget.NewLabel("")
+	c.size = e.newSlider(0, 1, sizeStep, func(v float64) {
+		// Setting the slider from a size rounds it to a step: that is not
+		// a change of size.
+		if math.Abs(v-sizeToSlider(e.tools.size)) > sizeStep/2 {
+			e.setBrushSize(sliderToSize(v))
+		}
+	})
+	c.hardness = e.newSlider(0, 100, 1, func(v float64) { e.setHardness(v / 100) })
+	c.hardness.SetValue(e.tools.hardness * 100)
+
+	c.shiftLabel = widget.NewLabel("")
+	c.shift = e.newSlider(-maxEdgeShift, maxEdgeShift, 1, func(v float64) {
+		s := e.edge
+		s.Shift = v
+		c.shiftLabel.SetText(signedPx(v))
+		e.setEdge(s)
+	})
+	c.shift.SetValue(e.edge.Shift)
+	c.shiftLabel.SetText(signedPx(e.edge.Shift))
+	c.featherLabel = widget.NewLabel("")
+	c.feather = e.newSlider(0, maxEdgeFeather, 0.5, func(v float64) {
+		s := e.edge
+		s.Feather = v
+		c.featherLabel.SetText(strconv.FormatFloat(v, 'f', -1, 64) + " px")
+		e.setEdge(s)
+	})
+	c.feather.SetValue(e.edge.Feather)
+	c.featherLabel.SetText(strconv.FormatFloat(e.edge.Feather, 'f', -1, 64) + " px")
+	c.decontaminate = e.newCheck("Decontaminate colours", func(on bool) {
+		s := e.edge
+		s.Decontaminate = on
+		e.setEdge(s)
+	})
+	c.decontaminate.SetChecked(e.edge.Decontaminate)
+
+	c.view = e.newSelect(viewNames(), func(s string) {
+		for m := ViewMode(0); m < viewModeCount; m++ {
+			if m.String() == s && m != e.style.mode {
+				e.setViewMode(m)
+			}
+		}
+	})
+	c.view.SetSelected(e.style.mode.String())
+	c.opacity = e.newSlider(0, 100, 1, func(v float64) {
+		e.style.opacity = v / 100
+		e.app.Preferences().SetFloat(prefOverlayOpacity, e.style.opacity)
+		e.syncStyle()
+	})
+	c.opacity.SetValue(e.style.opacity * 100)
+	c.overlay = newSwatch(e.style.overlay)
+	overlayBtn := e.newButton("Overlay…", nil, "The colour that tints what the mask leaves out", func() {
+		e.pickColour("Overlay colour", e.style.overlay, func(col color.NRGBA) {
+			e.style.overlay = col
+			c.overlay.set(col)
+			setPrefColour(e.app.Preferences(), prefOverlayColour, col)
+			e.syncStyle()
+		})
+	})
+	c.background = newSwatch(e.style.colour)
+	c.bgName = widget.NewLabel("")
+	c.bgName.Truncation = fyne.TextTruncateEllipsis
+	bgColour := e.newButton("Colour…", nil, "Put the cutout on a colour", e.chooseBackgroundColour)
+	bgImage := e.newButton("Image…", theme.FileImageIcon(), "Put the cutout on a photo of your choice", e.chooseBackgroundImage)
+
+	c.refine = e.newButton("Refine now", theme.ViewRefreshIcon(), "Refine the edges now (Ctrl+R); it happens by itself after each edit", e.refineNow)
+	c.export = e.newButton("Export…", theme.DocumentSaveIcon(), "Export this photo's cutout (Ctrl+E)", e.showExport)
+	c.export.Importance = widget.HighImportance
+
+	heading := func(s string) fyne.CanvasObject {
+		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	valueRow := func(s *slider, l *widget.Label) fyne.CanvasObject {
+		return container.NewBorder(nil, nil, nil, l, s)
+	}
+	form := func(objs ...fyne.CanvasObject) fyne.CanvasObject {
+		return container.New(layout.NewFormLayout(), objs...)
+	}
+	side := container.NewVBox(
+		heading("Tools"), tools,
+		heading("Brush"),
+		form(widget.NewLabel("Size"), valueRow(c.size, c.sizeLabel),
+			widget.NewLabel("Hardness"), c.hardness),
+		heading("Edges"),
+		form(widget.NewLabel("Shift"), valueRow(c.shift, c.shiftLabel),
+			widget.NewLabel("Feather"), valueRow(c.feather, c.featherLabel)),
+		c.decontaminate,
+		heading("Background"),
+		container.NewBorder(nil, nil, c.background.rect, nil, container.NewGridWithColumns(2, bgColour, bgImage)),
+		c.bgName,
+		heading("Overlay"),
+		form(widget.NewLabel("Opacity"), c.opacity),
+		container.NewBorder(nil, nil, c.overlay.rect, nil, overlayBtn),
+	)
+	e.setBrushSize(e.tools.size)
+	e.showBackdropName()
+
+	c.before = e.newButton("Original", nil, "Show the original photo (P)", e.toggleBefore)
+	c.split = e.newButton("Split", nil, "Before/after side by side; drag the divider (Y)", e.toggleSplit)
+	c.exportBar = e.newToolbarButton(theme.DocumentSaveIcon(), "Export… (Ctrl+E)", e.showExport).b
+	c.reset = e.newToolbarButton(theme.MediaReplayIcon(), "Reset to the automatic mask", e.resetMask).b
+	toolbar := widget.NewToolbar(
+		e.newToolbarButton(theme.FolderOpenIcon(), "Open photos… (Ctrl+O)", e.showOpen),
+		toolbarButton{c.exportBar},
+		e.newToolbarButton(theme.DownloadIcon(), "Export all photos… (Ctrl+Shift+E)", e.showExportAll),
+		widget.NewToolbarSeparator(),
+		e.newToolbarButton(theme.ContentUndoIcon(), "Undo (Ctrl+Z)", e.undo),
+		e.newToolbarButton(theme.ContentRedoIcon(), "Redo (Ctrl+Shift+Z)", e.redo),
+		toolbarButton{c.reset},
+		widget.NewToolbarSeparator(),
+		toolbarObject{container.NewGridWrap(fyne.NewSize(175, c.view.MinSize().Height), c.view)},
+		toolbarObject{c.before},
+		toolbarObject{c.split},
+		widget.NewToolbarSpacer(),
+		e.newToolbarButton(theme.HelpIcon(), "Keyboard shortcuts (F1)", e.showShortcuts),
+		e.newToolbarButton(theme.SettingsIcon(), "Preferences…", e.showPreferences),
+	)
+
+	e.status = e.newStatusBar()
+	e.strip = newFilmstrip(e)
+	bottom := container.NewVBox(e.strip.scroll, widget.NewSeparator(), e.status.box)
+
+	c.side = container.NewVScroll(side)
+	c.side.SetMinSize(fyne.NewSize(236, 0))
+	actions := container.NewVBox(widget.NewSeparator(), container.NewGridWithColumns(2, c.refine, c.export))
+	panel := container.NewPadded(container.NewBorder(nil, actions, nil, nil, c.side))
+	c.hint = e.emptyHint()
+	centre := container.NewStack(e.canvas, c.hint)
+	main := container.NewBorder(toolbar, bottom, container.NewHBox(panel, widget.NewSeparator()), nil, centre)
+	return container.NewStack(main, e.tips.layer)
+}
+
+// toolbarObject puts any object in a toolbar.
+type toolbarObject struct{ o fyne.CanvasObject }
+
+// ToolbarObject is part of widget.ToolbarItem.
+func (t toolbarObject) ToolbarObject() fyne.CanvasObject { return t.o }
+
+// emptyHint is what the canvas shows before any photo is open.
+func (e *Editor) emptyHint() fyne.CanvasObject {
+	title := widget.NewLabelWithStyle("Drop photos here", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	body := widget.NewLabelWithStyle("or open them with Ctrl+O. Cutout finds the subject by itself;\nthen correct the mask with the brushes and export the cutout.\nPress F1 for the keys.", fyne.TextAlignCenter, fyne.TextStyle{})
+	open := e.newButton("Open photos…", theme.FolderOpenIcon(), "Open photos (Ctrl+O)", e.showOpen)
+	open.Importance = widget.HighImportance
+	sample := e.newButton("Try the sample portrait", nil, "Open a portrait that comes with Cutout", e.openSample)
+	return container.NewCenter(container.NewVBox(widget.NewIcon(theme.FileImageIcon()), title, body, container.NewCenter(container.NewHBox(open, sample))))
+}
+
+func signedPx(v float64) string {
+	if v > 0 {
+		return fmt.Sprintf("+%g px", v)
+	}
+	return fmt.Sprintf("%g px", v)
+}
+
+func viewNames() []string {
+	var out []string
+	for m := ViewMode(0); m < viewModeCount; m++ {
+		out = append(out, m.String())
+	}
+	return out
+}
+
+func toolIcon(t Tool) fyne.Resource {
+	switch t {
+	case ToolForeground:
+		return theme.ContentAddIcon()
+	case ToolBackground:
+		return theme.ContentRemoveIcon()
+	case ToolUnknown:
+		return theme.ColorChromaticIcon()
+	case ToolKeep:
+		return theme.ConfirmIcon()
+	}
+	return theme.CancelIcon()
+}
+
+func (e *Editor) setViewMode(m ViewMode) {
+	e.style.mode = m
+	if e.ctl.view.Selected != m.String() {
+		e.ctl.view.SetSelected(m.String())
+	}
+	e.syncStyle()
+}
+
+// toggleBefore shows or hides the original photo (P).
+func (e *Editor) toggleBefore() {
+	e.style.before = !e.style.before
+	e.ctl.before.Importance = importance(e.style.before)
+	e.ctl.before.Refresh()
+	e.syncStyle()
+}
+
+// toggleSplit shows or hides the before/after split (Y).
+func (e *Editor) toggleSplit() {
+	e.style.split = !e.style.split
+	e.ctl.split.Importance = importance(e.style.split)
+	e.ctl.split.Refresh()
+	e.syncStyle()
+}
+
+func importance(on bool) widget.Importance {
+	if on {
+		return widget.HighImportance
+	}
+	return widget.MediumImportance
+}
+
+// syncStyle hands the view style to the canvas and redraws it.
+func (e *Editor) syncStyle() {
+	e.canvas.r.style = e.style
+	e.canvas.redraw()
+}

@@ -1,0 +1,234 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"cutout/refine"
+	"cutout/refine/parallel"
+)
+
+// segmenter runs the model on the queued photos, in order, the shown one
+// first. One worker goroutine owns the Segmenter: it alone opens, uses
+// and closes it. The queue itself belongs to the UI goroutine.
+type segmenter struct {
+	e     *Editor
+	queue *docQueue
+	jobs  chan segJob
+	// warm asks the worker to load the model before the first photo is
+	// decoded, so that loading and decoding overlap.
+	warm chan SegmenterOptions
+}
+
+// segJob asks the worker for a photo's matte. img is nil when the
+// photo's pixels were released: the worker decodes the file again.
+type segJob struct {
+	doc  *document
+	img  *image.NRGBA
+	path string
+	opt  SegmenterOptions
+	more bool // more photos wait: keep the model loaded
+}
+
+// segResult is what the worker hands back to the UI goroutine.
+type segResult struct {
+	model  []uint8       // the matte, 8-bit
+	guide  *refine.Guide // the automatic guide made from it
+	device string
+	note   string
+}
+
+func newSegmenter(e *Editor) *segmenter {
+	s := &segmenter{e: e, jobs: make(chan segJob, 1), warm: make(chan SegmenterOptions, 1)}
+	s.queue = &docQueue{start: s.start}
+	e.goWork(func() { s.loop(e.ctx) })
+	return s
+}
+
+// warmUp loads the model now if it is not loaded, unless a photo is on
+// it already.
+func (s *segmenter) warmUp() {
+	if s.queue.busy != nil {
+		return
+	}
+	select {
+	case s.warm <- s.e.segmenterOptions():
+	default: // a warm-up is on its way
+	}
+}
+
+// start hands d to the worker (the queue's job).
+func (s *segmenter) start(d *document) {
+	e := s.e
+	d.state = docSegmenting
+	job := segJob{doc: d, path: d.path, opt: e.segmenterOptions(), more: s.queue.more()}
+	if d.live() {
+		job.img = d.photo.img
+	}
+	s.jobs <- job // the queue runs one job at a time, so this never blocks
+	e.strip.refresh(d)
+	if d == e.cur {
+		e.updateStatus()
+	}
+}
+
+func (e *Editor) segmenterOptions() SegmenterOptions {
+	o := e.deps.Options
+	p := e.app.Preferences()
+	if o.Model == "" {
+		o.Model = p.StringWithFallback(prefModel, "medium")
+	}
+	if o.Device == "" {
+		o.Device = p.StringWithFallback(prefDevice, "auto")
+	}
+	return o
+}
+
+// loop is the worker. It reopens the model when the model or device
+// changes, and closes an idle one (see modelKeepAlive).
+func (s *segmenter) loop(ctx context.Context) {
+	e := s.e
+	var (
+		seg    Segmenter
+		segOpt SegmenterOptions
+	)
+	release := func() {
+		if seg != nil {
+			if err := seg.Close(); err != nil {
+				fyne.LogError("", err)
+			}
+			seg = nil
+		}
+	}
+	defer release()
+	// open loads the model for opt, unless it is loaded already.
+	open := func(opt SegmenterOptions) error {
+		if seg != nil && segOpt == opt {
+			return nil
+		}
+		release()
+		if e.deps.OpenSegmenter == nil {
+			return errors.New("ui: no segmentation model is configured")
+		}
+		e.post(func() { e.setBusy("Loading the model…") })
+		sg, err := e.deps.OpenSegmenter(opt)
+		if err != nil {
+			return err
+		}
+		seg, segOpt = sg, opt
+		dev := seg.Device()
+		e.post(func() { e.device = dev; e.updateStatus() })
+		return nil
+	}
+	var idle <-chan time.Time
+	for {
+		var job segJob
+		select {
+		case <-ctx.Done():
+			return
+		case <-idle:
+			idle = nil
+			release()
+			continue
+		case opt := <-s.warm:
+			if err := open(opt); err != nil {
+				fyne.LogError("loading the model ahead of the photo", err) // the photo's job reports it
+			}
+			e.post(e.updateStatus)
+			idle = time.After(modelKeepAlive(0))
+			continue
+		case job = <-s.jobs:
+		}
+		idle = nil
+		if err := open(job.opt); err != nil {
+			e.post(func() { e.segmented(job.doc, nil, err) })
+			continue
+		}
+		res, err := s.run(ctx, seg, job)
+		e.post(func() { e.segmented(job.doc, res, err) })
+		if !job.more && res != nil {
+			idle = time.After(modelKeepAlive(len(res.model)))
+		}
+	}
+}
+
+// run segments one photo, decoding it first when its pixels were
+// released.
+func (s *segmenter) run(ctx context.Context, seg Segmenter, job segJob) (*segResult, error) {
+	img := job.img
+	if img == nil {
+		var err error
+		if img, err = s.e.deps.Decode(job.path); err != nil {
+			return nil, err
+		}
+	}
+	m, err := seg.Segment(ctx, img)
+	if err != nil {
+		return nil, err
+	}
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	if m.W != w || m.H != h {
+		return nil, fmt.Errorf("ui: segment %s: matte is %dx%d, photo %dx%d", job.doc.name, m.W, m.H, w, h)
+	}
+	// The model's matte comes in steps of 1/255 (see inference.Postprocess),
+	// so the editor keeps it in 8 bits without loss: a photo reloaded
+	// later gets exactly the same guide, and the command line's.
+	return &segResult{
+		model:  quantize(m),
+		guide:  s.e.autoGuide()(img, m),
+		device: seg.Device(),
+		note:   seg.Fallback(),
+	}, nil
+}
+
+// quantize rounds a matte to 8 bits.
+func quantize(m *refine.Matte) []uint8 {
+	out := make([]uint8, len(m.Pix))
+	parallel.Rows(m.H, func(y0, y1 int) {
+		for i := y0 * m.W; i < y1*m.W; i++ {
+			out[i] = unit8(m.Pix[i])
+		}
+	})
+	return out
+}
+
+// modelKeepAlive is how long the model stays loaded with nothing to do.
+// The runtime keeps its working memory (over a gigabyte for ISNet at
+// 1024²) while a session is open; after a large photo the model is closed
+// at once so that matting and editing do not stack on top of it, after
+// small ones it is kept a while to open the next photo faster.
+func modelKeepAlive(pixels int) time.Duration {
+	if pixels >= largePhoto {
+		return 0
+	}
+	return 2 * time.Minute
+}
+
+// largePhoto is the size (in pixels) from which the model is released as
+// soon as it is idle.
+const largePhoto = 8_000_000
+
+// segmented receives the model's result for d.
+func (e *Editor) segmented(d *document, res *segResult, err error) {
+	e.seg.queue.done(d)
+	if err != nil {
+		e.failed(d, err)
+		return
+	}
+	e.device, e.deviceNote = res.device, res.note
+	d.state = docReady
+	d.model = res.model
+	if d.live() {
+		e.installMask(d, res.guide)
+	}
+	e.strip.refresh(d)
+	e.updateStatus()
+	if e.events.segmented != nil {
+		e.events.segmented(d)
+	}
+}

@@ -1,0 +1,96 @@
+package ui
+
+import (
+	"image/color"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+)
+
+// tooltipDelay is how long the pointer rests on a control before its
+// tooltip shows.
+const tooltipDelay = 600 * time.Millisecond
+
+// tooltips shows one tooltip at a time in a layer above the window's
+// content. The layer holds only a rectangle and a text, which take no
+// input, so a tooltip never swallows a click (a pop-up would).
+type tooltips struct {
+	e     *Editor
+	layer *fyne.Container
+	bg    *canvas.Rectangle
+	text  *canvas.Text
+	owner fyne.CanvasObject
+	timer *time.Timer
+}
+
+func newTooltips(e *Editor) *tooltips {
+	t := &tooltips{e: e}
+	t.bg = canvas.NewRectangle(color.NRGBA{R: 0x20, G: 0x22, B: 0x26, A: 0xf0})
+	t.bg.CornerRadius = 4
+	t.text = canvas.NewText("", color.NRGBA{R: 0xf0, G: 0xf0, B: 0xf0, A: 0xff})
+	t.text.TextSize = theme.CaptionTextSize()
+	t.layer = container.NewWithoutLayout(t.bg, t.text)
+	t.layer.Hide()
+	return t
+}
+
+// show shows text under obj after tooltipDelay, unless hide comes first.
+func (t *tooltips) show(obj fyne.CanvasObject, text string) {
+	if text == "" {
+		return
+	}
+	t.owner = obj
+	if t.timer != nil {
+		t.timer.Stop()
+	}
+	t.timer = time.AfterFunc(tooltipDelay, func() {
+		t.e.post(func() {
+			if t.owner == obj && !t.e.closed {
+				t.place(obj, text)
+			}
+		})
+	})
+}
+
+// place draws the tooltip under obj, kept inside the window.
+func (t *tooltips) place(obj fyne.CanvasObject, text string) {
+	t.text.Text = text
+	pad := theme.Padding()
+	size := t.text.MinSize().AddWidthHeight(2*pad, pad)
+	drv := fyne.CurrentApp().Driver()
+	pos := drv.AbsolutePositionForObject(obj).Add(fyne.NewPos(0, obj.Size().Height+2))
+	win := t.e.win.Canvas().Size()
+	pos.X = max(0, min(pos.X, win.Width-size.Width))
+	if pos.Y+size.Height > win.Height {
+		pos.Y = drv.AbsolutePositionForObject(obj).Y - size.Height - 2
+	}
+	t.bg.Move(pos)
+	t.bg.Resize(size)
+	t.text.Move(pos.Add(fyne.NewPos(pad, pad/2)))
+	t.text.Resize(t.text.MinSize())
+	t.layer.Show()
+	t.layer.Refresh()
+}
+
+// hide hides obj's tooltip.
+func (t *tooltips) hide(obj fyne.CanvasObject) {
+	if t.owner != obj {
+		return
+	}
+	t.owner = nil
+	if t.timer != nil {
+		t.timer.Stop()
+	}
+	t.layer.Hide()
+}
+
+// shown returns the tooltip on screen, "" when none is.
+func (t *tooltips) shown() string {
+	if !t.layer.Visible() {
+		return ""
+	}
+	return t.text.Text
+}
