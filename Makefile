@@ -64,7 +64,7 @@ vet: deps
 test: assets vet
 	CGO_ENABLED=0 $(GO) test -count=1 ./refine/...
 	xvfb-run -a -s "-screen 0 1600x1000x24" $(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
-	xvfb-run -a -s "-screen 0 1600x1000x24" $(GO) test -count=1 -race -short -tags $(TAGS) -timeout $(TEST_TIMEOUT) ./ui/... ./refine/... ./inference/imageio/...
+	xvfb-run -a -s "-screen 0 1600x1000x24" $(GO) test -count=1 -race -short -tags $(TAGS) -timeout $(TEST_TIMEOUT) ./ui/... ./refine/...
 
 # bench prints the benchmark table: pre/post-processing, PNG encoding,
 # matting, and whole cutouts at 1 MP and 12 MP split by stage; then the
@@ -102,10 +102,9 @@ package: deps
 # as seeds under the package's testdata/fuzz.
 FUZZTIME ?= 60s
 fuzz:
-	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./inference/imageio
-	$(GO) test -run '^$$' -fuzz '^FuzzEncodePNG$$' -fuzztime $(FUZZTIME) ./inference/imageio
-	$(GO) test -run '^$$' -fuzz '^FuzzRunDeflater$$' -fuzztime $(FUZZTIME) ./inference/imageio
-	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./inference/imageio/jpegdec
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./refine/imagefile
+	$(GO) test -run '^$$' -fuzz '^FuzzEncodePNG$$' -fuzztime $(FUZZTIME) ./refine/imagefile
+	$(GO) test -run '^$$' -fuzz '^FuzzRunDeflater$$' -fuzztime $(FUZZTIME) ./refine/imagefile
 	$(GO) test -run '^$$' -fuzz '^FuzzWiden$$' -fuzztime $(FUZZTIME) ./models
 	$(GO) test -run '^$$' -fuzz '^FuzzAutoGuide$$' -fuzztime $(FUZZTIME) ./refine
 	$(GO) test -run '^$$' -fuzz '^FuzzSolveAlpha$$' -fuzztime $(FUZZTIME) ./refine

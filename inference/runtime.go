@@ -100,7 +100,6 @@ func initRuntime(opt Options, wantGPU bool) error {
 	if env.ready {
 		return nil
 	}
-	tuneMalloc()
 	var tried []string
 	for _, c := range candidates(opt, wantGPU) {
 		if _, err := os.Stat(c.path); err != nil {

@@ -368,9 +368,6 @@ func (s *Session) Model() string { return s.name }
 // models with a single form and for files given as Options.ModelPath.
 func (s *Session) Precision() string { return s.form }
 
-// InputSize returns the model's input width and height.
-func (s *Session) InputSize() (int, int) { return s.spec.Width, s.spec.Height }
-
 // Segment returns the foreground matte of img at img's size, values in
 // [0,1]. Cancelling ctx stops the model run; Segment then returns ctx.Err().
 func (s *Session) Segment(ctx context.Context, img *image.NRGBA) (*Matte, error) {

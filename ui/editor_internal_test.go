@@ -18,8 +18,8 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"cutout/inference/imageio"
 	"cutout/refine"
+	"cutout/refine/imagefile"
 )
 
 // openAndSegment opens path through the drop handler and waits for the
@@ -170,7 +170,7 @@ func TestEditorOpenBrushUndoExport(t *testing.T) {
 		done = false
 		e.exportDoc(d, out, exportOptions{Kind: ExportMatte}, false, func(err error) { done, werr = true, err })
 		q.waitFor(t, "second export", time.Minute, func() bool { return done })
-		if !errors.Is(werr, imageio.ErrExists) {
+		if !errors.Is(werr, imagefile.ErrExists) {
 			t.Fatalf("export over an existing file without overwrite: err = %v, want an exists error", werr)
 		}
 		closeDialogs(e)

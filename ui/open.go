@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
 
-	"cutout/inference/imageio"
+	"cutout/refine/imagefile"
 )
 
 // handleDrop opens the image files among uris: the window's drop handler
@@ -21,14 +21,14 @@ func (e *Editor) handleDrop(uris []fyne.URI) {
 		if u == nil {
 			continue
 		}
-		if u.Scheme() == "file" && imageio.IsImageFile(u.Path()) {
+		if u.Scheme() == "file" && imagefile.IsImageFile(u.Path()) {
 			paths = append(paths, u.Path())
 		} else {
 			skipped = append(skipped, u.Name())
 		}
 	}
 	if len(skipped) > 0 {
-		e.showError(errAbout(strings.Join(skipped, ", "), imageio.ErrUnsupportedFormat))
+		e.showError(errAbout(strings.Join(skipped, ", "), imagefile.ErrUnsupportedFormat))
 	}
 	e.Open(paths)
 }
@@ -37,7 +37,7 @@ func (e *Editor) handleDrop(uris []fyne.URI) {
 type imageFilter struct{}
 
 // Matches is part of storage.FileFilter.
-func (imageFilter) Matches(u fyne.URI) bool { return imageio.IsImageFile(u.Name()) }
+func (imageFilter) Matches(u fyne.URI) bool { return imagefile.IsImageFile(u.Name()) }
 
 // showOpen opens the file dialog filtered to photos, in the folder a
 // photo was last opened from.

@@ -13,8 +13,8 @@ import (
 	"sync"
 	"syscall"
 
-	"cutout/inference/imageio"
 	"cutout/refine"
+	"cutout/refine/imagefile"
 )
 
 // editOp describes one edit well enough to replay it: the recovery
@@ -267,9 +267,9 @@ func processAlive(pid int) bool {
 }
 
 // writeFileAtomic writes data to a temporary file beside path and renames
-// it over path (imageio.WriteFile), so readers see the old or the new file.
+// it over path (imagefile.WriteFile), so readers see the old or the new file.
 func writeFileAtomic(path string, data []byte) error {
-	return imageio.WriteFile(path, true, func(w io.Writer) error {
+	return imagefile.WriteFile(path, true, func(w io.Writer) error {
 		_, err := w.Write(data)
 		return err
 	})

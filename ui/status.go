@@ -15,7 +15,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"cutout/inference/imageio"
+	"cutout/refine/imagefile"
 )
 
 // statusBar is the line under the filmstrip: what is going on, the
@@ -174,13 +174,13 @@ func message(err error) string {
 		name = pe.Path
 	}
 	switch {
-	case errors.Is(err, imageio.ErrUnsupportedFormat):
+	case errors.Is(err, imagefile.ErrUnsupportedFormat):
 		return "This is not a photo Cutout can open (JPEG, PNG, WebP, TIFF, BMP or GIF)."
-	case errors.Is(err, imageio.ErrTooLarge):
+	case errors.Is(err, imagefile.ErrTooLarge):
 		return "This photo is too large to open."
-	case errors.Is(err, imageio.ErrNotRegular):
+	case errors.Is(err, imagefile.ErrNotRegular):
 		return "This is a folder or a special file, not a photo."
-	case errors.Is(err, imageio.ErrExists):
+	case errors.Is(err, imagefile.ErrExists):
 		return "A file with that name already exists."
 	case errors.Is(err, fs.ErrNotExist):
 		if name != "" {

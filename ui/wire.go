@@ -5,13 +5,13 @@ import (
 	"image"
 
 	"cutout/inference"
-	"cutout/inference/imageio"
 	"cutout/refine"
+	"cutout/refine/imagefile"
 )
 
 // DefaultDeps wires the editor to the real packages: ISNet segmentation
 // through inference.Open, the cutout chain refine.Cut, files through
-// imageio. opt carries command-line overrides of the model and device
+// imagefile. opt carries command-line overrides of the model and device
 // preferences.
 func DefaultDeps(opt SegmenterOptions) Deps {
 	return Deps{
@@ -19,7 +19,7 @@ func DefaultDeps(opt SegmenterOptions) Deps {
 		Refiner:       cutRefiner{},
 		AutoGuide:     func(img *image.NRGBA, m *refine.Matte) *refine.Guide { return refine.AutoGuide(img, m, nil) },
 		Decode:        decodeFile,
-		WritePNG:      imageio.WritePNG,
+		WritePNG:      imagefile.WritePNG,
 		Options:       opt,
 	}
 }
@@ -42,7 +42,7 @@ func openSession(o SegmenterOptions) (Segmenter, error) {
 }
 
 func decodeFile(path string) (*image.NRGBA, error) {
-	img, _, err := imageio.DecodeFile(path, nil)
+	img, _, err := imagefile.DecodeFile(path, nil)
 	return img, err
 }
 

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"cutout/inference"
-	"cutout/inference/imageio"
 	"cutout/refine"
+	"cutout/refine/imagefile"
 )
 
 // segmenter is what a batch needs from a model session; *inference.Session
@@ -44,11 +44,11 @@ type job struct {
 
 // batchOptions configures a batch.
 type batchOptions struct {
-	Cut        refine.CutOptions      // guide, matting, or none
-	Backdrop   refine.Backdrop        // what the cutout is composited onto
-	Overwrite  bool                   // replace existing output files
-	Decode     *imageio.DecodeOptions // pixel limit etc.
-	UserTrimap string                 // read for every job instead of running the model
+	Cut        refine.CutOptions        // guide, matting, or none
+	Backdrop   refine.Backdrop          // what the cutout is composited onto
+	Overwrite  bool                     // replace existing output files
+	Decode     *imagefile.DecodeOptions // pixel limit etc.
+	UserTrimap string                   // read for every job instead of running the model
 	// Sequential runs the stages one after another for each photo instead
 	// of overlapping neighbouring photos; the outputs are identical.
 	Sequential bool
@@ -114,14 +114,14 @@ func decode(ctx context.Context, i int, j job, opt *batchOptions) decoded {
 		return d
 	}
 	t0 := time.Now()
-	img, info, err := imageio.DecodeFile(j.Input, opt.Decode)
+	img, info, err := imagefile.DecodeFile(j.Input, opt.Decode)
 	if err != nil {
 		d.Err = err
 		return d
 	}
 	d.img, d.Width, d.Height = img, info.Width, info.Height
 	if opt.UserTrimap != "" {
-		t, _, err := imageio.DecodeFile(opt.UserTrimap, opt.Decode)
+		t, _, err := imagefile.DecodeFile(opt.UserTrimap, opt.Decode)
 		if err != nil {
 			d.Err = fmt.Errorf("trimap: %w", err)
 			d.img = nil
@@ -193,7 +193,7 @@ func finish(ctx context.Context, s segmented, opt *batchOptions) report {
 		if path == "" {
 			return
 		}
-		if err := imageio.WritePNG(path, img, opt.Overwrite); err != nil {
+		if err := imagefile.WritePNG(path, img, opt.Overwrite); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -269,7 +269,7 @@ func expand(args []string) ([]string, []error) {
 		}
 		for _, e := range ents {
 			n := e.Name()
-			if e.IsDir() || !imageio.IsImageFile(n) || hasSuffixFold(n, ".mask.png") || hasSuffixFold(n, ".trimap.png") {
+			if e.IsDir() || !imagefile.IsImageFile(n) || hasSuffixFold(n, ".mask.png") || hasSuffixFold(n, ".trimap.png") {
 				continue
 			}
 			files = append(files, filepath.Join(a, n))

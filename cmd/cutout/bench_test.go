@@ -9,8 +9,8 @@ import (
 
 	"cutout/assets/evalset"
 	"cutout/inference"
-	"cutout/inference/imageio"
 	"cutout/refine"
+	"cutout/refine/imagefile"
 )
 
 var (
@@ -40,7 +40,7 @@ func benchRemove(b *testing.B, w, h int, noRefine bool) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		t0 := time.Now()
-		img, _, err := imageio.Decode(bytes.NewReader(data), nil)
+		img, _, err := imagefile.Decode(bytes.NewReader(data), nil)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -56,7 +56,7 @@ func benchRemove(b *testing.B, w, h int, noRefine bool) {
 		t1 := time.Now()
 		out := refine.NewComposite(r.Foreground, r.Alpha, refine.Backdrop{})
 		t2 := time.Now()
-		if err := imageio.EncodePNG(discard{}, out, nil); err != nil {
+		if err := imagefile.EncodePNG(discard{}, out); err != nil {
 			b.Fatal(err)
 		}
 		sum.Decode += dec

@@ -25,6 +25,7 @@ type guiConfig struct {
 }
 
 func main() {
+	tuneMalloc()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

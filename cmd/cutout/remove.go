@@ -15,8 +15,8 @@ import (
 	"time"
 
 	"cutout/inference"
-	"cutout/inference/imageio"
 	"cutout/refine"
+	"cutout/refine/imagefile"
 )
 
 func runRemove(args []string, stdout, stderr io.Writer) int {
@@ -62,9 +62,9 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 		}
 		back.Color = c
 	}
-	decodeOpt := &imageio.DecodeOptions{MaxPixels: *maxPixels}
+	decodeOpt := &imagefile.DecodeOptions{MaxPixels: *maxPixels}
 	if *bgImage != "" {
-		img, _, err := imageio.DecodeFile(*bgImage, decodeOpt)
+		img, _, err := imagefile.DecodeFile(*bgImage, decodeOpt)
 		if err != nil {
 			fmt.Fprintln(stderr, "cutout: --bg-image:", err)
 			return 2
@@ -133,7 +133,7 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 		if r.Err != nil {
 			failed++
 			msg := r.Err.Error()
-			if errors.Is(r.Err, imageio.ErrExists) {
+			if errors.Is(r.Err, imagefile.ErrExists) {
 				msg += " (use --force to overwrite)"
 			}
 			failures = append(failures, fmt.Sprintf("%s: %s", r.Input, msg))

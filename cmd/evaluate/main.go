@@ -41,8 +41,8 @@ import (
 
 	"cutout/assets/evalset"
 	"cutout/inference"
-	"cutout/inference/imageio"
 	"cutout/refine"
+	"cutout/refine/imagefile"
 	"cutout/refine/metrics"
 
 	"github.com/disintegration/imaging"
@@ -165,7 +165,7 @@ func findSamples(dir string, re *regexp.Regexp) ([]sample, error) {
 			n := e.Name()
 			ext := filepath.Ext(n)
 			base := strings.TrimSuffix(n, ext)
-			if strings.Contains(base, ".") || !imageio.IsImageFile(n) {
+			if strings.Contains(base, ".") || !imagefile.IsImageFile(n) {
 				continue // NAME.mask.png and the like are references
 			}
 			if re != nil && !re.MatchString(base) {
@@ -209,7 +209,7 @@ type outcome struct {
 
 // run computes every method on one sample.
 func (s sample) run(ctx context.Context, seg *cachedSegmenter) (*outcome, error) {
-	img, _, err := imageio.DecodeFile(s.photo, nil)
+	img, _, err := imagefile.DecodeFile(s.photo, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -296,7 +296,7 @@ func (s sample) dump(o *outcome, dir string) error {
 		return err
 	}
 	save := func(kind string, img image.Image) error {
-		return imageio.WritePNG(filepath.Join(dir, s.name+"."+kind+".png"), img, true)
+		return imagefile.WritePNG(filepath.Join(dir, s.name+"."+kind+".png"), img, true)
 	}
 	for i, alpha := range o.alphas {
 		if alpha != nil {
@@ -311,7 +311,7 @@ func (s sample) dump(o *outcome, dir string) error {
 // loadGrey reads a greyscale reference (mask, alpha or trimap) as a matte
 // in [0,1], from its first channel.
 func loadGrey(path string) (*refine.Matte, error) {
-	img, _, err := imageio.DecodeFile(path, nil)
+	img, _, err := imagefile.DecodeFile(path, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -1,8 +1,0 @@
-//go:build !unix
-
-package imageio_test
-
-import "time"
-
-// cpuTime is unavailable here; benchmarks then report wall time only.
-func cpuTime() (time.Duration, bool) { return 0, false }

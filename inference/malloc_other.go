@@ -1,6 +1,0 @@
-//go:build !linux
-
-package inference
-
-// tuneMalloc leaves other platforms' C allocators as they are.
-func tuneMalloc() {}
