@@ -2,7 +2,8 @@
 //
 //	cutout [flags] [FILE...]          open the editor (the sample portrait when no file is given)
 //	cutout remove [flags] FILE|DIR... write cutouts of the given photos
-//	cutout fetch [--gpu]              install the model and the ONNX Runtime
+//	cutout fetch [--gpu] [--platform OS/ARCH | --all-platforms] [--bundle DIR]
+//	                                  install the model and the ONNX Runtime
 //	cutout version                    print versions, the runtime and the device
 package main
 
@@ -144,7 +145,7 @@ func usage(w io.Writer) {
 Usage:
   cutout [flags] [FILE...]           open the editor (the sample portrait when no file is given)
   cutout remove [flags] FILE|DIR...  write NAME.png cutouts of photos (see cutout remove -h)
-  cutout fetch [--gpu]               install the segmentation model and the ONNX Runtime
+  cutout fetch [--gpu]               install the segmentation model and the ONNX Runtime (see cutout fetch -h)
   cutout version                     print versions, the runtime and the device in use
 
 Common flags:
