@@ -165,11 +165,13 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// fallbackNote puts the session's fallback note ("CUDA not used: no NVIDIA
+// driver found") in brackets after the device, or returns "".
 func fallbackNote(why string) string {
 	if why == "" {
 		return ""
 	}
-	return " (CUDA not used: " + why + ")"
+	return " (" + why + ")"
 }
 
 // parseColor reads #rgb, #rrggbb, #rrggbbaa or a few names.
