@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -53,37 +54,71 @@ func Runtime() (RuntimeInfo, bool) {
 // candidate is a library path and where it came from, for error reports.
 type candidate struct {
 	path, source string
-	gpu          bool
+	gpu          bool // the CUDA build from the cache
+	bundled      bool // found beside the executable: checked against the manifest
+}
+
+// searchEnv is what the library search reads from the machine, gathered
+// in one place so the search can be tested for any platform.
+type searchEnv struct {
+	platform models.Platform
+	envPath  string           // $ONNXRUNTIME_SHARED_LIBRARY_PATH
+	exeDir   string           // folder of the executable; "" if unknown
+	manifest *models.Manifest // nil if it could not be loaded
+}
+
+// hostSearchEnv reads the search environment of this process.
+func hostSearchEnv() searchEnv {
+	e := searchEnv{platform: models.Host(), envPath: os.Getenv(LibraryEnv), exeDir: models.ExecutableDir()}
+	if m, err := models.Load(); err == nil {
+		e.manifest = m
+	}
+	return e
 }
 
 // candidates lists the libraries to try, in order: the explicit option,
-// $ONNXRUNTIME_SHARED_LIBRARY_PATH, a library beside the executable, then
-// the cache (the CUDA build first when a GPU may be used).
-func candidates(opt Options, wantGPU bool) []candidate {
+// $ONNXRUNTIME_SHARED_LIBRARY_PATH, a library in the executable's folder
+// or a packaged Cutout's library folder (models.LibraryDirs, with the
+// platform's file names, models.LibraryNames), then the platform's folder
+// in the cache (the CUDA build first when CUDA is wanted).
+func (e searchEnv) candidates(opt Options, wantCUDA bool) []candidate {
 	var cs []candidate
 	if opt.LibraryPath != "" {
-		cs = append(cs, candidate{opt.LibraryPath, "--ort-lib", false})
+		cs = append(cs, candidate{path: opt.LibraryPath, source: "--ort-lib"})
 		return cs // an explicit choice is never second-guessed
 	}
-	if p := os.Getenv(LibraryEnv); p != "" {
-		cs = append(cs, candidate{p, "$" + LibraryEnv, false})
+	if e.envPath != "" {
+		cs = append(cs, candidate{path: e.envPath, source: "$" + LibraryEnv})
 	}
-	if exe, err := os.Executable(); err == nil {
-		matches, _ := filepath.Glob(filepath.Join(filepath.Dir(exe), "libonnxruntime.so*"))
-		// Prefer the fully versioned name (libonnxruntime.so.1.30.0) over links.
-		sort.Slice(matches, func(i, j int) bool { return len(matches[i]) > len(matches[j]) })
-		for _, p := range matches {
-			cs = append(cs, candidate{p, "beside the executable", false})
-		}
-	}
-	if m, err := models.Load(); err == nil {
-		if wantGPU {
-			if r, err := m.Runtime("gpu"); err == nil {
-				cs = append(cs, candidate{m.LibraryPath(r), "cache (CUDA build)", true})
+	if e.exeDir != "" {
+		seen := map[string]bool{}
+		for _, d := range models.LibraryDirs(e.platform.OS) {
+			source := "beside the executable"
+			if d != "." {
+				source = "in " + filepath.ToSlash(d) + " from the executable"
+			}
+			// Names are tried most specific first: libonnxruntime.so.1.30.0
+			// before the links that point at it.
+			for _, pat := range models.LibraryNames(e.platform.OS) {
+				matches, _ := filepath.Glob(filepath.Join(e.exeDir, d, pat))
+				sort.Strings(matches)
+				for _, p := range matches {
+					if !seen[p] {
+						seen[p] = true
+						cs = append(cs, candidate{path: p, source: source, bundled: true})
+					}
+				}
 			}
 		}
-		if r, err := m.Runtime("cpu"); err == nil {
-			cs = append(cs, candidate{m.LibraryPath(r), "cache", false})
+	}
+	if m := e.manifest; m != nil {
+		if wantCUDA {
+			if r, err := m.RuntimeFor("gpu", e.platform); err == nil {
+				cs = append(cs, candidate{path: m.LibraryPath(r), source: "cache (CUDA build)", gpu: true})
+			}
+		}
+		if r, err := m.RuntimeFor("cpu", e.platform); err == nil {
+			cs = append(cs, candidate{path: m.LibraryPath(r), source: "cache"})
 		}
 	}
 	return cs
@@ -91,7 +126,7 @@ func candidates(opt Options, wantGPU bool) []candidate {
 
 // initRuntime loads the first candidate library that works and creates the
 // environment. It is a no-op once the environment exists.
-func initRuntime(opt Options, wantGPU bool) error {
+func initRuntime(opt Options, wantCUDA bool) error {
 	env.Lock()
 	defer env.Unlock()
 	if env.shut {
@@ -101,24 +136,33 @@ func initRuntime(opt Options, wantGPU bool) error {
 		return nil
 	}
 	var tried []string
-	for _, c := range candidates(opt, wantGPU) {
+	se := hostSearchEnv()
+	for _, c := range se.candidates(opt, wantCUDA) {
 		if _, err := os.Stat(c.path); err != nil {
 			tried = append(tried, fmt.Sprintf("%s (%s): not found", c.path, c.source))
 			continue
 		}
-		if c.gpu {
-			// The CUDA build needs every provider file; verify them.
-			m, err := models.Load()
-			if err == nil {
-				if _, err = m.LocateRuntime("gpu"); err != nil {
-					tried = append(tried, fmt.Sprintf("%s (%s): %v", c.path, c.source, err))
-					continue
-				}
+		if m := se.manifest; m != nil && (c.gpu || c.bundled) {
+			// The CUDA build needs every provider file, and a packaged
+			// runtime is checked like the cache's: verify them.
+			var err error
+			if c.gpu {
+				_, err = m.LocateRuntime("gpu")
+			} else {
+				err = m.CheckLibrary(c.path)
 			}
+			if err != nil {
+				tried = append(tried, fmt.Sprintf("%s (%s): %v", c.path, c.source, err))
+				continue
+			}
+		}
+		if err := prepareLibrary(c.path); err != nil {
+			tried = append(tried, fmt.Sprintf("%s (%s): %v", c.path, c.source, err))
+			continue
 		}
 		ort.SetSharedLibraryPath(c.path)
 		if err := ort.InitializeEnvironment(ort.WithLogLevelError()); err != nil {
-			tried = append(tried, fmt.Sprintf("%s (%s): %v", c.path, c.source, err))
+			tried = append(tried, fmt.Sprintf("%s (%s): %v%s", c.path, c.source, err, loadHint))
 			continue
 		}
 		env.ready, env.library, env.version, env.gpuBuild = true, c.path, ort.GetVersion(), c.gpu
@@ -127,8 +171,8 @@ func initRuntime(opt Options, wantGPU bool) error {
 	if len(tried) == 0 {
 		tried = append(tried, "no candidate paths")
 	}
-	return fmt.Errorf("%w; tried:\n  %s\n%s, or point --ort-lib or $%s at a libonnxruntime.so (version 1.24 or newer)",
-		ErrNoRuntime, strings.Join(tried, "\n  "), strings.ToUpper(models.FetchHint[:1])+models.FetchHint[1:], LibraryEnv)
+	return fmt.Errorf("%w; tried:\n  %s\n%s, or point --ort-lib or $%s at the ONNX Runtime library (%s, version 1.24 or newer)",
+		ErrNoRuntime, strings.Join(tried, "\n  "), strings.ToUpper(models.FetchHint[:1])+models.FetchHint[1:], LibraryEnv, models.LibraryKind(runtime.GOOS))
 }
 
 // Shutdown destroys the ONNX Runtime environment. Call it once at exit,

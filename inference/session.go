@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -19,9 +20,9 @@ import (
 
 // Device names accepted by Options.Device.
 const (
-	DeviceAuto = "auto" // CUDA when its libraries load and a GPU answers, else CPU
+	DeviceAuto = "auto" // the platform's GPU provider (CUDA, DirectML, CoreML) when it loads and a GPU answers, else CPU
 	DeviceCPU  = "cpu"  // always the CPU
-	DeviceGPU  = "gpu"  // CUDA or an error
+	DeviceGPU  = "gpu"  // a GPU provider or an error
 )
 
 // Options configures Open. The zero value opens the default model on the
@@ -65,10 +66,18 @@ type Session struct {
 
 // Open loads the ONNX Runtime (once per process) and a model, and prepares
 // a session for it. The runtime library is searched in this order:
-// opt.LibraryPath, $ONNXRUNTIME_SHARED_LIBRARY_PATH, libonnxruntime.so*
-// beside the executable, then the cache (the CUDA build first when a GPU may
-// be used); the error lists every path tried. Missing assets produce errors
-// that name the command installing them.
+// opt.LibraryPath, $ONNXRUNTIME_SHARED_LIBRARY_PATH, the platform's library
+// (libonnxruntime.so*, libonnxruntime*.dylib, onnxruntime.dll) beside the
+// executable or in a packaged Cutout's library folder, then the cache (the
+// CUDA build first when CUDA may be used); the error lists every path
+// tried. Missing assets produce errors that name the command installing
+// them.
+//
+// The device: auto tries, in order, CUDA (Linux and Windows, where an
+// NVIDIA driver is installed and the runtime is the CUDA build), DirectML
+// (Windows, any DirectX 12 GPU) and CoreML (macOS), each proved by a
+// warm-up run, then the CPU; Fallback says why each one before the device
+// in use was not used.
 //
 // A model with fp16 weights whose manifest entry lists an fp32 form (ISNet
 // medium) runs that form on the CPU, with every graph optimisation on: ONNX
@@ -83,19 +92,11 @@ func Open(opt Options) (*Session, error) {
 	if dev == "" {
 		dev = DeviceAuto
 	}
-	if dev != DeviceAuto && dev != DeviceCPU && dev != DeviceGPU {
-		return nil, fmt.Errorf("inference: unknown device %q (want auto, cpu or gpu)", opt.Device)
+	plan, err := planDevices(dev, runtime.GOOS, probeHost())
+	if err != nil {
+		return nil, err
 	}
-	var fallback string
-	wantGPU := dev == DeviceGPU
-	if dev == DeviceAuto {
-		if why := gpuAbsent(); why != "" {
-			fallback = why
-		} else {
-			wantGPU = true
-		}
-	}
-	if err := initRuntime(opt, wantGPU); err != nil {
+	if err := initRuntime(opt, plan.cuda()); err != nil {
 		return nil, err
 	}
 
@@ -115,7 +116,8 @@ func Open(opt Options) (*Session, error) {
 	} else if _, err := os.Stat(path); err != nil {
 		return nil, fmt.Errorf("inference: model: %w", err)
 	}
-	if wantGPU || opt.ModelPath != "" || x.FP32 == nil {
+	fp16 := slices.ContainsFunc(plan.try, func(d string) bool { return !usesFP32(d) })
+	if fp16 || opt.ModelPath != "" || x.FP32 == nil {
 		if err := checkModel(path, x); err != nil {
 			return nil, err
 		}
@@ -132,32 +134,39 @@ func Open(opt Options) (*Session, error) {
 		return nil, fmt.Errorf("inference: output tensor: %w", err)
 	}
 
-	if wantGPU {
-		err = s.create(opt, true)
-		if err == nil {
-			s.device = "CUDA"
-			if opt.ModelPath == "" && x.FP32 != nil {
-				s.form = "fp16"
-			}
-		} else if dev == DeviceGPU {
-			s.destroy()
-			return nil, fmt.Errorf("inference: CUDA requested but unavailable: %w; run \"make gpu\" on a machine with an NVIDIA driver, CUDA 13 and cuDNN 9, or use --cpu", err)
-		} else {
-			fallback = "CUDA unavailable: " + firstLine(err.Error())
+	var fatal error
+	d, notes := plan.choose(func(d string) error {
+		if fatal != nil {
+			return fatal
 		}
+		if !usesFP32(d) {
+			s.useFP16(opt, path, x)
+		} else if fatal = s.useFP32(opt, man, x); fatal != nil {
+			return fatal
+		}
+		return s.create(opt, d)
+	})
+	if fatal != nil {
+		s.destroy()
+		return nil, fatal
 	}
+	s.device = d
 	if s.device == "" {
+		if !plan.cpu {
+			s.destroy()
+			return nil, fmt.Errorf("inference: GPU requested but unavailable: %s; %s", fallbackNote(notes), plan.hint)
+		}
 		if err := s.useFP32(opt, man, x); err != nil {
 			s.destroy()
 			return nil, err
 		}
-		if err := s.create(opt, false); err != nil {
+		if err := s.create(opt, deviceCPU); err != nil {
 			s.destroy()
 			return nil, err
 		}
-		s.device = "CPU"
+		s.device = deviceCPU
 	}
-	s.fallback = fallback
+	s.fallback = fallbackNote(notes)
 	env.Lock()
 	env.sessions++
 	env.Unlock()
@@ -188,16 +197,13 @@ func (s *Session) useFP32(opt Options, man *models.Manifest, x *models.Model) er
 	return nil
 }
 
-// gpuAbsent returns why CUDA cannot be used on this machine, or "" when an
-// NVIDIA driver is present and it is worth trying.
-func gpuAbsent() string {
-	if _, err := os.Stat("/proc/driver/nvidia/version"); err == nil {
-		return ""
+// useFP16 points the session at the model file as shipped, path, for a
+// device that runs fp16 weights natively.
+func (s *Session) useFP16(opt Options, path string, x *models.Model) {
+	s.path, s.form = path, ""
+	if opt.ModelPath == "" && x.FP32 != nil {
+		s.form = "fp16"
 	}
-	if _, err := os.Stat("/dev/nvidiactl"); err == nil {
-		return ""
-	}
-	return "no NVIDIA driver found"
 }
 
 func firstLine(s string) string {
@@ -263,8 +269,9 @@ func shapeFits(got ort.Shape, want []int64) bool {
 	return true
 }
 
-// create builds the ORT session, on CUDA when gpu is set.
-func (s *Session) create(opt Options, gpu bool) error {
+// create builds the ORT session on device (deviceCPU, or an accelerator
+// that a warm-up run then proves).
+func (s *Session) create(opt Options, device string) error {
 	so, err := ort.NewSessionOptions()
 	if err != nil {
 		return fmt.Errorf("inference: session options: %w", err)
@@ -288,7 +295,7 @@ func (s *Session) create(opt Options, gpu bool) error {
 	// off: the 12 MP model run drops from about 1.05 s to 0.78 s and a
 	// batch's peak rises from about 1.0 to 1.5 GiB.
 	var level ort.GraphOptimizationLevel = ort.GraphOptimizationLevelEnableExtended
-	if !gpu && s.form == "fp32" {
+	if usesFP32(device) && s.form == "fp32" {
 		level = ort.GraphOptimizationLevelEnableAll
 	}
 	for _, e := range []error{
@@ -306,18 +313,11 @@ func (s *Session) create(opt Options, gpu bool) error {
 			return fmt.Errorf("inference: session options: %w", e)
 		}
 	}
+	accel := device != deviceCPU
 	build := func() error {
-		if gpu {
-			cuda, err := ort.NewCUDAProviderOptions()
-			if err != nil {
-				return fmt.Errorf("CUDA provider options: %w", err)
-			}
-			defer cuda.Destroy()
-			if err := cuda.Update(map[string]string{"device_id": "0"}); err != nil {
-				return fmt.Errorf("CUDA provider options: %w", err)
-			}
-			if err := so.AppendExecutionProviderCUDA(cuda); err != nil {
-				return fmt.Errorf("CUDA provider: %w", err)
+		if accel {
+			if err := appendProvider(so, device); err != nil {
+				return err
 			}
 		}
 		sess, err := ort.NewAdvancedSession(s.path, []string{s.spec.Name}, []string{outputName(s)},
@@ -326,17 +326,18 @@ func (s *Session) create(opt Options, gpu bool) error {
 			return fmt.Errorf("inference: create session for %s: %w", s.path, err)
 		}
 		s.sess = sess
-		if gpu {
-			// CUDA initialises lazily; a warm-up run proves a device answers.
+		if accel {
+			// GPU providers initialise lazily; a warm-up run proves a
+			// device answers.
 			if err := sess.Run(); err != nil {
 				sess.Destroy()
 				s.sess = nil
-				return fmt.Errorf("CUDA warm-up run: %w", err)
+				return fmt.Errorf("%s warm-up run: %w", device, err)
 			}
 		}
 		return nil
 	}
-	if gpu {
+	if device == deviceCUDA {
 		return keepGoSignals(build)
 	}
 	return build()
@@ -352,11 +353,14 @@ func outputName(s *Session) string {
 	return "output"
 }
 
-// Device names the execution provider in use: "CPU" or "CUDA".
+// Device names the execution provider in use: "CPU", "CUDA", "DirectML" or
+// "CoreML".
 func (s *Session) Device() string { return s.device }
 
-// Fallback explains why CUDA is not in use when it could have been asked
-// for (no driver, libraries missing, no device answered); "" otherwise.
+// Fallback explains why the GPU providers that come before the device in
+// use were not used ("CUDA not used: no NVIDIA driver found"; no driver,
+// libraries missing, no device answered), joined by "; "; "" when the first
+// choice runs or the CPU was asked for.
 func (s *Session) Fallback() string { return s.fallback }
 
 // Model returns the name of the loaded model.
@@ -422,7 +426,7 @@ func (s *Session) run(ctx context.Context) error {
 		}
 	}()
 	run := func() error { return s.sess.RunWithOptions(ro) }
-	if s.device == "CUDA" {
+	if s.device == deviceCUDA {
 		err = keepGoSignals(run)
 	} else {
 		err = run()

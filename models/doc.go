@@ -9,11 +9,23 @@
 // packages come from), verifies every piece, assembles ISNet from its
 // chunks and writes the result atomically into the cache:
 //
-//	$CUTOUT_CACHE, else $XDG_CACHE_HOME/cutout, else ~/.cache/cutout
+//	$CUTOUT_CACHE, else "cutout" in the user cache folder (os.UserCacheDir:
+//	$XDG_CACHE_HOME or ~/.cache on Linux, ~/Library/Caches on macOS,
+//	%LocalAppData% on Windows)
 //	  models/isnet-medium.onnx
 //	  models/isnet-medium-fp32.onnx (derived: see below)
 //	  models/isnet-small.onnx
-//	  ort-cpu-1.30.0/libonnxruntime.so.1.30.0
+//	  ort-cpu-1.30.0/libonnxruntime.so.1.30.0 (linux/amd64)
+//	  ort-cpu-1.30.0-windows-amd64/onnxruntime.dll, DirectML.dll
+//	  ort-cpu-1.30.0-darwin-arm64/libonnxruntime.1.30.0.dylib, ...
+//
+// Each platform's runtime has a folder of its own, so one cache can hold
+// the runtimes of every platform (Fetch with FetchOptions.Platforms) for
+// packaging. A packaged Cutout carries its platform's runtime and the
+// default model relative to its executable (BundleLayout; Bundle lays them
+// out); LocateModel looks there before the cache, and both are verified on
+// first use like the cache's files, with the stamp (see below) kept in the
+// cache when the install folder cannot take it.
 //
 // With a warm cache nothing touches the network: Locate only stats files and
 // compares them with a small ".verified" stamp written after the checksum

@@ -22,10 +22,14 @@ import (
 // FetchOptions controls Fetch. The zero value fetches the default model and
 // the CPU runtime; a nil pointer is allowed.
 type FetchOptions struct {
-	Models   []string  // model names; nil means every model of the manifest
-	Runtimes []string  // runtime names; nil means "cpu"
-	Log      io.Writer // progress lines; nil discards them
-	NPM      string    // npm executable; "" means "npm" on PATH
+	Models   []string // model names; nil means every model of the manifest
+	Runtimes []string // runtime names; nil means "cpu"
+	// Platforms are the platforms whose runtimes are installed, each into
+	// its own cache folder; nil means this machine's. With more than one,
+	// a runtime name that one of them has no build of is skipped for it.
+	Platforms []Platform
+	Log       io.Writer // progress lines; nil discards them
+	NPM       string    // npm executable; "" means "npm" on PATH
 }
 
 // Fetch installs every asset named by opt that is missing from the cache or
@@ -60,6 +64,10 @@ func (m *Manifest) Fetch(ctx context.Context, opt *FetchOptions) error {
 	if rts == nil {
 		rts = []string{"cpu"}
 	}
+	plats := opt.Platforms
+	if plats == nil {
+		plats = []Platform{Host()}
+	}
 
 	// Group what is missing by npm package, so each tarball is fetched once.
 	type job struct {
@@ -85,15 +93,24 @@ func (m *Manifest) Fetch(ctx context.Context, opt *FetchOptions) error {
 		j := get(x.Package, x.Version)
 		j.models = append(j.models, x)
 	}
-	for _, n := range rts {
-		r, err := m.Runtime(n)
-		if err != nil {
-			return err
+	var wantRT []*Runtime
+	for _, p := range plats {
+		for _, n := range rts {
+			r, err := m.RuntimeFor(n, p)
+			if err != nil && len(plats) > 1 {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			wantRT = append(wantRT, r)
 		}
+	}
+	for _, r := range wantRT {
 		for _, f := range r.Files {
 			p := filepath.Join(m.RuntimeDir(r), f.File)
 			if err := Verify(p, f.SHA256); err == nil {
-				fmt.Fprintf(logw, "ok      runtime %s %s (%s)\n", r.Name, f.File, p)
+				fmt.Fprintf(logw, "ok      runtime %s %s/%s %s (%s)\n", r.Name, r.GOOS, r.GOARCH, f.File, p)
 				continue
 			}
 			j := get(f.Package, f.Version)
@@ -137,7 +154,7 @@ func (m *Manifest) Fetch(ctx context.Context, opt *FetchOptions) error {
 				if err := extractFile(tgz, x.f.Path, dst, x.f.SHA256); err != nil {
 					return fmt.Errorf("models: %s from %s: %w", x.f.Path, k, err)
 				}
-				fmt.Fprintf(logw, "ok      runtime %s %s (%s)\n", x.rt.Name, x.f.File, dst)
+				fmt.Fprintf(logw, "ok      runtime %s %s/%s %s (%s)\n", x.rt.Name, x.rt.GOOS, x.rt.GOARCH, x.f.File, dst)
 			}
 			return nil
 		}()
@@ -321,9 +338,18 @@ func extractFile(tgz, name, dst, sum string) error {
 	return err
 }
 
-// writeVerified writes dst through a temporary file in the same folder,
-// checks its SHA-256, and renames it into place only when it matches.
+// writeVerified writes dst as writeChecked does, then stamps it as verified
+// (see Verify).
 func writeVerified(dst, sum string, write func(io.Writer) error) error {
+	if err := writeChecked(dst, sum, write); err != nil {
+		return err
+	}
+	return Verify(dst, sum) // writes the stamp
+}
+
+// writeChecked writes dst through a temporary file in the same folder,
+// checks its SHA-256, and renames it into place only when it matches.
+func writeChecked(dst, sum string, write func(io.Writer) error) error {
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
 	}
@@ -350,8 +376,5 @@ func writeVerified(dst, sum string, write func(io.Writer) error) error {
 	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp.Name(), dst); err != nil {
-		return err
-	}
-	return Verify(dst, sum) // writes the stamp
+	return os.Rename(tmp.Name(), dst)
 }

@@ -18,10 +18,11 @@ func (m *Manifest) FP32Path(x *Model) string {
 	return filepath.Join(m.Dir, "models", x.FP32.File)
 }
 
-// LocateFP32 returns the cached, verified fp32 form of the model called name
-// (see Model.FP32), or the model's own file when it has no such form. A
-// cache filled before fp32 forms existed holds only the fp16 file: the fp32
-// form is then derived from it, once, with Widen, written atomically and
+// LocateFP32 returns the verified fp32 form of the model called name (see
+// Model.FP32), or the model's own file when it has no such form. A cache
+// filled before fp32 forms existed, or a packaged Cutout, holds only the
+// fp16 file: the fp32 form is then derived from it into the cache, once,
+// with Widen, written atomically and
 // verified against the manifest, and a line saying so goes to logw (nil
 // discards it). A missing or damaged fp16 file is an error that names the
 // command to run.
@@ -33,10 +34,10 @@ func (m *Manifest) LocateFP32(name string, logw io.Writer) (string, error) {
 	if x.FP32 == nil {
 		return m.LocateModel(x.Name)
 	}
-	p := m.FP32Path(x)
-	if Verify(p, x.FP32.SHA256) == nil {
+	if p, err := m.locate(x.FP32.File, x.FP32.SHA256); err == nil {
 		return p, nil
 	}
+	p := m.FP32Path(x)
 	src, err := m.LocateModel(x.Name)
 	if err != nil {
 		return "", err

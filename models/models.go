@@ -73,15 +73,19 @@ type RuntimeFile struct {
 	SHA256  string `json:"sha256"`
 }
 
-// Runtime is one ONNX Runtime build of the manifest.
+// Runtime is one ONNX Runtime build of the manifest, for one platform.
+// "cpu" is the build every platform gets: it runs on the CPU, and also
+// holds DirectML on Windows and CoreML on macOS. "gpu" is the CUDA build
+// that "cutout fetch --gpu" adds.
 type Runtime struct {
-	Name       string        `json:"name"` // "cpu" or "gpu"
-	GOOS       string        `json:"goos"`
-	GOARCH     string        `json:"goarch"`
-	ORTVersion string        `json:"ortVersion"`
-	Dir        string        `json:"dir"`     // folder in the cache
-	Library    string        `json:"library"` // file to load, one of Files
-	Files      []RuntimeFile `json:"files"`
+	Name        string        `json:"name"` // "cpu" or "gpu"
+	GOOS        string        `json:"goos"`
+	GOARCH      string        `json:"goarch"`
+	ORTVersion  string        `json:"ortVersion"`
+	Description string        `json:"description"` // the devices it can run on, for people
+	Dir         string        `json:"dir"`         // folder in the cache
+	Library     string        `json:"library"`     // file to load, one of Files
+	Files       []RuntimeFile `json:"files"`
 }
 
 // Manifest lists every asset. It is read from the embedded manifest.json.
@@ -90,6 +94,9 @@ type Manifest struct {
 	Runtimes []Runtime `json:"runtimes"`
 	// Dir is the cache folder the manifest's assets live in.
 	Dir string `json:"-"`
+	// Exe is the folder of the running executable; a packaged Cutout keeps
+	// its models relative to it (see BundleLayout). "" means none.
+	Exe string `json:"-"`
 }
 
 // Load parses the embedded manifest and resolves the cache folder.
@@ -103,11 +110,14 @@ func Load() (*Manifest, error) {
 		return nil, err
 	}
 	m.Dir = dir
+	m.Exe = ExecutableDir()
 	return &m, nil
 }
 
 // CacheDir returns the folder assets are cached in: $CUTOUT_CACHE if set,
-// else the user cache folder ($XDG_CACHE_HOME or ~/.cache) + "/cutout".
+// else "cutout" in the user's cache folder (os.UserCacheDir): on Linux
+// $XDG_CACHE_HOME or ~/.cache, on macOS ~/Library/Caches, on Windows
+// %LocalAppData%.
 func CacheDir() (string, error) {
 	if d := os.Getenv("CUTOUT_CACHE"); d != "" {
 		return filepath.Abs(d)
@@ -144,14 +154,29 @@ func (m *Manifest) ModelNames() []string {
 
 // Runtime returns the runtime build called name for this machine's OS and
 // architecture.
-func (m *Manifest) Runtime(name string) (*Runtime, error) {
+func (m *Manifest) Runtime(name string) (*Runtime, error) { return m.RuntimeFor(name, Host()) }
+
+// RuntimeFor returns the runtime build called name for platform p.
+func (m *Manifest) RuntimeFor(name string, p Platform) (*Runtime, error) {
 	for i := range m.Runtimes {
 		r := &m.Runtimes[i]
-		if r.Name == name && r.GOOS == runtime.GOOS && r.GOARCH == runtime.GOARCH {
+		if r.Name == name && r.GOOS == p.OS && r.GOARCH == p.Arch {
 			return r, nil
 		}
 	}
-	return nil, fmt.Errorf("models: no %s ONNX Runtime build is listed for %s/%s", name, runtime.GOOS, runtime.GOARCH)
+	return nil, fmt.Errorf("models: no %s ONNX Runtime build is listed for %s", name, p)
+}
+
+// Platforms lists the platforms the manifest has a runtime called name for,
+// in manifest order.
+func (m *Manifest) Platforms(name string) []Platform {
+	var ps []Platform
+	for _, r := range m.Runtimes {
+		if r.Name == name {
+			ps = append(ps, Platform{r.GOOS, r.GOARCH})
+		}
+	}
+	return ps
 }
 
 // ModelPath is where model x lives in the cache.
@@ -163,15 +188,46 @@ func (m *Manifest) RuntimeDir(r *Runtime) string { return filepath.Join(m.Dir, r
 // LibraryPath is the shared library of runtime r to load.
 func (m *Manifest) LibraryPath(r *Runtime) string { return filepath.Join(m.RuntimeDir(r), r.Library) }
 
-// LocateModel returns the cached, verified file of the model called name.
-// A missing or damaged file is an error that names the command to run.
+// modelPaths lists where a model file called file may be: in the models
+// folder of a packaged Cutout, then in the cache.
+func (m *Manifest) modelPaths(file string) []string {
+	var ps []string
+	if m.Exe != "" {
+		ps = append(ps, filepath.Join(m.Exe, BundleLayout(runtime.GOOS).Models, file))
+	}
+	return append(ps, filepath.Join(m.Dir, "models", file))
+}
+
+// locate returns the first of the paths where file is and has SHA-256 sum.
+// When none has, the error is about a damaged copy if there is one, else
+// about the file missing from the cache.
+func (m *Manifest) locate(file, sum string) (string, error) {
+	var damaged error
+	for _, p := range m.modelPaths(file) {
+		err := Verify(p, sum)
+		if err == nil {
+			return p, nil
+		}
+		if damaged == nil && !errors.Is(err, ErrMissing) {
+			damaged = err
+		}
+	}
+	if damaged != nil {
+		return "", damaged
+	}
+	return "", fmt.Errorf("%w: %s", ErrMissing, filepath.Join(m.Dir, "models", file))
+}
+
+// LocateModel returns the verified file of the model called name: the copy
+// a packaged Cutout carries (see BundleLayout), else the cached one. A
+// missing or damaged file is an error that names the command to run.
 func (m *Manifest) LocateModel(name string) (string, error) {
 	x, err := m.Model(name)
 	if err != nil {
 		return "", err
 	}
-	p := m.ModelPath(x)
-	if err := Verify(p, x.SHA256); err != nil {
+	p, err := m.locate(x.File, x.SHA256)
+	if err != nil {
 		return "", fmt.Errorf("models: model %q: %w; %s", x.Name, err, FetchHint)
 	}
 	return p, nil
@@ -196,10 +252,61 @@ func (m *Manifest) LocateRuntime(name string) (string, error) {
 	return m.LibraryPath(r), nil
 }
 
+// CheckLibrary verifies a runtime library found outside the cache, such as
+// the one a packaged Cutout carries: when its file name is the library of a
+// runtime the manifest lists for this machine, that file and every other
+// file of the runtime must be beside it with their SHA-256 sums. Other
+// libraries (a build of the user's own) are not checked.
+func (m *Manifest) CheckLibrary(path string) error {
+	dir, base := filepath.Split(path)
+	for _, r := range m.Runtimes {
+		if r.GOOS != runtime.GOOS || r.GOARCH != runtime.GOARCH || r.Library != base {
+			continue
+		}
+		for _, f := range r.Files {
+			if err := Verify(filepath.Join(dir, f.File), f.SHA256); err != nil {
+				return fmt.Errorf("models: ONNX Runtime %s: %w", r.ORTVersion, err)
+			}
+		}
+		return nil
+	}
+	return nil
+}
+
 // stamp records that a file's checksum was verified, keyed by its size and
 // modification time, so later starts can skip hashing it.
 func stampPath(path string) string {
 	return filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".verified")
+}
+
+// stampPaths lists where the stamp of path may be: beside the file, else,
+// for a file in a folder the user cannot write (a packaged Cutout installed
+// system-wide), in the cache's "verified" folder under a name derived from
+// the file's absolute path.
+func stampPaths(path string) []string {
+	ps := []string{stampPath(path)}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return ps
+	}
+	if d, err := CacheDir(); err == nil && !strings.HasPrefix(abs, d+string(filepath.Separator)) {
+		h := sha256.Sum256([]byte(abs))
+		ps = append(ps, filepath.Join(d, "verified", hex.EncodeToString(h[:8])+"-"+filepath.Base(path)))
+	}
+	return ps
+}
+
+// writeStamp records a good check of path in the first place that takes it.
+// A stamp that cannot be written only costs a re-hash next time.
+func writeStamp(path string, stamp []byte) {
+	for i, sp := range stampPaths(path) {
+		if i > 0 && os.MkdirAll(filepath.Dir(sp), 0o755) != nil {
+			return
+		}
+		if os.WriteFile(sp, stamp, 0o644) == nil {
+			return
+		}
+	}
 }
 
 func stampFor(fi os.FileInfo, sum string) string {
@@ -217,8 +324,11 @@ func Verify(path, sum string) error {
 	if err != nil {
 		return fmt.Errorf("models: %w", err)
 	}
-	if b, err := os.ReadFile(stampPath(path)); err == nil && string(b) == stampFor(fi, sum) {
-		return nil
+	stamp := stampFor(fi, sum)
+	for _, sp := range stampPaths(path) {
+		if b, err := os.ReadFile(sp); err == nil && string(b) == stamp {
+			return nil
+		}
 	}
 	got, err := FileSHA256(path)
 	if err != nil {
@@ -227,8 +337,7 @@ func Verify(path, sum string) error {
 	if got != sum {
 		return fmt.Errorf("%w: %s has sha256 %s, want %s", ErrChecksum, path, got, sum)
 	}
-	// A stamp that cannot be written only costs a re-hash next time.
-	_ = os.WriteFile(stampPath(path), []byte(stampFor(fi, sum)), 0o644)
+	writeStamp(path, []byte(stamp))
 	return nil
 }
 

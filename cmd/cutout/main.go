@@ -2,7 +2,8 @@
 //
 //	cutout [flags] [FILE...]          open the editor on these photos (or on none)
 //	cutout remove [flags] FILE|DIR... write cutouts of the given photos
-//	cutout fetch [--gpu]              install the model and the ONNX Runtime
+//	cutout fetch [--gpu] [--platform OS/ARCH | --all-platforms] [--bundle DIR]
+//	                                  install the model and the ONNX Runtime
 //	cutout version                    print versions, the runtime and the device
 package main
 
@@ -95,9 +96,9 @@ type engineFlags struct {
 
 func (e *engineFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&e.model, "model", "medium", "segmentation model: medium (best; fp16 weights, run in fp32 on the CPU) or small (uint8)")
-	fs.StringVar(&e.device, "device", "auto", "auto (CUDA when available, else CPU), cpu or gpu")
+	fs.StringVar(&e.device, "device", "auto", "auto (a GPU when one answers: CUDA, DirectML on Windows, CoreML on macOS; else the CPU), cpu or gpu")
 	fs.BoolVar(&e.cpu, "cpu", false, "run on the CPU (same as --device cpu)")
-	fs.BoolVar(&e.gpu, "gpu", false, "require CUDA (same as --device gpu)")
+	fs.BoolVar(&e.gpu, "gpu", false, "require a GPU (same as --device gpu)")
 	fs.StringVar(&e.lib, "ort-lib", "", "ONNX Runtime shared library to load (default: $ONNXRUNTIME_SHARED_LIBRARY_PATH, beside the executable, then the cache)")
 	fs.IntVar(&e.threads, "threads", 0, "model threads (0: one per CPU)")
 }
@@ -145,12 +146,12 @@ func usage(w io.Writer) {
 Usage:
   cutout [flags] [FILE...]           open the editor on these photos (or on none)
   cutout remove [flags] FILE|DIR...  write NAME.png cutouts of photos (see cutout remove -h)
-  cutout fetch [--gpu]               install the segmentation model and the ONNX Runtime
+  cutout fetch [--gpu]               install the segmentation model and the ONNX Runtime (see cutout fetch -h)
   cutout version                     print versions, the runtime and the device in use
 
 Common flags:
   --model medium|small   segmentation model (default medium)
-  --cpu, --gpu           force the device (default: CUDA when available, else CPU)
+  --cpu, --gpu           force the device (default: a GPU when one answers, else the CPU)
   --ort-lib PATH         ONNX Runtime shared library to load
   --threads N            model threads (default: one per CPU)
 `)

@@ -173,20 +173,13 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// peakMemory is this process's peak resident set size, for the summary.
-func peakMemory() string {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return "unknown"
-	}
-	return fmt.Sprintf("%d MiB", ru.Maxrss/1024) // Maxrss is in KiB on Linux
-}
-
+// fallbackNote puts the session's fallback note ("CUDA not used: no NVIDIA
+// driver found") in brackets after the device, or returns "".
 func fallbackNote(why string) string {
 	if why == "" {
 		return ""
 	}
-	return " (CUDA not used: " + why + ")"
+	return " (" + why + ")"
 }
 
 // parseColor reads #rgb, #rrggbb, #rrggbbaa or a few names.
@@ -249,22 +242,3 @@ func modelName(sess *inference.Session) string {
 // model's memory between runs (inference.Options.KeepMemory): a 12 MP
 // batch then peaks at about 1.5 GiB rather than 1.0.
 const keepMemoryRAM = 8 << 30
-
-// memTotal returns the machine's memory in bytes from /proc/meminfo, or 0
-// where it cannot be read.
-func memTotal() int64 {
-	b, err := os.ReadFile("/proc/meminfo")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if f := strings.Fields(line); len(f) == 3 && f[0] == "MemTotal:" && f[2] == "kB" {
-			kb, err := strconv.ParseInt(f[1], 10, 64)
-			if err != nil {
-				return 0
-			}
-			return kb << 10
-		}
-	}
-	return 0
-}
