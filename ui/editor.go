@@ -166,18 +166,26 @@ func New(app fyne.App, deps Deps) *Editor {
 }
 
 // Start offers to recover the photos of an editor that crashed, then
-// opens files. With nothing to open the canvas says how to open photos,
-// and offers the bundled sample portrait to try the editor on.
+// opens files, or the bundled sample portrait when there are none, so
+// that a first start shows what the editor does. Once every photo is
+// closed the canvas says how to open photos.
 func (e *Editor) Start(files []string) {
+	open := func() {
+		if len(files) == 0 {
+			e.openSample()
+			return
+		}
+		e.Open(files)
+	}
 	c := e.saves.crashed()
 	if c == nil {
-		e.Open(files)
+		open()
 		return
 	}
 	e.prompts.recover(c, func(ok bool) {
 		if !ok {
 			e.saves.discard(c)
-			e.Open(files)
+			open()
 			return
 		}
 		e.recoverCrashed(c)

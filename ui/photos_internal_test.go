@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 
+	"cutout/assets"
 	"cutout/refine"
 )
 
@@ -373,7 +374,22 @@ func TestRecoveryDiscardRemovesTheSessions(t *testing.T) {
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Fatal("Discard left the crashed session")
 	}
-	if len(e2.docs) != 0 || !e2.ctl.hint.Visible() {
-		t.Fatal("after Discard the editor did not start empty, as usual")
+	if len(e2.docs) != 1 || e2.docs[0].name != assets.SampleName {
+		t.Fatal("after Discard the editor did not start as usual, on the sample portrait")
+	}
+}
+
+// TestStartWithoutFilesOpensTheSample: `cutout` with no file opens the
+// bundled sample portrait, ready to edit.
+func TestStartWithoutFilesOpensTheSample(t *testing.T) {
+	e, q := newTestEditor(t, fakeDeps(nil))
+	e.Start(nil)
+	if len(e.docs) != 1 || e.docs[0].name != assets.SampleName {
+		t.Fatalf("the start opened %d photos, want the sample", len(e.docs))
+	}
+	d := e.docs[0]
+	q.waitFor(t, "the sample's mask", 20*time.Second, func() bool { return d.editable() })
+	if e.ctl.hint.Visible() {
+		t.Error("the drop hint shows over the sample")
 	}
 }
