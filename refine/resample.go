@@ -133,29 +133,16 @@ func downLabels(lab []uint8, w, h, f int) []uint8 {
 }
 
 // downMatte box-filters a w×h map by an integer factor f (rounded up).
-func downMatte(src []float32, w, h, f int) []float32 {
-	cw, ch := (w+f-1)/f, (h+f-1)/f
-	out := make([]float32, cw*ch)
-	parallel.Rows(ch, func(y0, y1 int) {
-		for cy := y0; cy < y1; cy++ {
-			for cx := 0; cx < cw; cx++ {
-				var s, n float32
-				for y := cy * f; y < min(cy*f+f, h); y++ {
-					for x := cx * f; x < min(cx*f+f, w); x++ {
-						s += src[y*w+x]
-						n++
-					}
-				}
-				out[cy*cw+cx] = s / n
-			}
-		}
-	})
-	return out
-}
+func downMatte(src []float32, w, h, f int) []float32 { return downMean(src, w, h, f, false) }
 
 // downWeights is downMatte for data-term weights: negative weights (the
 // markers of Options.PriorWeights) count as 0.
-func downWeights(src []float32, w, h, f int) []float32 {
+func downWeights(src []float32, w, h, f int) []float32 { return downMean(src, w, h, f, true) }
+
+// downMean box-filters a w×h map by an integer factor f (rounded up; edge
+// blocks average the values that exist), reading negative values as 0
+// when nonNeg is set.
+func downMean(src []float32, w, h, f int, nonNeg bool) []float32 {
 	cw, ch := (w+f-1)/f, (h+f-1)/f
 	out := make([]float32, cw*ch)
 	parallel.Rows(ch, func(y0, y1 int) {
@@ -164,7 +151,11 @@ func downWeights(src []float32, w, h, f int) []float32 {
 				var s, n float32
 				for y := cy * f; y < min(cy*f+f, h); y++ {
 					for x := cx * f; x < min(cx*f+f, w); x++ {
-						s += max(0, src[y*w+x])
+						v := src[y*w+x]
+						if nonNeg {
+							v = max(v, 0)
+						}
+						s += v
 						n++
 					}
 				}
