@@ -38,11 +38,12 @@
 // becomes fp32 and every Cast to fp16 a Cast to fp32. Half-to-single
 // conversion is exact, and Widen is deterministic, so the derived file has
 // a fixed SHA-256 that the manifest records and Locate verifies like any
-// other asset. Widen reads and writes the protobuf wire format directly
-// (ModelProto, GraphProto, NodeProto, AttributeProto, TensorProto,
-// ValueInfoProto and TypeProto field numbers from onnx.proto) and copies
-// every field it does not change byte for byte. The fp16 file stays for
-// CUDA, whose tensor cores run it faster.
+// other asset. Widen reads and writes the protobuf wire format with
+// google.golang.org/protobuf/encoding/protowire, guided by a table of the
+// onnx.proto field numbers that lead to fp16 (ModelProto, GraphProto,
+// FunctionProto, NodeProto, AttributeProto, TensorProto, ValueInfoProto,
+// TypeProto), and copies every field it does not change byte for byte. The
+// fp16 file stays for CUDA, whose tensor cores run it faster.
 //
 // Usage:
 //

@@ -7,6 +7,8 @@ import (
 	"io"
 	"math/bits"
 	"strconv"
+
+	"google.golang.org/protobuf/encoding/protowire"
 )
 
 // ErrMalformed reports input to Widen that is not a well-formed ONNX
@@ -21,14 +23,6 @@ var ErrUnsupported = errors.New("models: cannot widen model")
 const (
 	onnxFloat   = 1
 	onnxFloat16 = 10
-)
-
-// Protocol-buffer wire types.
-const (
-	wireVarint  = 0
-	wireFixed64 = 1
-	wireBytes   = 2
-	wireFixed32 = 5
 )
 
 // maxDepth bounds the nesting of messages (subgraphs in attributes, types in
@@ -67,53 +61,51 @@ var typeAttrs = map[string]string{
 // a well-formed ONNX protobuf is refused with ErrMalformed. Widen never
 // returns a partly converted model.
 //
-// The result is allocated once at its final size; Widen holds nothing else
-// of note. It is safe for concurrent use.
+// The result is allocated once at its final size; besides it Widen holds
+// one integer per message of the model. It is safe for concurrent use.
 func Widen(fp16 []byte) ([]byte, error) {
-	n, err := widenedSize(fp16)
+	w, err := measure(fp16)
 	if err != nil {
 		return nil, err
 	}
-	s := &sink{buf: make([]byte, 0, n)}
-	if err := (&widener{s: s}).model(fp16); err != nil {
+	w.buf = make([]byte, 0, w.n)
+	if err := w.write(fp16); err != nil {
 		return nil, err
 	}
-	if int64(len(s.buf)) != n {
-		panic(fmt.Sprintf("models: widen wrote %d bytes, sized %d", len(s.buf), n))
-	}
-	return s.buf, nil
+	return w.buf, nil
 }
 
 // WidenTo writes Widen(fp16) to w and returns the number of bytes written.
 // The whole input is checked before the first byte is written, so on
-// ErrMalformed or ErrUnsupported nothing reaches w. Only a small buffer is
-// held besides the input.
+// ErrMalformed or ErrUnsupported nothing reaches w. Besides the input it
+// holds a 64 KiB buffer and one integer per message of the model.
 func WidenTo(w io.Writer, fp16 []byte) (int64, error) {
-	n, err := widenedSize(fp16)
+	wd, err := measure(fp16)
 	if err != nil {
 		return 0, err
 	}
-	s := &sink{w: w, buf: make([]byte, 0, sinkChunk+64)}
-	if err := (&widener{s: s}).model(fp16); err != nil {
-		return s.n - int64(len(s.buf)), err
+	wd.w, wd.buf = w, make([]byte, 0, writeChunk+64)
+	if err = wd.write(fp16); err == nil {
+		wd.flush()
+		err = wd.err
 	}
-	s.flush()
-	if s.err != nil {
-		return s.n - int64(len(s.buf)), fmt.Errorf("models: widen: %w", s.err)
+	if err != nil {
+		return wd.written, fmt.Errorf("models: widen: %w", err)
 	}
-	if s.n != n {
-		panic(fmt.Sprintf("models: widen wrote %d bytes, sized %d", s.n, n))
-	}
-	return n, nil
+	return wd.written, nil
 }
 
-// widenedSize validates fp16 and returns the size of its widened form.
-func widenedSize(fp16 []byte) (int64, error) {
-	c := &sink{counting: true}
-	if err := (&widener{s: c}).model(fp16); err != nil {
-		return 0, err
+// measure validates the model fp16 and returns a widener that has sized
+// every message of its widened form, ready to write it.
+func measure(fp16 []byte) (*widener, error) {
+	w := &widener{sizing: true}
+	if err := w.message(modelMsg, fp16, "", ""); err != nil {
+		return nil, err
 	}
-	return c.n, nil
+	if _, ok := lastBytes(fp16, 7); !ok {
+		return nil, fmt.Errorf("%w: no graph (not an ONNX model)", ErrMalformed)
+	}
+	return w, nil
 }
 
 // halfToFloat32Bits converts the IEEE 754 binary16 value h to the bits of
@@ -141,370 +133,262 @@ func halfToFloat32Bits(h uint16) uint32 {
 	return sign | (exp+112)<<23 | mant<<13 // 112 = 127 - 15
 }
 
-// sinkChunk is how many bytes a streaming sink gathers before writing.
-const sinkChunk = 1 << 16
+// A kind is one of the ONNX messages Widen looks into.
+type kind uint8
 
-// sink receives the widened bytes. A counting sink only adds up their
-// number; otherwise they are appended to buf, and when w is set, buf is
-// written to w whenever it holds sinkChunk bytes.
-type sink struct {
-	counting bool
-	n        int64 // bytes received
-	buf      []byte
-	w        io.Writer
-	err      error // first error from w
+const (
+	modelMsg        kind = iota // ModelProto
+	trainingInfoMsg             // TrainingInfoProto
+	graphMsg                    // GraphProto
+	functionMsg                 // FunctionProto
+	nodeMsg                     // NodeProto
+	attributeMsg                // AttributeProto
+	tensorMsg                   // TensorProto
+	sparseTensorMsg             // SparseTensorProto
+	valueInfoMsg                // ValueInfoProto
+	typeProtoMsg                // TypeProto
+	tensorTypeMsg               // TypeProto.Tensor and TypeProto.SparseTensor
+	elemTypeMsg                 // TypeProto.Sequence and TypeProto.Optional
+	mapTypeMsg                  // TypeProto.Map
+)
+
+// child is a field holding a message Widen looks into, and how errors
+// name it.
+type child struct {
+	kind  kind
+	label string
 }
 
-func (s *sink) bytes(b []byte) {
-	s.n += int64(len(b))
-	if s.counting {
-		return
-	}
-	s.buf = append(s.buf, b...)
-	s.maybeFlush()
+// schema describes a kind of message: the string field that names one in
+// errors (0 for none) and the fields holding messages that may hold fp16.
+// The fields Widen rewrites in place (element types, type attributes,
+// tensor data) are handled in message and tensor.
+type schema struct {
+	name     protowire.Number
+	children map[protowire.Number]child
 }
 
-func (s *sink) varint(v uint64) {
-	if s.counting {
-		s.n += int64(varintLen(v))
-		return
-	}
-	l := len(s.buf)
-	s.buf = binary.AppendUvarint(s.buf, v)
-	s.n += int64(len(s.buf) - l)
-	s.maybeFlush()
+// schemas holds the field numbers of onnx.proto, per kind.
+var schemas = [...]schema{
+	modelMsg: {children: map[protowire.Number]child{
+		7: {graphMsg, "graph"}, 20: {trainingInfoMsg, "training_info"}, 25: {functionMsg, "function"},
+	}},
+	trainingInfoMsg: {children: map[protowire.Number]child{
+		1: {graphMsg, ".initialization"}, 2: {graphMsg, ".algorithm"},
+	}},
+	graphMsg: {name: 2, children: map[protowire.Number]child{
+		1: {nodeMsg, " node"}, 5: {tensorMsg, " initializer"}, 11: {valueInfoMsg, " input"},
+		12: {valueInfoMsg, " output"}, 13: {valueInfoMsg, " value_info"}, 15: {sparseTensorMsg, " sparse_initializer"},
+	}},
+	functionMsg: {name: 1, children: map[protowire.Number]child{
+		7: {nodeMsg, " node"}, 11: {attributeMsg, " attribute"}, 12: {valueInfoMsg, " value_info"},
+	}},
+	nodeMsg: {name: 3, children: map[protowire.Number]child{5: {attributeMsg, " attribute"}}},
+	attributeMsg: {name: 1, children: map[protowire.Number]child{
+		5: {tensorMsg, ""}, 10: {tensorMsg, ""}, 6: {graphMsg, ""}, 11: {graphMsg, ""},
+		14: {typeProtoMsg, ""}, 15: {typeProtoMsg, ""}, 22: {sparseTensorMsg, ""}, 23: {sparseTensorMsg, ""},
+	}},
+	tensorMsg:       {name: 8},
+	sparseTensorMsg: {children: map[protowire.Number]child{1: {tensorMsg, " values"}}},
+	valueInfoMsg:    {name: 1, children: map[protowire.Number]child{2: {typeProtoMsg, ""}}},
+	typeProtoMsg: {children: map[protowire.Number]child{
+		1: {tensorTypeMsg, ""}, 8: {tensorTypeMsg, ""}, 4: {elemTypeMsg, ""}, 9: {elemTypeMsg, ""}, 5: {mapTypeMsg, ""},
+	}},
+	tensorTypeMsg: {},
+	elemTypeMsg:   {children: map[protowire.Number]child{1: {typeProtoMsg, ""}}},
+	mapTypeMsg:    {children: map[protowire.Number]child{2: {typeProtoMsg, ""}}}, // keys are never floats
 }
 
-func (s *sink) key(num uint64, wire int) { s.varint(num<<3 | uint64(wire)) }
+// writeChunk is how many bytes WidenTo gathers before writing.
+const writeChunk = 1 << 16
 
-// float32s appends count little-endian floats, element i taken from
-// halfToFloat32Bits(half(i)).
-func (s *sink) float32s(count int, half func(i int) uint16) {
-	if s.counting {
-		s.n += 4 * int64(count)
-		return
-	}
-	for i := 0; i < count; {
-		m := count - i
-		if s.w != nil && m > sinkChunk/4 {
-			m = sinkChunk / 4
-		}
-		l := len(s.buf)
-		s.buf = append(s.buf, make([]byte, 4*m)...)
-		out := s.buf[l:]
-		for j := 0; j < m; j++ {
-			binary.LittleEndian.PutUint32(out[4*j:], halfToFloat32Bits(half(i+j)))
-		}
-		s.n += 4 * int64(m)
-		i += m
-		s.maybeFlush()
-	}
-}
-
-// halves appends the little-endian halves raw as little-endian floats.
-func (s *sink) halves(raw []byte) {
-	if s.counting {
-		s.n += 2 * int64(len(raw))
-		return
-	}
-	for len(raw) > 0 {
-		m := len(raw) / 2
-		if s.w != nil && m > sinkChunk/4 {
-			m = sinkChunk / 4
-		}
-		l := len(s.buf)
-		s.buf = append(s.buf, make([]byte, 4*m)...)
-		out, in := s.buf[l:l+4*m], raw[:2*m]
-		for j := range m {
-			h := binary.LittleEndian.Uint16(in[2*j:])
-			binary.LittleEndian.PutUint32(out[4*j:], halfToFloat32Bits(h))
-		}
-		s.n += 4 * int64(m)
-		raw = raw[2*m:]
-		s.maybeFlush()
-	}
-}
-
-func (s *sink) maybeFlush() {
-	if s.w != nil && len(s.buf) >= sinkChunk {
-		s.flush()
-	}
-}
-
-func (s *sink) flush() {
-	if s.w == nil || len(s.buf) == 0 {
-		return
-	}
-	if s.err == nil {
-		_, s.err = s.w.Write(s.buf)
-	}
-	s.buf = s.buf[:0]
-}
-
-func varintLen(v uint64) int { return (bits.Len64(v|1) + 6) / 7 }
-
-// field is one decoded protocol-buffer field.
-type field struct {
-	num  uint64
-	wire int
-	v    uint64 // value of a varint or fixed field
-	b    []byte // payload of a length-delimited field
-	raw  []byte // the whole field, key included
-}
-
-// fields iterates over the fields of a message, stopping at the first
-// malformed one.
-type fields struct {
-	rest []byte
-	err  error
-}
-
-func (it *fields) next(f *field) bool {
-	if len(it.rest) == 0 || it.err != nil {
-		return false
-	}
-	b := it.rest
-	key, p := binary.Uvarint(b)
-	if p <= 0 {
-		it.err = errors.New("bad field key")
-		return false
-	}
-	*f = field{num: key >> 3, wire: int(key & 7)}
-	if f.num == 0 || f.num > 1<<29-1 {
-		it.err = fmt.Errorf("bad field number %d", f.num)
-		return false
-	}
-	switch f.wire {
-	case wireVarint:
-		v, m := binary.Uvarint(b[p:])
-		if m <= 0 {
-			it.err = fmt.Errorf("field %d: bad varint", f.num)
-			return false
-		}
-		f.v, p = v, p+m
-	case wireFixed64:
-		if len(b)-p < 8 {
-			it.err = fmt.Errorf("field %d: truncated", f.num)
-			return false
-		}
-		f.v, p = binary.LittleEndian.Uint64(b[p:]), p+8
-	case wireFixed32:
-		if len(b)-p < 4 {
-			it.err = fmt.Errorf("field %d: truncated", f.num)
-			return false
-		}
-		f.v, p = uint64(binary.LittleEndian.Uint32(b[p:])), p+4
-	case wireBytes:
-		l, m := binary.Uvarint(b[p:])
-		if m <= 0 {
-			it.err = fmt.Errorf("field %d: bad length", f.num)
-			return false
-		}
-		p += m
-		if l > uint64(len(b)-p) {
-			it.err = fmt.Errorf("field %d: length %d runs past the end", f.num, l)
-			return false
-		}
-		f.b, p = b[p:p+int(l)], p+int(l)
-	default:
-		it.err = fmt.Errorf("field %d: unsupported wire type %d", f.num, f.wire)
-		return false
-	}
-	f.raw, it.rest = b[:p], b[p:]
-	return true
-}
-
-// walkFn widens one message of a given kind into w's sink.
-type walkFn func(w *widener, msg []byte, where string) error
-
-// widener walks the ONNX messages of a model and writes their widened form.
+// widener walks the messages of a model twice. The sizing pass validates
+// them and records the widened size of each nested message in walk order;
+// the writing pass then writes each one's key and length before its
+// fields. Every write method only counts in the sizing pass.
 type widener struct {
-	s     *sink
-	depth int
+	sizing bool
+	sizes  []int64 // widened size of each nested message, in walk order
+	next   int     // writing pass: the entry of sizes for the next message
+	depth  int
+	n      int64 // bytes produced by this pass so far
+
+	buf     []byte    // widened bytes not yet handed to w
+	w       io.Writer // nil: buf holds the whole result
+	written int64     // bytes taken by w
+	err     error     // first error from w
 }
 
-func malformed(where string, err error) error {
-	return fmt.Errorf("%w: %s: %v", ErrMalformed, where, err)
+// write runs the writing pass after measure. It fails only when the
+// writer does: the input has been validated.
+func (w *widener) write(fp16 []byte) error {
+	total := w.n
+	w.sizing, w.n = false, 0
+	err := w.message(modelMsg, fp16, "", "")
+	if err == nil && w.n != total {
+		panic(fmt.Sprintf("models: widen wrote %d bytes, sized %d", w.n, total))
+	}
+	return err
 }
 
-// each calls fn for every field of msg and reports a malformed message.
-func each(msg []byte, where string, fn func(f *field) error) error {
-	it := fields{rest: msg}
-	var f field
-	for it.next(&f) {
-		if err := fn(&f); err != nil {
-			return err
+// message widens msg, a message of kind k found at where. op is the
+// operator of the node holding an attribute ("" when unknown, as for a
+// function's default attributes).
+func (w *widener) message(k kind, msg []byte, where, op string) error {
+	s := &schemas[k]
+	var name string
+	if s.name != 0 {
+		b, _ := lastBytes(msg, s.name)
+		if name = string(b); name != "" {
+			where += " " + strconv.Quote(name)
 		}
 	}
-	if it.err != nil {
-		return malformed(where, it.err)
+	childOp := ""
+	switch k {
+	case nodeMsg:
+		b, _ := lastBytes(msg, 4)
+		childOp = string(b)
+		where += " (" + childOp + ")"
+		if d, _ := lastBytes(msg, 7); len(d) > 0 && string(d) != "ai.onnx" {
+			childOp = string(d) + "." + childOp // typeAttrs lists the default domain only
+		}
+	case tensorMsg:
+		return w.tensor(msg, where)
 	}
-	return nil
+	nodes := 0
+	return each(msg, where, func(f *field) error {
+		if c, ok := s.children[f.num]; ok {
+			at := where + c.label
+			if c.kind == nodeMsg {
+				at += " " + strconv.Itoa(nodes)
+				nodes++
+			}
+			return w.nested(f, c.kind, at, childOp)
+		}
+		if f.typ == protowire.VarintType && f.v == onnxFloat16 {
+			switch {
+			case k == tensorTypeMsg && f.num == 1: // elem_type
+				w.varintField(1, onnxFloat)
+				return nil
+			case k == attributeMsg && f.num == 3 && op != "" && typeAttrs[op] == name: // i
+				w.varintField(3, onnxFloat)
+				return nil
+			case k == attributeMsg && f.num == 3 && looksLikeType(name):
+				return fmt.Errorf("%w: %s is FLOAT16 on an operator whose type attributes are unknown", ErrUnsupported, where)
+			}
+		}
+		w.bytes(f.raw)
+		return nil
+	})
 }
 
-// nested widens the sub-message f (which must be length-delimited) of
-// kind walk, writing it as field f.num with its new length.
-func (w *widener) nested(f *field, where string, walk walkFn) error {
-	if f.wire != wireBytes {
-		return malformed(where, fmt.Errorf("field %d: wire type %d, want a message", f.num, f.wire))
+// nested widens the sub-message f of kind k, written as field f.num with
+// its widened length.
+func (w *widener) nested(f *field, k kind, where, op string) error {
+	if f.typ != protowire.BytesType {
+		return malformed(where, fmt.Errorf("field %d: wire type %d, want a message", f.num, f.typ))
 	}
 	if w.depth >= maxDepth {
 		return malformed(where, errors.New("messages nested too deeply"))
 	}
+	if w.err != nil {
+		return w.err // the writer failed: stop early
+	}
 	w.depth++
 	defer func() { w.depth-- }()
-	out := w.s
-	cnt := &sink{counting: true}
-	w.s = cnt
-	err := walk(w, f.b, where)
-	w.s = out
-	if err != nil {
-		return err
-	}
-	out.key(f.num, wireBytes)
-	out.varint(uint64(cnt.n))
-	if out.counting {
-		out.n += cnt.n
+	if w.sizing {
+		i, start := len(w.sizes), w.n
+		w.sizes = append(w.sizes, 0)
+		if err := w.message(k, f.b, where, op); err != nil {
+			return err
+		}
+		size := w.n - start
+		w.sizes[i] = size
+		w.n += int64(protowire.SizeTag(f.num) + protowire.SizeVarint(uint64(size)))
 		return nil
 	}
-	return walk(w, f.b, where)
+	w.tag(f.num, protowire.BytesType)
+	w.varint(uint64(w.sizes[w.next]))
+	w.next++
+	return w.message(k, f.b, where, op)
 }
 
-// model widens a ModelProto.
-func (w *widener) model(msg []byte) error {
-	graphs := 0
-	err := each(msg, "model", func(f *field) error {
-		switch f.num {
-		case 7: // graph
-			graphs++
-			return w.nested(f, "graph", (*widener).graph)
-		case 20: // training_info
-			return w.nested(f, "training_info", (*widener).trainingInfo)
-		case 25: // functions
-			return w.nested(f, "function", (*widener).function)
+// tensor widens a TensorProto of type FLOAT16; other tensors are copied.
+func (w *widener) tensor(msg []byte, where string) error {
+	var dtype, location uint64
+	err := each(msg, where, func(f *field) error {
+		if f.typ == protowire.VarintType && f.num == 2 {
+			dtype = f.v
+		} else if f.typ == protowire.VarintType && f.num == 14 {
+			location = f.v
 		}
-		w.s.bytes(f.raw)
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	if graphs == 0 {
-		return fmt.Errorf("%w: no graph (not an ONNX model)", ErrMalformed)
+	if dtype != onnxFloat16 {
+		w.bytes(msg)
+		return nil
 	}
-	return nil
-}
-
-// trainingInfo widens a TrainingInfoProto (two graphs).
-func (w *widener) trainingInfo(msg []byte, where string) error {
+	if location != 0 {
+		return fmt.Errorf("%w: %s: fp16 data stored outside the model file", ErrUnsupported, where)
+	}
 	return each(msg, where, func(f *field) error {
 		switch f.num {
-		case 1: // initialization
-			return w.nested(f, where+".initialization", (*widener).graph)
-		case 2: // algorithm
-			return w.nested(f, where+".algorithm", (*widener).graph)
-		}
-		w.s.bytes(f.raw)
-		return nil
-	})
-}
-
-// function widens a FunctionProto (a model-local function).
-func (w *widener) function(msg []byte, where string) error {
-	if n := stringField(msg, 1); n != "" {
-		where += " " + strconv.Quote(n)
-	}
-	nodes := 0
-	return each(msg, where, func(f *field) error {
-		switch f.num {
-		case 7: // node
-			nodes++
-			return w.nested(f, where+" node "+strconv.Itoa(nodes-1), (*widener).node)
-		case 11: // attribute_proto (default attribute values)
-			return w.nested(f, where+" attribute", attributeWalker(""))
-		case 12: // value_info
-			return w.nested(f, where+" value_info", (*widener).valueInfo)
-		}
-		w.s.bytes(f.raw)
-		return nil
-	})
-}
-
-// graph widens a GraphProto.
-func (w *widener) graph(msg []byte, where string) error {
-	if n := stringField(msg, 2); n != "" {
-		where += " " + strconv.Quote(n)
-	}
-	nodes := 0
-	return each(msg, where, func(f *field) error {
-		switch f.num {
-		case 1: // node
-			nodes++
-			return w.nested(f, where+" node "+strconv.Itoa(nodes-1), (*widener).node)
-		case 5: // initializer
-			return w.nested(f, where+" initializer", (*widener).tensor)
-		case 11, 12, 13: // input, output, value_info
-			return w.nested(f, where+" value_info", (*widener).valueInfo)
-		case 15: // sparse_initializer
-			return w.nested(f, where+" sparse_initializer", (*widener).sparseTensor)
-		}
-		w.s.bytes(f.raw)
-		return nil
-	})
-}
-
-// node widens a NodeProto: its attributes.
-func (w *widener) node(msg []byte, where string) error {
-	op := stringField(msg, 4)
-	if n := stringField(msg, 3); n != "" {
-		where += " " + strconv.Quote(n)
-	}
-	where += " (" + op + ")"
-	if d := stringField(msg, 7); d != "" && d != "ai.onnx" {
-		op = d + "." + op // typeAttrs lists the default domain only
-	}
-	attr := attributeWalker(op)
-	return each(msg, where, func(f *field) error {
-		if f.num == 5 { // attribute
-			return w.nested(f, where, attr)
-		}
-		w.s.bytes(f.raw)
-		return nil
-	})
-}
-
-// attributeWalker returns the walker of the AttributeProtos of a node
-// running operator op ("" when unknown, as in function defaults).
-func attributeWalker(op string) walkFn {
-	return func(w *widener, msg []byte, where string) error {
-		name := stringField(msg, 1)
-		where += " attribute " + strconv.Quote(name)
-		return each(msg, where, func(f *field) error {
-			switch f.num {
-			case 3: // i
-				if f.wire == wireVarint && f.v == onnxFloat16 {
-					if typeAttrs[op] == name && op != "" {
-						w.s.key(3, wireVarint)
-						w.s.varint(onnxFloat)
-						return nil
-					}
-					if looksLikeType(name) {
-						return fmt.Errorf("%w: %s is FLOAT16 on an operator whose type attributes are unknown", ErrUnsupported, where)
-					}
-				}
-			case 5, 10: // t, tensors
-				return w.nested(f, where, (*widener).tensor)
-			case 6, 11: // g, graphs
-				return w.nested(f, where, (*widener).graph)
-			case 14, 15: // tp, type_protos
-				return w.nested(f, where, (*widener).typeProto)
-			case 22, 23: // sparse_tensor, sparse_tensors
-				return w.nested(f, where, (*widener).sparseTensor)
+		case 2: // data_type
+			w.varintField(2, onnxFloat)
+		case 9: // raw_data: little-endian halves
+			if f.typ != protowire.BytesType || len(f.b)%2 != 0 {
+				return malformed(where, errors.New("fp16 raw_data of odd length"))
 			}
-			w.s.bytes(f.raw)
-			return nil
-		})
+			w.tag(9, protowire.BytesType)
+			w.varint(2 * uint64(len(f.b)))
+			w.halves(f.b)
+		case 5: // int32_data: one half per element, now float_data
+			return w.int32Halves(f, where)
+		case 4, 6, 7, 10, 11: // float, string, int64, double, uint64 data
+			return malformed(where, fmt.Errorf("FLOAT16 tensor with data in field %d", f.num))
+		default:
+			w.bytes(f.raw)
+		}
+		return nil
+	})
+}
+
+// int32Halves rewrites TensorProto.int32_data holding halves (the ONNX
+// layout for FLOAT16 without raw_data) as float_data.
+func (w *widener) int32Halves(f *field, where string) error {
+	bad := malformed(where, errors.New("fp16 int32_data value out of range"))
+	switch f.typ {
+	case protowire.VarintType: // one unpacked element
+		if f.v > 0xffff {
+			return bad
+		}
+		w.tag(4, protowire.Fixed32Type)
+		w.float(uint16(f.v))
+		return nil
+	case protowire.BytesType: // packed
+		var halves []uint16
+		for b := f.b; len(b) > 0; {
+			v, m := protowire.ConsumeVarint(b)
+			if m < 0 {
+				return malformed(where, fmt.Errorf("fp16 int32_data: %w", protowire.ParseError(m)))
+			}
+			if v > 0xffff {
+				return bad
+			}
+			halves = append(halves, uint16(v))
+			b = b[m:]
+		}
+		w.tag(4, protowire.BytesType)
+		w.varint(4 * uint64(len(halves)))
+		for _, h := range halves {
+			w.float(h)
+		}
+		return nil
 	}
+	return malformed(where, fmt.Errorf("int32_data with wire type %d", f.typ))
 }
 
 // looksLikeType reports whether an integer attribute called name probably
@@ -517,177 +401,148 @@ func looksLikeType(name string) bool {
 	return false
 }
 
-// tensor widens a TensorProto of type FLOAT16; other tensors are copied.
-func (w *widener) tensor(msg []byte, where string) error {
-	dtype, location := uint64(0), uint64(0)
-	name := ""
-	err := each(msg, where, func(f *field) error {
-		switch {
-		case f.num == 2 && f.wire == wireVarint:
-			dtype = f.v
-		case f.num == 14 && f.wire == wireVarint:
-			location = f.v
-		case f.num == 8 && f.wire == wireBytes:
-			name = string(f.b)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
+func malformed(where string, err error) error {
+	return fmt.Errorf("%w: %s: %v", ErrMalformed, where, err)
+}
+
+// bytes copies b to the output.
+func (w *widener) bytes(b []byte) {
+	w.n += int64(len(b))
+	if !w.sizing {
+		w.buf = append(w.buf, b...)
+		w.flushFull()
 	}
-	if name != "" {
-		where += " " + strconv.Quote(name)
+}
+
+// tag writes a field key.
+func (w *widener) tag(num protowire.Number, typ protowire.Type) {
+	w.varint(protowire.EncodeTag(num, typ))
+}
+
+// varint writes a varint.
+func (w *widener) varint(v uint64) {
+	w.n += int64(protowire.SizeVarint(v))
+	if !w.sizing {
+		w.buf = protowire.AppendVarint(w.buf, v)
+		w.flushFull()
 	}
-	if dtype != onnxFloat16 {
-		w.s.bytes(msg)
-		return nil
+}
+
+// varintField writes the varint field num with value v.
+func (w *widener) varintField(num protowire.Number, v uint64) {
+	w.tag(num, protowire.VarintType)
+	w.varint(v)
+}
+
+// float writes the half h as a little-endian float.
+func (w *widener) float(h uint16) {
+	w.n += 4
+	if !w.sizing {
+		w.buf = binary.LittleEndian.AppendUint32(w.buf, halfToFloat32Bits(h))
+		w.flushFull()
 	}
-	if location != 0 {
-		return fmt.Errorf("%w: %s: fp16 data stored outside the model file", ErrUnsupported, where)
+}
+
+// halves writes the little-endian halves raw as little-endian floats.
+func (w *widener) halves(raw []byte) {
+	w.n += 2 * int64(len(raw))
+	if w.sizing {
+		return
 	}
-	return each(msg, where, func(f *field) error {
-		switch f.num {
-		case 2: // data_type
-			w.s.key(2, wireVarint)
-			w.s.varint(onnxFloat)
-			return nil
-		case 9: // raw_data: little-endian halves
-			if f.wire != wireBytes || len(f.b)%2 != 0 {
-				return malformed(where, errors.New("fp16 raw_data of odd length"))
-			}
-			w.s.key(9, wireBytes)
-			w.s.varint(2 * uint64(len(f.b)))
-			w.s.halves(f.b)
-			return nil
-		case 5: // int32_data: one half per element, now float_data
-			return w.int32Halves(f, where)
-		case 4, 6, 7, 10, 11: // float, string, int64, double, uint64 data
-			return malformed(where, fmt.Errorf("FLOAT16 tensor with data in field %d", f.num))
+	for len(raw) > 0 {
+		part := raw[:min(len(raw), writeChunk/2)]
+		for i := 0; i+1 < len(part); i += 2 {
+			w.buf = binary.LittleEndian.AppendUint32(w.buf, halfToFloat32Bits(binary.LittleEndian.Uint16(part[i:])))
 		}
-		w.s.bytes(f.raw)
-		return nil
-	})
-}
-
-// int32Halves rewrites TensorProto.int32_data holding halves (the ONNX
-// layout for FLOAT16 without raw_data) as float_data.
-func (w *widener) int32Halves(f *field, where string) error {
-	bad := malformed(where, errors.New("fp16 int32_data value out of range"))
-	switch f.wire {
-	case wireVarint: // one unpacked element
-		if f.v > 0xffff {
-			return bad
-		}
-		w.s.key(4, wireFixed32)
-		w.s.float32s(1, func(int) uint16 { return uint16(f.v) })
-		return nil
-	case wireBytes: // packed
-		var vals []uint16
-		for b := f.b; len(b) > 0; {
-			v, m := binary.Uvarint(b)
-			if m <= 0 {
-				return malformed(where, errors.New("fp16 int32_data: bad varint"))
-			}
-			if v > 0xffff {
-				return bad
-			}
-			vals = append(vals, uint16(v))
-			b = b[m:]
-		}
-		w.s.key(4, wireBytes)
-		w.s.varint(4 * uint64(len(vals)))
-		w.s.float32s(len(vals), func(i int) uint16 { return vals[i] })
-		return nil
+		raw = raw[len(part):]
+		w.flushFull()
 	}
-	return malformed(where, fmt.Errorf("int32_data with wire type %d", f.wire))
 }
 
-// sparseTensor widens a SparseTensorProto: its values.
-func (w *widener) sparseTensor(msg []byte, where string) error {
-	return each(msg, where, func(f *field) error {
-		if f.num == 1 { // values
-			return w.nested(f, where+" values", (*widener).tensor)
-		}
-		w.s.bytes(f.raw)
-		return nil
-	})
-}
-
-// valueInfo widens a ValueInfoProto: its type.
-func (w *widener) valueInfo(msg []byte, where string) error {
-	if n := stringField(msg, 1); n != "" {
-		where += " " + strconv.Quote(n)
+// flushFull hands the buffer to the writer once it holds a writeChunk.
+func (w *widener) flushFull() {
+	if w.w != nil && len(w.buf) >= writeChunk {
+		w.flush()
 	}
-	return each(msg, where, func(f *field) error {
-		if f.num == 2 { // type
-			return w.nested(f, where, (*widener).typeProto)
-		}
-		w.s.bytes(f.raw)
-		return nil
-	})
 }
 
-// typeProto widens a TypeProto.
-func (w *widener) typeProto(msg []byte, where string) error {
-	return each(msg, where, func(f *field) error {
-		switch f.num {
-		case 1, 8: // tensor_type, sparse_tensor_type
-			return w.nested(f, where, (*widener).tensorType)
-		case 4, 9: // sequence_type, optional_type: elem_type is a TypeProto
-			return w.nested(f, where, (*widener).elemType)
-		case 5: // map_type
-			return w.nested(f, where, (*widener).mapType)
-		}
-		w.s.bytes(f.raw)
-		return nil
-	})
+// flush hands the buffer to the writer; after a write error it only
+// empties it.
+func (w *widener) flush() {
+	if w.err == nil && len(w.buf) > 0 {
+		n, err := w.w.Write(w.buf)
+		w.written += int64(n)
+		w.err = err
+	}
+	w.buf = w.buf[:0]
 }
 
-// tensorType widens TypeProto.Tensor (or SparseTensor): elem_type.
-func (w *widener) tensorType(msg []byte, where string) error {
-	return each(msg, where, func(f *field) error {
-		if f.num == 1 && f.wire == wireVarint && f.v == onnxFloat16 {
-			w.s.key(1, wireVarint)
-			w.s.varint(onnxFloat)
-			return nil
-		}
-		w.s.bytes(f.raw)
-		return nil
-	})
+// field is one field of a message.
+type field struct {
+	num protowire.Number
+	typ protowire.Type
+	v   uint64 // value of a varint field
+	b   []byte // payload of a length-delimited field
+	raw []byte // the whole field, key included
 }
 
-// elemType widens TypeProto.Sequence or TypeProto.Optional.
-func (w *widener) elemType(msg []byte, where string) error {
-	return each(msg, where, func(f *field) error {
-		if f.num == 1 {
-			return w.nested(f, where, (*widener).typeProto)
-		}
-		w.s.bytes(f.raw)
-		return nil
-	})
-}
-
-// mapType widens TypeProto.Map: its value type (keys are never floats).
-func (w *widener) mapType(msg []byte, where string) error {
-	return each(msg, where, func(f *field) error {
-		if f.num == 2 {
-			return w.nested(f, where, (*widener).typeProto)
-		}
-		w.s.bytes(f.raw)
-		return nil
-	})
-}
-
-// stringField returns the last value of the string field num of msg, or ""
-// (also for a malformed message, which the walk then reports).
-func stringField(msg []byte, num uint64) string {
-	it := fields{rest: msg}
+// each calls fn for every field of msg in order, and reports the first
+// malformed one as ErrMalformed at where.
+func each(msg []byte, where string, fn func(f *field) error) error {
 	var f field
-	s := ""
-	for it.next(&f) {
-		if f.num == num && f.wire == wireBytes {
-			s = string(f.b)
+	for len(msg) > 0 {
+		n, err := f.consume(msg)
+		if err != nil {
+			return malformed(where, err)
 		}
+		if err := fn(&f); err != nil {
+			return err
+		}
+		msg = msg[n:]
 	}
-	return s
+	return nil
+}
+
+// consume decodes the field at the start of b into f and returns its
+// length. Groups, deprecated in proto3 and unused by ONNX, are refused.
+func (f *field) consume(b []byte) (int, error) {
+	num, typ, n := protowire.ConsumeTag(b)
+	if n < 0 {
+		return 0, fmt.Errorf("bad field key: %w", protowire.ParseError(n))
+	}
+	if !num.IsValid() {
+		return 0, fmt.Errorf("bad field number %d", num)
+	}
+	*f = field{num: num, typ: typ}
+	var m int
+	switch typ {
+	case protowire.VarintType:
+		f.v, m = protowire.ConsumeVarint(b[n:])
+	case protowire.BytesType:
+		f.b, m = protowire.ConsumeBytes(b[n:])
+	case protowire.Fixed32Type, protowire.Fixed64Type:
+		m = protowire.ConsumeFieldValue(num, typ, b[n:])
+	default:
+		return 0, fmt.Errorf("field %d: unsupported wire type %d", num, typ)
+	}
+	if err := protowire.ParseError(m); errors.Is(err, io.ErrUnexpectedEOF) {
+		return 0, fmt.Errorf("field %d runs past the end of its message", num)
+	} else if err != nil {
+		return 0, fmt.Errorf("field %d: %w", num, err)
+	}
+	f.raw = b[:n+m]
+	return n + m, nil
+}
+
+// lastBytes returns the last value of the length-delimited field num of
+// msg and whether there is one (nothing for a malformed message, which the
+// walk then reports).
+func lastBytes(msg []byte, num protowire.Number) (last []byte, ok bool) {
+	_ = each(msg, "", func(f *field) error {
+		if f.num == num && f.typ == protowire.BytesType {
+			last, ok = f.b, true
+		}
+		return nil
+	})
+	return last, ok
 }

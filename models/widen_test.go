@@ -244,7 +244,7 @@ func TestWidenModel(t *testing.T) {
 // TestWidenLarge: a tensor larger than the streaming buffer is converted in
 // pieces with the same result as in one go.
 func TestWidenLarge(t *testing.T) {
-	vals := make([]halfCase, 3*sinkChunk/4+3)
+	vals := make([]halfCase, 3*writeChunk/4+3)
 	for i := range vals {
 		vals[i] = testHalves[i%len(testHalves)]
 	}
