@@ -92,7 +92,7 @@ func hairMatte(w, h int, split int) *Matte {
 func TestAutoGuideHair(t *testing.T) {
 	const w, h = 300, 200
 	m := hairMatte(w, h, 150)
-	opt := &TrimapOptions{Band: 0.05} // 10 px outside, 40 inside
+	opt := &TrimapOptions{Band: 0.05, Inner: 0.2} // 10 px outside, 40 inside
 	g := AutoGuide(twoTone(w, h, 150, red, blue), m, opt)
 	row := g.Trimap.Pix[100*w : 101*w]
 	// The contour of this row is the last strand's 0.5 crossing and every
@@ -127,7 +127,7 @@ func TestAutoGuideThinLimb(t *testing.T) {
 			m.Pix[y*w+x] = 1
 		}
 	}
-	g := AutoGuide(twoTone(w, h, 150, red, blue), m, &TrimapOptions{Band: 0.05})
+	g := AutoGuide(twoTone(w, h, 150, red, blue), m, &TrimapOptions{Band: 0.05, Inner: 0.2})
 	for x := 150 + thicknessReach*40 + 1; x < 280; x++ {
 		if l := g.Trimap.Pix[100*w+x]; l == Unknown {
 			t.Fatalf("x=%d: the limb's core is Unknown", x)

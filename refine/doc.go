@@ -40,8 +40,10 @@
 //     of Computing, 2012), capped at half the subject's local thickness so
 //     that a limb keeps its core. Segmentation networks call
 //     semi-transparent hair opaque far more often than the reverse, so the
-//     band reaches four times further inside, and the data term holds only
-//     the model's background.
+//     band reaches ten times further inside (10% of the short side against
+//     1% outside: on the portraits' hair mattes 4% gives a SAD of
+//     9.8/22.0/5.8, 7% 8.4/18.4/5.9, 10% 7.1/15.4/5.9, the people's IoU
+//     unchanged), and the data term holds only the model's background.
 //   - Where the model is unsure (Lo < m < Hi) away from its edge: solved,
 //     with a data term towards the model's matte weighted by how alike the
 //     local foreground and background colours are (matting cannot tell

@@ -14,7 +14,7 @@ const (
 	DefaultBand = 0.01
 	// InnerFactor is the default ratio of the inner (foreground-side) band
 	// width to the outer one.
-	InnerFactor = 4
+	InnerFactor = 10
 	// DefaultLo is the default matte value at or below which the model is
 	// sure of the background.
 	DefaultLo = 0.05

@@ -77,8 +77,8 @@ func TestBandPixels(t *testing.T) {
 		w, h         int
 		outer, inner float64
 	}{
-		"default 12MP": {o, 4000, 3000, 30, 120},
-		"2%":           {&TrimapOptions{Band: 0.02}, 640, 800, 12.8, 51.2},
+		"default 12MP": {o, 4000, 3000, 30, 300},
+		"2%":           {&TrimapOptions{Band: 0.02}, 640, 800, 12.8, 128},
 		"inner set":    {&TrimapOptions{Band: 0.02, Inner: 0.01}, 640, 800, 12.8, 6.4},
 		"small image":  {o, 10, 10, 1, 1},
 	} {

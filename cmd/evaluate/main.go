@@ -64,6 +64,9 @@ type sample struct {
 // upscale enlarges every photo and reference first (-scale).
 var upscale = 1
 
+// trimapOpt tunes the automatic guide (-band, -inner).
+var trimapOpt refine.TrimapOptions
+
 // method names, in table order.
 var methods = []string{"raw", "auto", "rembg", "given"}
 
@@ -81,6 +84,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	model := fs.String("model", "medium", "model name")
 	cache := fs.String("cache", "", "folder to keep the model's mattes in between runs (optional)")
 	only := fs.String("run", "", "evaluate only images whose name matches this regular expression")
+	fs.Float64Var(&trimapOpt.Band, "band", 0, "the automatic guide's band in hair outside the contour, as a fraction of the short side (0: the default)")
+	fs.Float64Var(&trimapOpt.Inner, "inner", 0, "the band in hair inside the contour, as a fraction of the short side (0: ten times -band)")
 	fs.IntVar(&upscale, "scale", 1, "enlarge every photo and reference by this factor first (Lanczos; trimaps nearest), to judge at camera resolution; SAD and gradient are then divided by scale²")
 	dump := fs.String("dump", "", "folder to write each image's mattes and trimaps into, as NAME.METHOD.png (optional)")
 	if err := fs.Parse(args); err != nil {
@@ -237,7 +242,7 @@ func (s sample) run(ctx context.Context, seg *cachedSegmenter) (*outcome, error)
 	o.alphas[0], o.times[0] = raw, segTime
 	cut := func(i int, in refine.Input, d time.Duration) error {
 		t0 := time.Now()
-		r, err := refine.Cut(ctx, img, in, nil)
+		r, err := refine.Cut(ctx, img, in, &refine.CutOptions{Trimap: &trimapOpt})
 		if err != nil {
 			return err
 		}
