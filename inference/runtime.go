@@ -56,6 +56,7 @@ type candidate struct {
 	path, source string
 	gpu          bool // the CUDA build from the cache
 	bundled      bool // found beside the executable: checked against the manifest
+	cached       bool // the CPU build from the cache: checked against the manifest
 }
 
 // searchEnv is what the library search reads from the machine, gathered
@@ -118,7 +119,7 @@ func (e searchEnv) candidates(opt Options, wantCUDA bool) []candidate {
 			}
 		}
 		if r, err := m.RuntimeFor("cpu", e.platform); err == nil {
-			cs = append(cs, candidate{path: m.LibraryPath(r), source: "cache"})
+			cs = append(cs, candidate{path: m.LibraryPath(r), source: "cache", cached: true})
 		}
 	}
 	return cs
@@ -142,9 +143,15 @@ func initRuntime(opt Options, wantCUDA bool) error {
 			tried = append(tried, fmt.Sprintf("%s (%s): not found", c.path, c.source))
 			continue
 		}
-		if m := se.manifest; m != nil && (c.gpu || c.bundled) {
-			// The CUDA build needs every provider file, and a packaged
-			// runtime is checked like the cache's: verify them.
+		if err := checkLibraryFile(c.path); err != nil {
+			tried = append(tried, fmt.Sprintf("%s (%s): %v", c.path, c.source, err))
+			continue
+		}
+		if m := se.manifest; m != nil && (c.gpu || c.bundled || c.cached) {
+			// Loading a damaged library crashes the process, so the
+			// manifest's runtimes are verified first (the library itself
+			// in full, see models.Manifest.CheckLibrary); the CUDA build
+			// needs every provider file too.
 			var err error
 			if c.gpu {
 				_, err = m.LocateRuntime("gpu")

@@ -7,6 +7,7 @@ import (
 	"image"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -226,7 +227,7 @@ func checkModel(path string, x *models.Model) error {
 	}
 	ins, outs, err := ort.GetInputOutputInfoWithOptions(path, so)
 	if err != nil {
-		return fmt.Errorf("inference: load model %s: %w; the file is damaged or not an ONNX model: %s", path, err, models.FetchHint)
+		return fmt.Errorf("inference: load model %s: %w%s", path, err, damageHint(path, x))
 	}
 	want := []int64{1, 3, int64(x.Input.Height), int64(x.Input.Width)}
 	okIn := false
@@ -253,6 +254,40 @@ func checkModel(path string, x *models.Model) error {
 			path, x.Input.Name, want, x.Output, want[2], want[3], strings.Join(got, "; "))
 	}
 	return nil
+}
+
+// damageHint says why ONNX Runtime could not load the model file at path
+// of model x ("Protobuf parsing failed" and the like), to add to its
+// error: the file is hashed in full against the manifest, whatever its
+// stamp says, as damage that kept the file's size and time passes the
+// stamp. A damaged file loses its stamp, so the command the hint names
+// fetches it again.
+func damageHint(path string, x *models.Model) string {
+	sum := ""
+	switch base := filepath.Base(path); {
+	case base == x.File:
+		sum = x.SHA256
+	case x.FP32 != nil && base == x.FP32.File:
+		sum = x.FP32.SHA256
+	default:
+		return "; the file is damaged or not an ONNX model: " + models.FetchHint
+	}
+	switch err := models.VerifyFull(path, sum); {
+	case errors.Is(err, models.ErrChecksum):
+		return fmt.Sprintf("; the file is damaged (%v): %s", err, models.FetchHint)
+	case err != nil:
+		return fmt.Sprintf("; the file could not be checked: %v", err)
+	}
+	return "; the file is intact (its SHA-256 matches the manifest), so this ONNX Runtime cannot read it"
+}
+
+// modelOf returns the manifest's entry for the model called name.
+func modelOf(name string) (*models.Model, error) {
+	man, err := models.Load()
+	if err != nil {
+		return nil, err
+	}
+	return man.Model(name)
 }
 
 // shapeFits reports whether a model dimension list matches want, with
@@ -323,7 +358,11 @@ func (s *Session) create(opt Options, device string) error {
 		sess, err := ort.NewAdvancedSession(s.path, []string{s.spec.Name}, []string{outputName(s)},
 			[]ort.Value{s.in}, []ort.Value{s.out}, so)
 		if err != nil {
-			return fmt.Errorf("inference: create session for %s: %w", s.path, err)
+			hint := ""
+			if x, merr := modelOf(s.name); merr == nil && strings.Contains(err.Error(), "Load model") {
+				hint = damageHint(s.path, x)
+			}
+			return fmt.Errorf("inference: create session for %s: %w%s", s.path, err, hint)
 		}
 		s.sess = sess
 		if accel {

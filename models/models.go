@@ -241,7 +241,7 @@ func (m *Manifest) LocateRuntime(name string) (string, error) {
 		return "", err
 	}
 	for _, f := range r.Files {
-		if err := Verify(filepath.Join(m.RuntimeDir(r), f.File), f.SHA256); err != nil {
+		if err := verifyRuntimeFile(r, filepath.Join(m.RuntimeDir(r), f.File), f); err != nil {
 			hint := FetchHint
 			if name == "gpu" {
 				hint = `run "make gpu" in the Cutout source folder (or "cutout fetch --gpu")`
@@ -252,11 +252,13 @@ func (m *Manifest) LocateRuntime(name string) (string, error) {
 	return m.LibraryPath(r), nil
 }
 
-// CheckLibrary verifies a runtime library found outside the cache, such as
-// the one a packaged Cutout carries: when its file name is the library of a
-// runtime the manifest lists for this machine, that file and every other
-// file of the runtime must be beside it with their SHA-256 sums. Other
-// libraries (a build of the user's own) are not checked.
+// CheckLibrary verifies a runtime library before it is loaded, the
+// cache's or one found elsewhere, such as the one a packaged Cutout
+// carries: when its file name is the library of a runtime the manifest
+// lists for this machine, that file and every other file of the runtime
+// must be beside it with their SHA-256 sums. The library itself is hashed
+// in full each time, whatever its stamp says. Other libraries (a build of
+// the user's own) are not checked.
 func (m *Manifest) CheckLibrary(path string) error {
 	dir, base := filepath.Split(path)
 	for _, r := range m.Runtimes {
@@ -264,13 +266,24 @@ func (m *Manifest) CheckLibrary(path string) error {
 			continue
 		}
 		for _, f := range r.Files {
-			if err := Verify(filepath.Join(dir, f.File), f.SHA256); err != nil {
+			if err := verifyRuntimeFile(&r, filepath.Join(dir, f.File), f); err != nil {
 				return fmt.Errorf("models: ONNX Runtime %s: %w", r.ORTVersion, err)
 			}
 		}
 		return nil
 	}
 	return nil
+}
+
+// verifyRuntimeFile checks file f of runtime r at path. The library that
+// is loaded is hashed in full every time (tens of megabytes: a few tens of
+// milliseconds), since loading a damaged one crashes the process with no
+// chance of an error; the other files are trusted to their stamps.
+func verifyRuntimeFile(r *Runtime, path string, f RuntimeFile) error {
+	if f.File == r.Library {
+		return VerifyFull(path, f.SHA256)
+	}
+	return Verify(path, f.SHA256)
 }
 
 // stamp records that a file's checksum was verified, keyed by its size and
@@ -315,8 +328,26 @@ func stampFor(fi os.FileInfo, sum string) string {
 
 // Verify checks that path exists and has SHA-256 sum (lower-case hex). When a
 // stamp written by an earlier successful check still matches the file's size
-// and modification time, the file is not hashed again.
+// and modification time, the file is not hashed again; otherwise it is
+// checked as VerifyFull checks it.
 func Verify(path, sum string) error {
+	if fi, err := os.Stat(path); err == nil {
+		stamp := stampFor(fi, sum)
+		for _, sp := range stampPaths(path) {
+			if b, err := os.ReadFile(sp); err == nil && string(b) == stamp {
+				return nil
+			}
+		}
+	}
+	return VerifyFull(path, sum)
+}
+
+// VerifyFull checks that path exists and has SHA-256 sum, hashing it
+// whatever its stamp says: a file damaged without a change of size or
+// modification time (a disk error, a copy that kept the time) is caught.
+// A mismatch removes the file's stamps, so that Verify, and with it
+// "cutout fetch", no longer trusts the file either; a match writes one.
+func VerifyFull(path, sum string) error {
 	fi, err := os.Stat(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("%w: %s", ErrMissing, path)
@@ -324,20 +355,17 @@ func Verify(path, sum string) error {
 	if err != nil {
 		return fmt.Errorf("models: %w", err)
 	}
-	stamp := stampFor(fi, sum)
-	for _, sp := range stampPaths(path) {
-		if b, err := os.ReadFile(sp); err == nil && string(b) == stamp {
-			return nil
-		}
-	}
 	got, err := FileSHA256(path)
 	if err != nil {
 		return err
 	}
 	if got != sum {
+		for _, sp := range stampPaths(path) {
+			os.Remove(sp) // a stamp that cannot be removed only goes on vouching for a size and time
+		}
 		return fmt.Errorf("%w: %s has sha256 %s, want %s", ErrChecksum, path, got, sum)
 	}
-	writeStamp(path, []byte(stamp))
+	writeStamp(path, []byte(stampFor(fi, sum)))
 	return nil
 }
 

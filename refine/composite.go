@@ -48,7 +48,9 @@ type Composite struct {
 	color color.NRGBA  // flat background when bg is nil
 }
 
-// NewComposite returns the picture Compose renders. fg and alpha must
+// NewComposite returns the picture Compose renders: the subject's alpha is
+// alpha, bounded by fg's own alpha (a photo's transparency, which Cut's
+// Foreground carries; an opaque fg bounds nothing). fg and alpha must
 // have the same size (it panics otherwise, a programmer error). A
 // background image is scaled to cover the picture here, once.
 func NewComposite(fg *image.NRGBA, alpha *Matte, bg Backdrop) *Composite {
@@ -94,8 +96,9 @@ func (c *Composite) span(y, x0, x1 int, dst []uint8) {
 		// A pixel at a time as a uint32: the photo's colour under the
 		// matte's alpha, or 0 where that alpha is 0.
 		for x, a := range al {
-			a8 := uint32(clamp8(a * 255))
-			v := binary.LittleEndian.Uint32(src[4*x:])&0xffffff | a8<<24
+			v := binary.LittleEndian.Uint32(src[4*x:])
+			a8 := min(uint32(clamp8(a*255)), v>>24)
+			v = v&0xffffff | a8<<24
 			if a8 == 0 {
 				v = 0
 			}
@@ -108,7 +111,7 @@ func (c *Composite) span(y, x0, x1 int, dst []uint8) {
 		bgRow = c.bg.Pix[y*c.bg.Stride+4*x0:][:4*(x1-x0)]
 	}
 	for x, a := range al {
-		a = clamp01(a)
+		a = min(clamp01(a), float32(src[4*x+3])/255)
 		br, bgc, bb, ba := float32(c.color.R), float32(c.color.G), float32(c.color.B), float32(c.color.A)/255
 		i := 4 * x
 		if bgRow != nil {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"image"
 	"time"
+
+	"cutout/refine/parallel"
 )
 
 // Input is what a cutout starts from: the segmentation model's matte of
@@ -67,7 +69,10 @@ type CutResult struct {
 // automatic guide's trimap keep the guide's meaning (the model's own edge
 // values and data term), and the pixels the user changed follow the
 // user's labels; with a trimap alone, the trimap stands alone (no data
-// term). img must match the sizes of in's maps; a mismatch is an error,
+// term). Where img has its own transparency (a PNG the user already cut
+// into), the result's alpha never exceeds it, and the returned
+// Foreground carries img's alpha, which the compositor honours too.
+// img must match the sizes of in's maps; a mismatch is an error,
 // as in's maps come from files and the user. Neither img nor in is
 // modified. It returns ctx.Err() when cancelled.
 func Cut(ctx context.Context, img *image.NRGBA, in Input, opt *CutOptions) (*CutResult, error) {
@@ -91,7 +96,7 @@ func Cut(ctx context.Context, img *image.NRGBA, in Input, opt *CutOptions) (*Cut
 		if in.Matte == nil {
 			return nil, errors.New("refine: cut: no matte to keep without refinement")
 		}
-		return &CutResult{Alpha: in.Matte, Foreground: img}, nil
+		return &CutResult{Alpha: boundAlpha(in.Matte, img, true), Foreground: img}, nil
 	}
 	var ro Options
 	if opt.Refine != nil {
@@ -122,7 +127,63 @@ func Cut(ctx context.Context, img *image.NRGBA, in Input, opt *CutOptions) (*Cut
 		return nil, err
 	}
 	r.Alpha, r.Foreground, r.Stats = res.Alpha, res.Foreground, res.Stats
+	if !opaque(img) {
+		boundAlpha(r.Alpha, img, false)
+		copyAlpha(r.Foreground, img)
+	}
 	return r, nil
+}
+
+// boundAlpha returns alpha limited by img's own alpha (A/255), so pixels
+// a photo has already made transparent stay so; a copy when copied is
+// set, else alpha itself, changed in place. An opaque img returns alpha
+// as it is.
+func boundAlpha(alpha *Matte, img *image.NRGBA, copied bool) *Matte {
+	if opaque(img) {
+		return alpha
+	}
+	out := alpha
+	if copied {
+		out = &Matte{W: alpha.W, H: alpha.H, Pix: make([]float32, len(alpha.Pix))}
+	}
+	w := alpha.W
+	parallel.Rows(alpha.H, func(y0, y1 int) {
+		for y := y0; y < y1; y++ {
+			src := img.Pix[img.PixOffset(img.Rect.Min.X, img.Rect.Min.Y+y):][:4*w]
+			for x, a := range alpha.Pix[y*w : (y+1)*w] {
+				out.Pix[y*w+x] = min(a, float32(src[4*x+3])/255)
+			}
+		}
+	})
+	return out
+}
+
+// copyAlpha copies img's alpha channel into fg (both the same size).
+func copyAlpha(fg, img *image.NRGBA) {
+	w := fg.Rect.Dx()
+	parallel.Rows(fg.Rect.Dy(), func(y0, y1 int) {
+		for y := y0; y < y1; y++ {
+			dst := fg.Pix[fg.PixOffset(fg.Rect.Min.X, fg.Rect.Min.Y+y):][:4*w]
+			src := img.Pix[img.PixOffset(img.Rect.Min.X, img.Rect.Min.Y+y):][:4*w]
+			for i := 3; i < len(dst); i += 4 {
+				dst[i] = src[i]
+			}
+		}
+	})
+}
+
+// opaque reports whether every pixel of img has alpha 255.
+func opaque(img *image.NRGBA) bool {
+	w := img.Rect.Dx()
+	for y := img.Rect.Min.Y; y < img.Rect.Max.Y; y++ {
+		row := img.Pix[img.PixOffset(img.Rect.Min.X, y):][:4*w]
+		for i := 3; i < len(row); i += 4 {
+			if row[i] != 0xff {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // brushedWeights returns the guide's data-term weights for a trimap the

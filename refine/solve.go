@@ -42,7 +42,7 @@ type Progress struct {
 	Stage     string  // "alpha" or "foreground"
 	Iteration int     // conjugate-gradient iterations so far in this stage
 	Residual  float64 // latest relative residual of the alpha solve
-	Fraction  float64 // rough overall completion in [0,1]
+	Fraction  float64 // rough overall completion in [0,1], never decreasing within one call
 }
 
 // Options tunes SolveAlpha, EstimateForeground and Refine. The zero value,
@@ -133,11 +133,20 @@ type Stats struct {
 	Durations map[string]time.Duration
 }
 
-// reporter throttles progress callbacks to about 30 per second.
+// progressInterval is the shortest time between two progress callbacks
+// that are not the end of a stage. It is a variable so that tests can see
+// every report, as a slow machine or the race detector does.
+var progressInterval = time.Second / 30
+
+// reporter throttles the progress callbacks of one call (SolveAlpha,
+// EstimateForeground or Refine) to about 30 per second, and keeps their
+// Fraction from going back: a conjugate-gradient residual does not fall
+// monotonically, nor does the estimate of completion made from it.
 type reporter struct {
 	mu   sync.Mutex
 	fn   func(Progress)
 	last time.Time
+	frac float64 // highest Fraction reported so far
 }
 
 func (r *reporter) report(p Progress, force bool) {
@@ -147,10 +156,12 @@ func (r *reporter) report(p Progress, force bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	now := time.Now()
-	if !force && now.Sub(r.last) < time.Second/30 {
+	if !force && now.Sub(r.last) < progressInterval {
 		return
 	}
 	r.last = now
+	r.frac = max(r.frac, p.Fraction)
+	p.Fraction = r.frac
 	r.fn(p)
 }
 

@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"os"
-	"path/filepath"
+	"io"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"cutout/inference"
@@ -62,6 +60,7 @@ type report struct {
 	Timings       timings
 	Stats         refine.Stats
 	Warning       string // see refine.CutResult.Warning
+	Note          string // how the user's trimap was read, when worth saying
 	Err           error
 }
 
@@ -121,18 +120,12 @@ func decode(ctx context.Context, i int, j job, opt *batchOptions) decoded {
 	}
 	d.img, d.Width, d.Height = img, info.Width, info.Height
 	if opt.UserTrimap != "" {
-		t, _, err := imagefile.DecodeFile(opt.UserTrimap, opt.Decode)
+		tri, note, err := userTrimap(opt.UserTrimap, info, opt.Decode)
 		if err != nil {
-			d.Err = fmt.Errorf("trimap: %w", err)
-			d.img = nil
+			d.Err, d.img = err, nil
 			return d
 		}
-		if t.Rect.Dx() != info.Width || t.Rect.Dy() != info.Height {
-			d.Err = fmt.Errorf("trimap %s is %dx%d but the image is %dx%d", opt.UserTrimap, t.Rect.Dx(), t.Rect.Dy(), info.Width, info.Height)
-			d.img = nil
-			return d
-		}
-		d.tri = refine.TrimapFromImage(t)
+		d.tri, d.Note = tri, note
 	}
 	d.Timings.Decode = time.Since(t0)
 	return d
@@ -188,96 +181,63 @@ func finish(ctx context.Context, s segmented, opt *batchOptions) report {
 	out := refine.NewComposite(res.Foreground, res.Alpha, opt.Backdrop)
 	t1 := time.Now()
 	r.Timings.Compose = t1.Sub(t0)
-	var errs []error
-	write := func(path string, img image.Image) {
-		if path == "" {
-			return
-		}
-		if err := imagefile.WritePNG(path, img, opt.Overwrite); err != nil {
-			errs = append(errs, err)
-		}
+	files := []imagefile.File{{Path: r.Output, Write: func(w io.Writer) error { return imagefile.EncodePNG(w, out) }}}
+	if r.Mask != "" {
+		files = append(files, imagefile.File{Path: r.Mask, Write: func(w io.Writer) error { return imagefile.EncodePNG(w, res.Alpha.Gray()) }})
 	}
-	write(r.Output, out)
-	write(r.Mask, res.Alpha.Gray())
-	if res.Trimap != nil {
-		write(r.Trimap, res.Trimap.Gray())
+	if r.Trimap != "" && res.Trimap != nil {
+		files = append(files, imagefile.File{Path: r.Trimap, Write: func(w io.Writer) error { return imagefile.EncodePNG(w, res.Trimap.Gray()) }})
 	}
+	// All of a photo's outputs or none: a photo reported failed changes
+	// nothing on disk.
+	r.Err = imagefile.WriteFiles(files, opt.Overwrite)
 	r.Timings.Encode = time.Since(t1)
-	r.Err = errors.Join(errs...)
 	return r
 }
 
-// plan maps inputs to output paths in dir: NAME.png for the cutout, plus
-// NAME.mask.png and NAME.trimap.png when asked. Two inputs with the same
-// base name get NAME-2.png and so on, and an output may never be one of the
-// inputs (so --force cannot overwrite a source photo).
-func plan(inputs []string, dir string, mask, trimap bool) []job {
-	used := map[string]bool{}
-	srcs := map[string]bool{}
-	for _, in := range inputs {
-		if a, err := filepath.Abs(in); err == nil {
-			srcs[a] = true
-		}
+// userTrimap reads the user's trimap for a photo decoded with info. A
+// trimap at the photo's size as stored, before its EXIF orientation
+// turned it (a trimap drawn on the file's pixels by a program that ignores
+// EXIF), is turned the same way; note then says so. A photo whose
+// orientation keeps its size cannot tell: its trimap is read upright, as
+// --save-trimap writes it, and note says that.
+func userTrimap(path string, info imagefile.Info, opt *imagefile.DecodeOptions) (*refine.Trimap, string, error) {
+	t, _, err := imagefile.DecodeFile(path, opt)
+	if err != nil {
+		return nil, "", fmt.Errorf("trimap: %w", err)
 	}
-	jobs := make([]job, 0, len(inputs))
-	for _, in := range inputs {
-		base := filepath.Base(in)
-		base = base[:len(base)-len(filepath.Ext(base))]
-		name := base
-		for n := 2; ; n++ {
-			p, _ := filepath.Abs(filepath.Join(dir, name+".png"))
-			if !used[name] && !srcs[p] {
-				break
-			}
-			name = fmt.Sprintf("%s-%d", base, n)
+	tw, th := t.Rect.Dx(), t.Rect.Dy()
+	o := info.Orientation
+	turn := orientationNames[o]
+	swaps := o >= 5 && o <= 8
+	note := ""
+	switch {
+	case tw == info.Width && th == info.Height:
+		if turn != "" {
+			note = fmt.Sprintf("the photo is turned for display (EXIF orientation %d: %s); the trimap is taken as the photo is shown, as --save-trimap writes it", o, turn)
 		}
-		used[name] = true
-		j := job{Input: in, Output: filepath.Join(dir, name+".png")}
-		if mask {
-			j.Mask = filepath.Join(dir, name+".mask.png")
+	case swaps && tw == info.Height && th == info.Width:
+		t = imagefile.Orient(t, o)
+		note = fmt.Sprintf("trimap %s is %dx%d, the photo's size as stored; it is turned as the photo is for display (EXIF orientation %d: %s), to %dx%d",
+			quoteName(path), tw, th, o, turn, info.Width, info.Height)
+	default:
+		stored := ""
+		if swaps {
+			stored = fmt.Sprintf(" (%dx%d as stored, EXIF orientation %d)", info.Height, info.Width, o)
 		}
-		if trimap {
-			j.Trimap = filepath.Join(dir, name+".trimap.png")
-		}
-		jobs = append(jobs, j)
+		return nil, "", fmt.Errorf("trimap %s is %dx%d but the image is %dx%d%s", quoteName(path), tw, th, info.Width, info.Height, stored)
 	}
-	return jobs
+	return refine.TrimapFromImage(t), note, nil
 }
 
-// expand turns command-line arguments into image files: files are kept as
-// given (so a wrongly named one still gets a clear error), folders are
-// listed (not recursively) for image files by extension, skipping our own
-// outputs (*.mask.png, *.trimap.png). Unreadable arguments are returned as
-// errors alongside the files that could be listed.
-func expand(args []string) ([]string, []error) {
-	var files []string
-	var errs []error
-	for _, a := range args {
-		fi, err := os.Stat(a)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", a, err))
-			continue
-		}
-		if !fi.IsDir() {
-			files = append(files, a)
-			continue
-		}
-		ents, err := os.ReadDir(a)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", a, err))
-			continue
-		}
-		for _, e := range ents {
-			n := e.Name()
-			if e.IsDir() || !imagefile.IsImageFile(n) || hasSuffixFold(n, ".mask.png") || hasSuffixFold(n, ".trimap.png") {
-				continue
-			}
-			files = append(files, filepath.Join(a, n))
-		}
-	}
-	return files, errs
-}
-
-func hasSuffixFold(s, suf string) bool {
-	return len(s) >= len(suf) && strings.EqualFold(s[len(s)-len(suf):], suf)
+// orientationNames says what each EXIF orientation does to a photo (see
+// imagefile.Orient); 1 does nothing.
+var orientationNames = map[int]string{
+	2: "mirrored horizontally",
+	3: "rotated 180°",
+	4: "mirrored vertically",
+	5: "transposed",
+	6: "rotated 90° clockwise",
+	7: "transversed",
+	8: "rotated 90° counter-clockwise",
 }

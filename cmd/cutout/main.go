@@ -12,7 +12,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 
+	"cutout/cmd/cutout/internal/plainlocale"
 	"cutout/inference"
 )
 
@@ -32,6 +34,12 @@ func main() {
 
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
+		switch args[0] {
+		case "remove", "fetch", "version", "help", "-h", "-help", "--help":
+			// No window: the programs these commands start (npm) get
+			// the environment as it was.
+			plainlocale.Restore()
+		}
 		switch args[0] {
 		case "remove":
 			return runRemove(args[1:], stdout, stderr)
@@ -53,11 +61,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return 2
 	}
-	dev, err := ef.resolveDevice()
-	if err != nil {
+	if err := ef.check(); err != nil {
 		fmt.Fprintln(stderr, "cutout:", err)
 		return 2
 	}
+	dev, _ := ef.resolveDevice()
 	cfg := guiConfig{Model: ef.model, Device: dev, LibraryPath: ef.lib, Threads: ef.threads}
 	if err := runGUI(files, cfg); err != nil {
 		fmt.Fprintln(stderr, "cutout:", err)
@@ -100,18 +108,29 @@ func (e *engineFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&e.cpu, "cpu", false, "run on the CPU (same as --device cpu)")
 	fs.BoolVar(&e.gpu, "gpu", false, "require a GPU (same as --device gpu)")
 	fs.StringVar(&e.lib, "ort-lib", "", "ONNX Runtime shared library to load (default: $ONNXRUNTIME_SHARED_LIBRARY_PATH, beside the executable, then the cache)")
-	fs.IntVar(&e.threads, "threads", 0, "model threads (0: one per CPU)")
+	fs.IntVar(&e.threads, "threads", 0, fmt.Sprintf("model threads, 0 to %d (0: one per CPU)", runtime.NumCPU()))
+}
+
+// check refuses flag values that cannot work, with the valid range.
+func (e *engineFlags) check() error {
+	if _, err := e.resolveDevice(); err != nil {
+		return err
+	}
+	if n := runtime.NumCPU(); e.threads < 0 || e.threads > n {
+		return fmt.Errorf("--threads %d is out of range: want 0 (one per CPU) to %d (the CPUs of this machine)", e.threads, n)
+	}
+	return nil
 }
 
 // open parses the device flags and opens a model session; the returned
 // function closes it and shuts the runtime down. On failure it prints the
 // error and returns the exit code to use.
 func (e *engineFlags) open(stderr io.Writer, keepMemory bool) (*inference.Session, func(), int) {
-	dev, err := e.resolveDevice()
-	if err != nil {
+	if err := e.check(); err != nil {
 		fmt.Fprintln(stderr, "cutout:", err)
 		return nil, nil, 2
 	}
+	dev, _ := e.resolveDevice()
 	sess, err := inference.Open(inference.Options{Model: e.model, Device: dev, Threads: e.threads, LibraryPath: e.lib, KeepMemory: keepMemory})
 	if err != nil {
 		fmt.Fprintln(stderr, "cutout:", err)

@@ -29,16 +29,16 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 	saveTrimap := fs.Bool("save-trimap", false, "also write the trimap used as NAME.trimap.png")
 	trimap := fs.String("trimap", "", "use this trimap (black = background, grey = unknown, white = foreground) instead of the automatic one; one input only")
 	noRefine := fs.Bool("no-refine", false, "keep the model's raw matte (no alpha matting or colour estimation)")
-	force := fs.Bool("force", false, "overwrite existing output files (never the inputs)")
+	force := fs.Bool("force", false, "replace existing output files (never a file the run reads: photos, --trimap, --bg-image)")
 	bg := fs.String("bg", "", "composite over this colour (#rrggbb, #rrggbbaa or a name: white, black, grey) instead of transparency")
 	bgImage := fs.String("bg-image", "", "composite over this image (scaled to cover the photo)")
-	band := fs.Float64("band", 0, "half-width of the automatic trimap's unknown band, as a fraction of the short side (default 0.01)")
+	band := fs.Float64("band", 0, fmt.Sprintf("half-width of the automatic trimap's unknown band, as a fraction of the short side, up to %g (0: the default, %g)", maxBand, refine.DefaultBand))
 	maxPixels := fs.Int64("max-pixels", 100_000_000, "refuse images with more pixels than this")
 	sequential := fs.Bool("sequential", false, "process one photo at a time instead of overlapping decoding and finishing of neighbouring photos with the model run (a little slower, less memory)")
 	lowMemory := fs.Bool("low-memory", false, "keep a batch's peak memory near a single photo's: --sequential, and the model's memory handed back after every run (about a quarter slower)")
 	quiet := fs.Bool("q", false, "print only failures and the summary")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: cutout remove [flags] FILE|DIR...\n\nWrites a transparent PNG cutout at full resolution for each photo (JPEG, PNG, WebP, TIFF, BMP, GIF).\nFolders are scanned for image files (not recursively). Existing files are never overwritten without --force.\n\nFlags:")
+		fmt.Fprintln(stderr, "Usage: cutout remove [flags] FILE|DIR...\n\nWrites a transparent PNG cutout at full resolution for each photo (JPEG, PNG, WebP, TIFF, BMP, GIF).\nFolders are scanned for image files (not recursively). Existing files are never replaced without --force,\nand a file the run reads never. A photo's outputs are written all together or not at all.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	inputs, err := parseInterleaved(fs, args)
@@ -49,50 +49,109 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
-	if _, err := ef.resolveDevice(); err != nil {
-		fmt.Fprintln(stderr, "cutout:", err)
+	usage := func(msg string) int {
+		fmt.Fprintln(stderr, "cutout remove:", msg)
 		return 2
+	}
+	if err := ef.check(); err != nil {
+		return usage(err.Error())
+	}
+	switch {
+	case *bg != "" && *bgImage != "":
+		return usage("--bg and --bg-image exclude each other: give one backdrop")
+	case *trimap != "" && *noRefine:
+		return usage("--trimap and --no-refine exclude each other: --no-refine keeps the model's matte, and with --trimap no model runs")
+	case !(*band >= 0 && *band <= maxBand): // NaN too
+		return usage(fmt.Sprintf("--band %v is out of range: want a fraction of the short side from 0 (the default, %g) to %g", *band, refine.DefaultBand, maxBand))
+	case *maxPixels < 1:
+		return usage(fmt.Sprintf("--max-pixels %d is out of range: want 1 or more", *maxPixels))
 	}
 	var back refine.Backdrop
 	if *bg != "" {
 		c, err := parseColor(*bg)
 		if err != nil {
-			fmt.Fprintln(stderr, "cutout: --bg:", err)
-			return 2
+			return usage("--bg: " + err.Error())
 		}
 		back.Color = c
 	}
 	decodeOpt := &imagefile.DecodeOptions{MaxPixels: *maxPixels}
+	var reads []readFile
 	if *bgImage != "" {
 		img, _, err := imagefile.DecodeFile(*bgImage, decodeOpt)
 		if err != nil {
-			fmt.Fprintln(stderr, "cutout: --bg-image:", err)
-			return 2
+			return usage("--bg-image: " + oneLine(err))
 		}
 		back.Image = img
+		if fi, err := os.Stat(*bgImage); err == nil {
+			reads = append(reads, readFile{What: "the --bg-image file", Path: *bgImage, Info: fi})
+		}
+	}
+	if *trimap != "" {
+		fi, err := os.Stat(*trimap)
+		if err != nil {
+			return usage("--trimap: " + oneLine(err))
+		}
+		reads = append(reads, readFile{What: "the --trimap file", Path: *trimap, Info: fi})
 	}
 
-	files, argErrs := expand(inputs)
-	if *trimap != "" && len(files)+len(argErrs) != 1 {
-		fmt.Fprintln(stderr, "cutout: --trimap needs exactly one input photo")
-		return 2
+	srcs, fails := expand(inputs)
+	if *trimap != "" {
+		var photos []source // the same photo given twice is one
+		for _, s := range srcs {
+			if indexSame(photos, s.Info) < 0 {
+				photos = append(photos, s)
+			}
+		}
+		if len(photos)+len(fails) != 1 {
+			return usage("--trimap needs exactly one input photo")
+		}
 	}
+	// The output folder must take files before any photo goes through
+	// the model.
 	if err := os.MkdirAll(*outDir, 0o755); err != nil {
-		fmt.Fprintln(stderr, "cutout:", err)
+		fmt.Fprintln(stderr, "cutout: output folder:", oneLine(err))
 		return 1
+	}
+	if err := imagefile.CheckDir(*outDir); err != nil {
+		fmt.Fprintln(stderr, "cutout: cannot write to the output folder:", oneLine(err))
+		return 1
+	}
+	cleaned, err := imagefile.CleanTemp(*outDir)
+	for _, n := range cleaned {
+		fmt.Fprintf(stderr, "cutout: cleaned up %s, left in %s by an interrupted run\n", quoteName(n), quoteName(*outDir))
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "cutout: warning:", oneLine(err))
+	}
+
+	p := plan(srcs, planOptions{Dir: *outDir, Mask: *mask, Trimap: *saveTrimap, Overwrite: *force, Reads: reads})
+	fails = append(fails, p.Fails...)
+	for _, f := range fails {
+		fmt.Fprintf(stderr, "FAIL %s: %s\n", quoteName(f.Name), failMessage(f))
+	}
+	for _, n := range p.Notes {
+		fmt.Fprintln(stderr, "cutout:", n)
+	}
+	if !*quiet {
+		for _, sk := range p.Skips {
+			fmt.Fprintf(stdout, "skip %s: %s\n", quoteName(sk.Name), sk.Reason)
+		}
+	}
+	failed, ok := len(fails), 0
+	if len(p.Jobs) == 0 {
+		if len(srcs) == 0 && len(fails) == 0 {
+			fmt.Fprintln(stderr, "cutout: no image files to process")
+			return 1
+		}
+		fmt.Fprintf(stdout, "%d ok, %d failed, %d skipped\n", ok, failed, len(p.Skips))
+		if failed > 0 {
+			return 1
+		}
+		return 0
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-
-	failed := len(argErrs)
-	for _, e := range argErrs {
-		fmt.Fprintf(stdout, "FAIL %v\n", e)
-	}
-	if len(files) == 0 {
-		fmt.Fprintf(stdout, "no image files to process; %d failed\n", failed)
-		return 1
-	}
 
 	// A user's trimap stands alone: no model runs.
 	var seg segmenter
@@ -100,7 +159,7 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 	if *trimap == "" {
 		// A batch keeps the model's memory from run to run where the
 		// machine has room for it; a single photo has nothing to gain.
-		keep := len(files) > 1 && !*lowMemory && memTotal() >= keepMemoryRAM
+		keep := len(p.Jobs) > 1 && !*lowMemory && memTotal() >= keepMemoryRAM
 		sess, done, code := ef.open(stderr, keep)
 		if sess == nil {
 			return code
@@ -111,7 +170,6 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 		seg, device = sess, sess.Device()
 	}
 
-	jobs := plan(files, *outDir, *mask, *saveTrimap)
 	opt := &batchOptions{
 		Cut:        refine.CutOptions{NoRefine: *noRefine, Trimap: &refine.TrimapOptions{Band: *band}},
 		Backdrop:   back,
@@ -121,23 +179,20 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 		Sequential: *sequential || *lowMemory,
 	}
 	start := time.Now()
-	ok := 0
-	var failures []string
-	n := len(jobs)
+	n := len(p.Jobs)
 	width := len(strconv.Itoa(n))
-	runBatch(ctx, seg, jobs, opt, func(r report) {
+	runBatch(ctx, seg, p.Jobs, opt, func(r report) {
 		prefix := ""
 		if n > 1 {
 			prefix = fmt.Sprintf("[%*d/%d] ", width, r.Index+1, n)
 		}
 		if r.Err != nil {
 			failed++
-			msg := r.Err.Error()
+			msg := oneLine(r.Err)
 			if errors.Is(r.Err, imagefile.ErrExists) {
-				msg += " (use --force to overwrite)"
+				msg += " (use --force to replace it)"
 			}
-			failures = append(failures, fmt.Sprintf("%s: %s", r.Input, msg))
-			fmt.Fprintf(stdout, "%sFAIL %s: %s\n", prefix, r.Input, msg)
+			fmt.Fprintf(stderr, "FAIL %s: %s\n", quoteName(r.Input), msg)
 			return
 		}
 		ok++
@@ -151,19 +206,16 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 			stages = fmt.Sprintf("decode %.2f, refine %.2f, encode %.2f", t.Decode.Seconds(), t.Refine.Seconds(), (t.Compose + t.Encode).Seconds())
 		}
 		fmt.Fprintf(stdout, "%sok   %s -> %s  %dx%d  %.2fs  (%s) %s\n",
-			prefix, r.Input, r.Output, r.Width, r.Height, t.total().Seconds(), stages, device)
+			prefix, quoteName(r.Input), quoteName(r.Output), r.Width, r.Height, t.total().Seconds(), stages, device)
+		if r.Note != "" {
+			fmt.Fprintf(stdout, "%snote: %s: %s\n", prefix, quoteName(r.Input), r.Note)
+		}
 		if r.Warning != "" {
-			fmt.Fprintf(stdout, "%swarning: %s: %s\n", prefix, r.Input, r.Warning)
+			fmt.Fprintf(stdout, "%swarning: %s: %s\n", prefix, quoteName(r.Input), r.Warning)
 		}
 	})
-	elapsed := time.Since(start)
-	fmt.Fprintf(stdout, "%d ok, %d failed, in %s on %s, peak memory %s\n", ok, failed, elapsed.Round(time.Millisecond), device, peakMemory())
-	if len(failures) > 0 && n > 1 {
-		fmt.Fprintln(stdout, "failed:")
-		for _, f := range failures {
-			fmt.Fprintln(stdout, "  "+f)
-		}
-	}
+	fmt.Fprintf(stdout, "%d ok, %d failed, %d skipped, in %s on %s, peak memory %s\n",
+		ok, failed, len(p.Skips), time.Since(start).Round(time.Millisecond), device, peakMemory())
 	if ctx.Err() != nil {
 		return 130
 	}
@@ -172,6 +224,11 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 	}
 	return 0
 }
+
+// maxBand is the widest automatic unknown band --band accepts, as a
+// fraction of the short side: its inner side then reaches the photo's
+// middle (refine.InnerFactor times as wide).
+const maxBand = 0.25
 
 // fallbackNote puts the session's fallback note ("CUDA not used: no NVIDIA
 // driver found") in brackets after the device, or returns "".
@@ -216,6 +273,10 @@ func runVersion(args []string, stdout, stderr io.Writer) int {
 	var ef engineFlags
 	ef.register(fs)
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if err := ef.check(); err != nil {
+		fmt.Fprintln(stderr, "cutout:", err)
 		return 2
 	}
 	fmt.Fprintf(stdout, "cutout %s\n", version)

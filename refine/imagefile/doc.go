@@ -61,7 +61,16 @@
 // syncs it and then renames it over the destination or, when overwriting is
 // not allowed, links it into place without clobbering (ErrExists). On any
 // error the temporary file is removed and an existing destination is left
-// untouched. WritePNG combines it with EncodePNG.
+// untouched. WritePNG combines it with EncodePNG. WriteFiles writes a
+// group (a cutout and its matte) all together or not at all: every
+// destination is checked, every file staged, and only then are they put
+// in place, undoing the group if one cannot be. Temporary files carry the
+// writing process's ID, so CleanTemp can remove those a killed process
+// left without touching those of one still writing.
+//
+// Every PNG EncodePNG writes carries a tEXt chunk "Software: Cutout";
+// MadeByCutout looks for it, so a batch can tell its own earlier outputs
+// from a user's photos.
 //
 // # Example
 //

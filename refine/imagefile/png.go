@@ -8,6 +8,7 @@ import (
 	"hash/crc32"
 	"image"
 	"io"
+	"os"
 	"runtime"
 	"slices"
 	"sync"
@@ -19,7 +20,8 @@ import (
 // the encoded bytes are reproducible.
 const stripBytes = 1 << 20
 
-// EncodePNG writes img to w as a non-interlaced PNG.
+// EncodePNG writes img to w as a non-interlaced PNG, marked as Cutout's
+// by a tEXt chunk "Software: Cutout" (see MadeByCutout).
 //
 // *image.NRGBA, and any NRGBARower, is written as 8-bit RGBA (colour type
 // 6) with straight alpha, and its colour is written as 0 wherever alpha is
@@ -65,6 +67,31 @@ func encodePNG(w io.Writer, img image.Image, filter pngFilter) error {
 		return fmt.Errorf("imagefile: encode png: %w", err)
 	}
 	return nil
+}
+
+// softwareText is the tEXt chunk every PNG EncodePNG writes carries,
+// right after IHDR: the keyword "Software", a NUL and "Cutout".
+const softwareText = "Software\x00Cutout"
+
+// MadeByCutout reports whether the file at path is a PNG that EncodePNG
+// wrote: it reads the first 56 bytes and looks for the tEXt chunk
+// "Software: Cutout" right after the header. A file another program has
+// rewritten, or that cannot be read, is not. It lets a batch tell its own
+// earlier outputs from a user's photos of the same name.
+func MadeByCutout(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	const at = 8 + 12 + 13 // signature, IHDR
+	var b [at + 8 + len(softwareText)]byte
+	if _, err := io.ReadFull(f, b[:]); err != nil {
+		return false
+	}
+	return string(b[:8]) == "\x89PNG\r\n\x1a\n" && string(b[12:16]) == "IHDR" &&
+		binary.BigEndian.Uint32(b[at:]) == uint32(len(softwareText)) &&
+		string(b[at+4:at+8]) == "tEXt" && string(b[at+8:]) == softwareText
 }
 
 // NRGBARower is an image that writes its rows as straight (not
@@ -157,6 +184,7 @@ func writePNG(w io.Writer, src *pngSource, filter pngFilter) error {
 	} // else 0: greyscale
 	// ihdr[10:13]: deflate, adaptive filtering, no interlace
 	ew.chunk("IHDR", ihdr[:])
+	ew.chunk("tEXt", []byte(softwareText))
 
 	adler := uint32(1)
 	for i, s := range strips {

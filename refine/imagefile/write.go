@@ -10,15 +10,16 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"syscall"
 	"unicode/utf8"
 )
 
 // WriteFile atomically creates or replaces the file at path with what
-// write produces.
+// write produces: WriteFiles with one file.
 //
 // write receives a buffered writer on a temporary file in the same
-// directory (named ".<name>.<random>.tmp"). When it returns nil the data is
+// directory (see WriteFiles for its name). When it returns nil the data is
 // flushed and synced, then the temporary file is renamed over path
 // (overwrite true) or linked to path without clobbering (overwrite false,
 // which fails with an error wrapping ErrExists if path exists, checked
@@ -31,74 +32,227 @@ import (
 // "imagefile: write \"path\":" and wrap the cause (write's own error,
 // syscall.ENOSPC, ErrExists...).
 func WriteFile(path string, overwrite bool, write func(io.Writer) error) error {
-	wrap := func(err error) error { return fmt.Errorf("imagefile: write %q: %w", path, err) }
-	perm := fs.FileMode(0o644)
-	switch fi, err := os.Stat(path); {
-	case err == nil && !overwrite:
-		return wrap(ErrExists)
-	case err == nil && fi.Mode().IsRegular():
-		perm = fi.Mode().Perm()
-	}
+	return WriteFiles([]File{{Path: path, Write: write}}, overwrite)
+}
 
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
+// File is one file of a group that WriteFiles writes together.
+type File struct {
+	Path  string                // destination
+	Write func(io.Writer) error // writes the content to a buffered writer
+}
+
+// WriteFiles writes a group of files all together or not at all, each
+// atomically, as WriteFile writes one:
+//
+//  1. every destination is checked first: with overwrite false an
+//     existing one fails the group with ErrExists, and one that is not a
+//     regular file, or whose name the file system refuses (too long, in a
+//     missing folder), fails it whatever overwrite says; nothing is
+//     written then;
+//  2. every file is written in full to a temporary file beside its
+//     destination, flushed and synced;
+//  3. only then are they put in place one after another, each replaced
+//     file kept under a temporary name until all are. If one cannot be
+//     put in place, those already placed are undone: a replaced file is
+//     restored, a new one removed.
+//
+// Temporary files are named ".<name>.<pid>-<random>.tmp" (a replaced
+// file's copy "...-<random>-old.tmp"), where pid is this process's ID, so
+// CleanTemp can tell the leftovers of a process that was killed from
+// those of one still writing. Errors are those of WriteFile, for the
+// first file that failed; when undoing fails as well, they say so too.
+// A panic in a Write callback removes every temporary file and goes on.
+func WriteFiles(files []File, overwrite bool) error {
+	st := make([]staged, len(files))
+	for i, f := range files {
+		s := &st[i]
+		s.File, s.perm = f, 0o644
+		s.dir = filepath.Dir(f.Path)
+		switch fi, err := os.Stat(f.Path); {
+		case err == nil && !overwrite:
+			return writeErr(f.Path, ErrExists)
+		case err == nil && !fi.Mode().IsRegular():
+			return writeErr(f.Path, notRegular(fi))
+		case err == nil:
+			s.perm = fi.Mode().Perm()
+		case !errors.Is(err, fs.ErrNotExist):
+			return writeErr(f.Path, unwrapPath(err))
+		}
 	}
-	f, err := os.CreateTemp(dir, "."+shorten(base, 128)+".*.tmp")
-	if err != nil {
-		return wrap(unwrapPath(err))
-	}
-	tmp := f.Name()
-	done, closed := false, false
+	done := false
 	defer func() {
 		if !done {
-			if !closed {
-				f.Close() // the write already failed; this only releases the handle
+			for _, s := range st {
+				s.discard()
 			}
-			os.Remove(tmp)
 		}
 	}()
-
-	bw := bufio.NewWriterSize(f, 1<<20)
-	if err := write(bw); err != nil {
-		return wrap(err)
-	}
-	if err := bw.Flush(); err != nil {
-		return wrap(unwrapPath(err))
-	}
-	if err := f.Chmod(perm); err != nil && runtime.GOOS != "windows" {
-		return wrap(unwrapPath(err))
-	}
-	if err := f.Sync(); err != nil {
-		return wrap(unwrapPath(err))
-	}
-	closed = true
-	if err := f.Close(); err != nil {
-		return wrap(unwrapPath(err))
-	}
-
-	tmpLeft := false
-	if overwrite {
-		if err := os.Rename(tmp, path); err != nil {
-			return wrap(unwrapPath(err))
+	for i := range st {
+		if err := st[i].stage(); err != nil {
+			return writeErr(st[i].Path, err)
 		}
-	} else {
-		linked, err := linkNew(tmp, path)
-		if err != nil {
-			return wrap(err)
+	}
+	for i := range st {
+		if err := st[i].place(overwrite); err != nil {
+			var undo []error
+			for j := i; j >= 0; j-- {
+				if err := st[j].undo(); err != nil {
+					undo = append(undo, err)
+				}
+			}
+			if len(undo) > 0 {
+				err = fmt.Errorf("%w; undoing the group failed too: %w", err, errors.Join(undo...))
+			}
+			return writeErr(st[i].Path, err)
 		}
-		tmpLeft = linked
 	}
 	done = true
-	if tmpLeft {
-		if err := os.Remove(tmp); err != nil {
-			return wrap(fmt.Errorf("written, but the temporary file remains: %w", unwrapPath(err)))
+	var errs []error
+	synced := map[string]bool{}
+	for _, s := range st {
+		if err := s.finish(); err != nil {
+			errs = append(errs, writeErr(s.Path, err))
+		}
+		if !synced[s.dir] {
+			synced[s.dir] = true
+			if err := syncDir(s.dir); err != nil {
+				errs = append(errs, writeErr(s.Path, fmt.Errorf("written, but syncing the directory failed: %w", err)))
+			}
 		}
 	}
-	if err := syncDir(dir); err != nil {
-		return wrap(fmt.Errorf("written, but syncing the directory failed: %w", err))
+	return errors.Join(errs...)
+}
+
+// writeErr prefixes err with the package and the destination.
+func writeErr(path string, err error) error {
+	return fmt.Errorf("imagefile: write %q: %w", path, err)
+}
+
+// staged is one file of WriteFiles on its way into place.
+type staged struct {
+	File
+	dir    string
+	perm   fs.FileMode
+	tmp    string // temporary file with the new content; "" before stage
+	backup string // the replaced file's other name; "" when none
+	moved  bool   // the replaced file was renamed to backup (no hard links here)
+	placed bool   // the new content is at Path
+	linked bool   // placed by a hard link: tmp remains to be removed
+}
+
+// stage writes the content to a synced temporary file beside Path.
+func (s *staged) stage() error {
+	f, err := os.CreateTemp(s.dir, tempPattern(filepath.Base(s.Path)))
+	if err != nil {
+		return unwrapPath(err)
 	}
+	s.tmp = f.Name()
+	closed := false
+	defer func() {
+		if !closed {
+			f.Close() // the write already failed; this only releases the handle
+		}
+	}()
+	bw := bufio.NewWriterSize(f, 1<<20)
+	if err := s.Write(bw); err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return unwrapPath(err)
+	}
+	if err := f.Chmod(s.perm); err != nil && runtime.GOOS != "windows" {
+		return unwrapPath(err)
+	}
+	if err := f.Sync(); err != nil {
+		return unwrapPath(err)
+	}
+	closed = true
+	return unwrapPath(f.Close())
+}
+
+// place puts the staged content at Path: over an existing file, which is
+// kept under a backup name first, or, without overwrite, only where
+// nothing is.
+func (s *staged) place(overwrite bool) error {
+	if !overwrite {
+		linked, err := linkNew(s.tmp, s.Path)
+		if err != nil {
+			return err
+		}
+		s.placed, s.linked = true, linked
+		return nil
+	}
+	if _, err := os.Lstat(s.Path); err == nil {
+		backup := strings.TrimSuffix(s.tmp, ".tmp") + "-old.tmp"
+		if err := os.Link(s.Path, backup); err != nil {
+			// No hard links here (or not across this mount): move the
+			// old file aside instead.
+			if err := os.Rename(s.Path, backup); err != nil {
+				return fmt.Errorf("keep the file being replaced: %w", unwrapLink(err))
+			}
+			s.moved = true
+		}
+		s.backup = backup
+	}
+	if err := os.Rename(s.tmp, s.Path); err != nil {
+		return unwrapLink(err)
+	}
+	s.placed = true
 	return nil
+}
+
+// undo takes back place: the replaced file returns, a new one goes.
+func (s *staged) undo() error {
+	switch {
+	case s.backup != "" && (s.placed || s.moved):
+		if err := os.Rename(s.backup, s.Path); err != nil {
+			return fmt.Errorf("restoring %q from %q: %w", s.Path, s.backup, unwrapLink(err))
+		}
+		s.backup = ""
+	case s.placed:
+		if err := os.Remove(s.Path); err != nil {
+			return fmt.Errorf("removing %q: %w", s.Path, unwrapPath(err))
+		}
+	}
+	s.placed = false
+	return nil
+}
+
+// discard removes what a failed group leaves: the temporary file and a
+// backup that is only a second name of a file still in place.
+func (s *staged) discard() {
+	if s.tmp != "" && (!s.placed || s.linked) {
+		os.Remove(s.tmp)
+	}
+	if s.backup != "" && !s.moved {
+		os.Remove(s.backup)
+	}
+}
+
+// finish removes what a placed file no longer needs.
+func (s *staged) finish() error {
+	var errs []error
+	if s.linked {
+		if err := os.Remove(s.tmp); err != nil {
+			errs = append(errs, fmt.Errorf("written, but the temporary file remains: %w", unwrapPath(err)))
+		}
+	}
+	if s.backup != "" {
+		if err := os.Remove(s.backup); err != nil {
+			errs = append(errs, fmt.Errorf("written, but the replaced file remains as %q: %w", s.backup, unwrapPath(err)))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// unwrapLink drops the *os.LinkError layer (a rename's or a link's),
+// whose text repeats both paths.
+func unwrapLink(err error) error {
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return unwrapPath(err)
 }
 
 // WritePNG atomically writes img to path with EncodePNG and default

@@ -26,14 +26,7 @@ func writeString(s string) func(io.Writer) error {
 // files left behind).
 func onlyFiles(t *testing.T, dir string, names ...string) {
 	t.Helper()
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, e := range ents {
-		got = append(got, e.Name())
-	}
+	got := listDir(t, dir)
 	if strings.Join(got, "|") != strings.Join(names, "|") {
 		t.Errorf("directory holds %q, want %q", got, names)
 	}

@@ -1,0 +1,332 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"cutout/refine/imagefile"
+)
+
+// source is one photo a run was given, by name or in a folder.
+type source struct {
+	Path string      // as given, or joined to its folder
+	Info os.FileInfo // os.Stat's: symbolic links followed
+	// Ours is set for a PNG that Cutout wrote (imagefile.MadeByCutout):
+	// an earlier output, which a run may replace with --force and never
+	// cuts out again in place.
+	Ours bool
+}
+
+// failure is an input that failed, with why.
+type failure struct {
+	Name string
+	Err  error
+}
+
+// expand turns command-line arguments into photos: files are kept as
+// given (so a wrongly named one still gets a clear error), folders are
+// listed, not recursively, for image files by extension. Arguments and
+// folder entries that cannot be read (missing, a loop of symbolic links,
+// an unreadable folder) are returned as failures, in order.
+func expand(args []string) ([]source, []failure) {
+	var srcs []source
+	var fails []failure
+	add := func(p string) {
+		fi, err := os.Stat(p)
+		if err != nil {
+			fails = append(fails, failure{p, err})
+			return
+		}
+		srcs = append(srcs, source{Path: p, Info: fi, Ours: fi.Mode().IsRegular() && imagefile.MadeByCutout(p)})
+	}
+	for _, a := range args {
+		fi, err := os.Stat(a)
+		if err != nil || !fi.IsDir() {
+			add(a)
+			continue
+		}
+		ents, err := os.ReadDir(a)
+		if err != nil {
+			fails = append(fails, failure{a, err})
+			continue
+		}
+		for _, e := range ents {
+			if n := e.Name(); !e.IsDir() && imagefile.IsImageFile(n) {
+				add(filepath.Join(a, n))
+			}
+		}
+	}
+	return srcs, fails
+}
+
+// readFile is a file a run reads, or has planned to write, and what it
+// is, for messages: "the --trimap file", "an input photo of this run".
+type readFile struct {
+	What string
+	Path string
+	Info os.FileInfo
+}
+
+// planOptions are the outputs a run asks for.
+type planOptions struct {
+	Dir          string     // output folder; it exists
+	Mask, Trimap bool       // also NAME.mask.png, NAME.trimap.png
+	Overwrite    bool       // --force
+	Reads        []readFile // files other than the photos that the run reads
+}
+
+// skip is an input a run does not process, and why; not a failure.
+type skip struct {
+	Name, Reason string
+}
+
+// runPlan is what a run will do, decided before anything is written:
+// the jobs in input order, the inputs it skips or that fail already, and
+// notes on output names it had to change.
+type runPlan struct {
+	Jobs  []job
+	Skips []skip
+	Fails []failure
+	Notes []string
+}
+
+// target is one output file of a planned job.
+type target struct {
+	path string
+	what string // "cutout", "matte" or "trimap"
+}
+
+// plan maps photos to output files in o.Dir: NAME.png for the cutout,
+// plus NAME.mask.png and NAME.trimap.png when asked, so that a run never
+// writes onto a file it reads, no two outputs of a run collide, and a run
+// repeated into its input folder changes nothing:
+//
+//   - a photo given twice (by another path, a symbolic link, a folder and
+//     a name) is done once; the other is skipped;
+//   - a photo's output names never fall on a file the run reads (a photo,
+//     the --trimap or --bg-image file), found by identity, through
+//     symbolic links and "..", nor on another photo's outputs: the photo
+//     then gets NAME-2.png and so on, the first number where all its
+//     outputs are free, in input order, and a note says why;
+//   - a PNG Cutout wrote (source.Ours) is not a photo to protect but an
+//     earlier output: when it is an output of this run it is skipped, as
+//     it is when its own output would be itself;
+//   - a photo whose outputs exist is skipped without o.Overwrite; one
+//     whose output cannot be written (a folder in the way, a name too
+//     long) fails before anything runs.
+func plan(srcs []source, o planOptions) runPlan {
+	var p runPlan
+	var uniq []source
+	for _, s := range srcs {
+		if i := indexSame(uniq, s.Info); i >= 0 {
+			p.Skips = append(p.Skips, skip{s.Path, "given twice: the same file as " + quoteName(uniq[i].Path)})
+			continue
+		}
+		uniq = append(uniq, s)
+	}
+	reads := append([]readFile(nil), o.Reads...)
+	for _, s := range uniq {
+		if !s.Ours {
+			reads = append(reads, readFile{What: "an input photo of this run", Path: s.Path, Info: s.Info})
+		}
+	}
+	used := map[string]string{} // output name (folded) -> whose it is, for notes and skips
+	jobOf := map[int]job{}      // by index in uniq
+	place := func(i int, s source) {
+		stem := strings.TrimSuffix(filepath.Base(s.Path), filepath.Ext(s.Path))
+		name, why := stem, ""
+		var ts []target
+		for n := 2; ; n++ {
+			ts = targets(o, name)
+			clash, reason := "", ""
+			for _, t := range ts {
+				if u, ok := used[nameKey(t.path)]; ok {
+					clash, reason = t.path, u
+				} else if r := readBy(t.path, reads); r != "" {
+					clash, reason = t.path, r
+				}
+				if clash != "" {
+					break
+				}
+			}
+			if clash == "" {
+				break
+			}
+			if why == "" {
+				why = fmt.Sprintf("%s is %s", quoteName(filepath.Base(clash)), reason)
+			}
+			name = fmt.Sprintf("%s-%d", stem, n)
+		}
+		for _, t := range ts {
+			used[nameKey(t.path)] = "where this run puts the " + t.what + " of " + quoteName(s.Path)
+		}
+		if why != "" {
+			p.Notes = append(p.Notes, fmt.Sprintf("%s: writing %s, as %s", quoteName(s.Path), quoteName(filepath.Base(ts[0].path)), why))
+		}
+		j := job{Input: s.Path, Output: ts[0].path}
+		for _, t := range ts[1:] {
+			switch t.what {
+			case "matte":
+				j.Mask = t.path
+			case "trimap":
+				j.Trimap = t.path
+			}
+		}
+		jobOf[i] = j
+	}
+	for i, s := range uniq {
+		if !s.Ours {
+			place(i, s)
+		}
+	}
+	// Cutout's own earlier outputs: skipped where this run writes them
+	// again, or where they would be their own output.
+	var existing []readFile // the photos' outputs that exist, as reads to compare with
+	for i := range uniq {
+		j, ok := jobOf[i]
+		for _, t := range []string{j.Output, j.Mask, j.Trimap} {
+			if fi, err := os.Stat(t); ok && t != "" && err == nil {
+				existing = append(existing, readFile{What: used[nameKey(t)], Path: t, Info: fi})
+			}
+		}
+	}
+	skipped := map[int]bool{}
+	for i, s := range uniq {
+		if !s.Ours {
+			continue
+		}
+		if k := indexSameRead(existing, s.Info); k >= 0 {
+			p.Skips = append(p.Skips, skip{s.Path, "is " + existing[k].What})
+			skipped[i] = true
+			continue
+		}
+		stem := strings.TrimSuffix(filepath.Base(s.Path), filepath.Ext(s.Path))
+		own := false
+		for _, t := range targets(o, stem) {
+			if fi, err := os.Stat(t.path); err == nil && os.SameFile(fi, s.Info) {
+				own = true
+			}
+		}
+		if own {
+			p.Skips = append(p.Skips, skip{s.Path, "is its own output path (a PNG Cutout wrote)"})
+			skipped[i] = true
+			continue
+		}
+		place(i, s)
+	}
+	for i, s := range uniq {
+		if skipped[i] {
+			continue
+		}
+		j := jobOf[i]
+		if sk, err := checkTargets(j, o.Overwrite); err != nil {
+			p.Fails = append(p.Fails, failure{s.Path, err})
+			continue
+		} else if sk != "" {
+			p.Skips = append(p.Skips, skip{s.Path, sk})
+			continue
+		}
+		p.Jobs = append(p.Jobs, j)
+	}
+	// Report the skips in input order.
+	at := map[string]int{}
+	for i := len(srcs) - 1; i >= 0; i-- {
+		at[srcs[i].Path] = i
+	}
+	sort.SliceStable(p.Skips, func(a, b int) bool { return at[p.Skips[a].Name] < at[p.Skips[b].Name] })
+	return p
+}
+
+// targets lists the outputs of a photo written under name in o.Dir.
+func targets(o planOptions, name string) []target {
+	ts := []target{{filepath.Join(o.Dir, name+".png"), "cutout"}}
+	if o.Mask {
+		ts = append(ts, target{filepath.Join(o.Dir, name+".mask.png"), "matte"})
+	}
+	if o.Trimap {
+		ts = append(ts, target{filepath.Join(o.Dir, name+".trimap.png"), "trimap"})
+	}
+	return ts
+}
+
+// nameKey is how two output paths of one run are compared: absolute,
+// cleaned, and case-folded, as some file systems fold case.
+func nameKey(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		p = a
+	}
+	return strings.ToLower(filepath.Clean(p))
+}
+
+// indexSame returns the index of the source that is the same file as fi,
+// or -1.
+func indexSame(srcs []source, fi os.FileInfo) int {
+	for i, s := range srcs {
+		if os.SameFile(s.Info, fi) {
+			return i
+		}
+	}
+	return -1
+}
+
+// readBy says which file the run reads is at path ("an input photo of
+// this run", "the --trimap file"), or "" for none.
+func readBy(path string, reads []readFile) string {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return ""
+	}
+	if i := indexSameRead(reads, fi); i >= 0 {
+		return reads[i].What
+	}
+	return ""
+}
+
+// indexSameRead returns the index of the file in rs that is the same
+// file as fi, or -1.
+func indexSameRead(rs []readFile, fi os.FileInfo) int {
+	for i, r := range rs {
+		if os.SameFile(r.Info, fi) {
+			return i
+		}
+	}
+	return -1
+}
+
+// checkTargets looks at a job's outputs before anything runs: a reason to
+// skip the photo when one exists and overwrite is off, an error when one
+// cannot be written whatever the flags (a folder in the way, a name the
+// file system refuses).
+func checkTargets(j job, overwrite bool) (string, error) {
+	for _, t := range []string{j.Output, j.Mask, j.Trimap} {
+		if t == "" {
+			continue
+		}
+		fi, err := os.Lstat(t)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+		case err != nil:
+			return "", fmt.Errorf("cannot write %s: %w", quoteName(t), unwrapPathErr(err))
+		case fi.IsDir():
+			return "", fmt.Errorf("cannot write %s: it is a folder", quoteName(t))
+		case !overwrite:
+			return quoteName(t) + " exists (use --force to replace it)", nil
+		}
+	}
+	return "", nil
+}
+
+// unwrapPathErr drops the *fs.PathError layer, whose text repeats a path
+// the message already names.
+func unwrapPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
