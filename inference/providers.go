@@ -137,6 +137,10 @@ func (p devicePlan) choose(create func(device string) error) (string, []string) 
 // notUsed is the fallback note for an accelerator that is not used.
 func notUsed(device, why string) string { return device + " not used: " + why }
 
+// ortLocation finds the source location and status code that ONNX Runtime
+// puts before the message of an error.
+var ortLocation = regexp.MustCompile(`/\S+\.cc:\d+ .*?\[ONNXRuntimeError\] : \d+ : [A-Z_]+ : `)
+
 // hresult finds a Windows error code (8 hex digits) at the end of a line.
 var hresult = regexp.MustCompile(`\b(8[0-9A-Fa-f]{7})\s*$`)
 
@@ -156,6 +160,11 @@ var dxgiErrors = map[string]string{
 func whyNot(device string, err error) string {
 	msg := firstLine(err.Error())
 	if device != deviceDirectML {
+		// "CUDA provider options: /onnxruntime_src/...cc:1988 ... [ONNXRuntimeError] : 1 : FAIL : Failed to
+		// load library ...": the source location says nothing to a user.
+		if loc := ortLocation.FindStringIndex(msg); loc != nil {
+			msg = msg[:loc[0]] + msg[loc[1]:]
+		}
 		return msg
 	}
 	m := hresult.FindStringSubmatch(msg)

@@ -113,6 +113,11 @@ func TestFallbackNote(t *testing.T) {
 			goos: "linux", device: DeviceAuto, nvidia: true, fail: map[string]error{"CUDA": cudaErr},
 			want: "", note: "CUDA not used: CUDA warm-up run: CUDA failure 100: no CUDA-capable device is detected",
 		},
+		"linux, CUDA libraries missing": {
+			goos: "linux", device: DeviceAuto, nvidia: true,
+			fail: map[string]error{"CUDA": errors.New("CUDA provider options: /onnxruntime_src/onnxruntime/core/session/provider_bridge_ort.cc:1988 onnxruntime::Provider& onnxruntime::ProviderLibrary::Get() [ONNXRuntimeError] : 1 : FAIL : Failed to load library /c/libonnxruntime_providers_cuda.so with error: libcublasLt.so.13: cannot open shared object file: No such file or directory")},
+			want: "", note: "CUDA not used: CUDA provider options: Failed to load library /c/libonnxruntime_providers_cuda.so with error: libcublasLt.so.13: cannot open shared object file: No such file or directory",
+		},
 		"windows, DirectML works": {
 			goos: "windows", device: DeviceAuto,
 			want: "DirectML", note: "CUDA not used: no NVIDIA driver found",

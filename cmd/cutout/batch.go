@@ -7,6 +7,7 @@ import (
 	"image"
 	"io"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"cutout/inference"
@@ -30,6 +31,25 @@ type timings struct {
 // total is the sum of all stages.
 func (t timings) total() time.Duration {
 	return t.Decode + t.Preprocess + t.Model + t.Postprocess + t.Guide + t.Refine + t.Compose + t.Encode
+}
+
+// milliseconds lists every stage in milliseconds, the model's three only
+// when a model ran: "decode 34.1 ms, preprocess 18.0 ms, ...".
+func (t timings) milliseconds(model bool) string {
+	type stage struct {
+		name string
+		d    time.Duration
+	}
+	stages := []stage{{"decode", t.Decode}}
+	if model {
+		stages = append(stages, stage{"preprocess", t.Preprocess}, stage{"model", t.Model}, stage{"postprocess", t.Postprocess}, stage{"guide", t.Guide})
+	}
+	stages = append(stages, stage{"refine", t.Refine}, stage{"compose", t.Compose}, stage{"encode", t.Encode})
+	parts := make([]string, len(stages))
+	for i, s := range stages {
+		parts[i] = fmt.Sprintf("%s %.1f ms", s.name, float64(s.d.Microseconds())/1000)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // job is one input file of a batch and where its outputs go.

@@ -37,6 +37,7 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 	sequential := fs.Bool("sequential", false, "process one photo at a time instead of overlapping decoding and finishing of neighbouring photos with the model run (a little slower, less memory)")
 	lowMemory := fs.Bool("low-memory", false, "keep a batch's peak memory near a single photo's: --sequential, and the model's memory handed back after every run (about a quarter slower)")
 	quiet := fs.Bool("q", false, "print only failures and the summary")
+	stageTimes := fs.Bool("timings", false, "print each photo's time by stage in milliseconds (the model's run apart from its pre- and postprocessing)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: cutout remove [flags] FILE|DIR...\n\nWrites a transparent PNG cutout at full resolution for each photo (JPEG, PNG, WebP, TIFF, BMP, GIF).\nFolders are scanned for image files (not recursively). Existing files are never replaced without --force,\nand a file the run reads never. A photo's outputs are written all together or not at all.\n\nFlags:")
 		fs.PrintDefaults()
@@ -207,6 +208,9 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprintf(stdout, "%sok   %s -> %s  %dx%d  %.2fs  (%s) %s\n",
 			prefix, quoteName(r.Input), quoteName(r.Output), r.Width, r.Height, t.total().Seconds(), stages, device)
+		if *stageTimes {
+			fmt.Fprintf(stdout, "%stimings: %s\n", prefix, t.milliseconds(seg != nil))
+		}
 		if r.Note != "" {
 			fmt.Fprintf(stdout, "%snote: %s: %s\n", prefix, quoteName(r.Input), r.Note)
 		}
