@@ -1,20 +1,31 @@
 // Package parallel splits row loops over image bands across cores.
 //
-// Bands are contiguous runs of rows, one per worker, so each worker writes
-// disjoint rows of a Pix slice and callers that reduce per band and then
-// combine in band order get results that do not depend on scheduling.
+// Bands are contiguous runs of rows, so each worker writes disjoint rows of
+// a Pix slice. Rows hands its bands out to the workers as they become free,
+// so that work concentrated in part of an image (a matte's soft band)
+// spreads over every core; Bands gives each band a fixed range, so callers
+// that reduce per band and then combine in band order get results that do
+// not depend on scheduling.
 package parallel
 
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // minRowsPerBand keeps tiny images on one goroutine, where spawning costs
 // more than it saves.
 const minRowsPerBand = 16
 
-// Workers returns how many bands Rows would use for h rows.
+// bandsPerWorker is how many bands Rows cuts per worker: with four, a
+// 16-core machine loses at most about a sixteenth of its time to the
+// slowest band, where one band per worker lost up to half of it on the
+// foreground estimation of a 12 MP portrait (its soft tiles lie in a few
+// rows).
+const bandsPerWorker = 4
+
+// Workers returns how many goroutines Rows would use for h rows.
 func Workers(h int) int {
 	n := runtime.GOMAXPROCS(0)
 	if m := h / minRowsPerBand; m < n {
@@ -27,10 +38,39 @@ func Workers(h int) int {
 }
 
 // Rows calls fn(y0, y1) for contiguous bands [y0, y1) covering [0, h),
-// one band per worker (see Workers), and returns when all calls have
-// returned. For small h it runs fn(0, h) on the calling goroutine.
+// each at least minRowsPerBand rows, on Workers(h) goroutines (the first
+// the caller's) that take the next band as they finish one, and returns
+// when all calls have returned. fn must not depend on how the rows are
+// cut. For small h it runs fn(0, h) on the calling goroutine.
 func Rows(h int, fn func(y0, y1 int)) {
-	Bands(h, Workers(h), func(_, y0, y1 int) { fn(y0, y1) })
+	n := Workers(h)
+	if n <= 1 {
+		if h > 0 {
+			fn(0, h)
+		}
+		return
+	}
+	bands := min(h/minRowsPerBand, n*bandsPerWorker)
+	var next atomic.Int64
+	work := func() {
+		for {
+			b := int(next.Add(1) - 1)
+			if b >= bands {
+				return
+			}
+			fn(b*h/bands, (b+1)*h/bands)
+		}
+	}
+	var wg sync.WaitGroup
+	wg.Add(n - 1)
+	for range n - 1 {
+		go func() {
+			defer wg.Done()
+			work()
+		}()
+	}
+	work()
+	wg.Wait()
 }
 
 // Bands splits [0, h) into n contiguous bands and calls fn(band, y0, y1)

@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestBandsCover(t *testing.T) {
@@ -68,5 +69,48 @@ func TestRowsAndWorkers(t *testing.T) {
 	})
 	if total != 1000 {
 		t.Errorf("Rows covered %d rows, want 1000", total)
+	}
+}
+
+// TestRowsSpreadsUnevenWork: while one band is slow, the other workers
+// take on more bands than one each, and every row is covered once.
+func TestRowsSpreadsUnevenWork(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	const h = 1000
+	var mu sync.Mutex
+	seen := make([]int, h)
+	others := make(chan struct{}, h)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		Rows(h, func(y0, y1 int) {
+			if y1-y0 < minRowsPerBand && y1 != h {
+				t.Errorf("band [%d,%d) is under %d rows", y0, y1, minRowsPerBand)
+			}
+			mu.Lock()
+			for y := y0; y < y1; y++ {
+				seen[y]++
+			}
+			mu.Unlock()
+			if y0 != 0 {
+				others <- struct{}{}
+				return
+			}
+			// The first band waits until the other three workers have
+			// finished more bands than one each.
+			for range 3*bandsPerWorker - 1 {
+				<-others
+			}
+		})
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("a slow band held the other workers back: bands are not handed out as workers become free")
+	}
+	for y, n := range seen {
+		if n != 1 {
+			t.Fatalf("row %d covered %d times", y, n)
+		}
 	}
 }
