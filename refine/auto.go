@@ -182,14 +182,18 @@ func AutoGuide(img *image.NRGBA, m *Matte, opt *TrimapOptions) *Guide {
 func hairiness(m []float32, w, h, r int) []float32 {
 	g := gradient(m, w, h)
 	smooth := gradient(boxMean(m, w, h, hairBlur), w, h)
-	for i := range g {
-		g[i] = max(0, g[i]-smooth[i])
-	}
+	pixels(w, h, func(i0, i1 int) {
+		for i := i0; i < i1; i++ {
+			g[i] = max(0, g[i]-smooth[i])
+		}
+	})
 	g = boxMean(g, w, h, r)
 	span := float32(2*r + 1)
-	for i, v := range g {
-		g[i] = min(1, max(0, (v*span-hairLo)/(hairHi-hairLo)))
-	}
+	pixels(w, h, func(i0, i1 int) {
+		for i := i0; i < i1; i++ {
+			g[i] = min(1, max(0, (g[i]*span-hairLo)/(hairHi-hairLo)))
+		}
+	})
 	return maxFilter(g, w, h, r)
 }
 
@@ -236,19 +240,23 @@ func localContrast(im *rgb, m []float32, lo, hi float32, r int) []float32 {
 	w, h := im.W, im.H
 	n := w * h
 	fgw, bgw := make([]float32, n), make([]float32, n)
-	for i, v := range m {
-		if v >= hi {
-			fgw[i] = 1
-		} else if v <= lo {
-			bgw[i] = 1
+	pixels(w, h, func(i0, i1 int) {
+		for i := i0; i < i1; i++ {
+			if v := m[i]; v >= hi {
+				fgw[i] = 1
+			} else if v <= lo {
+				bgw[i] = 1
+			}
 		}
-	}
+	})
 	mean := func(mask []float32) (c [3][]float32, weight []float32) {
 		for k := range c {
 			v := make([]float32, n)
-			for i := range v {
-				v[i] = im.Pix[3*i+k] * mask[i]
-			}
+			pixels(w, h, func(i0, i1 int) {
+				for i := i0; i < i1; i++ {
+					v[i] = im.Pix[3*i+k] * mask[i]
+				}
+			})
 			c[k] = boxMean(v, w, h, r)
 		}
 		return c, boxMean(mask, w, h, r)
@@ -257,17 +265,25 @@ func localContrast(im *rgb, m []float32, lo, hi float32, r int) []float32 {
 	bc, bn := mean(bgw)
 	out := make([]float32, n)
 	const present = 1e-3 // share of the window that must be known
-	for i := range out {
-		if fn[i] < present || bn[i] < present {
-			out[i] = -1
-			continue
+	pixels(w, h, func(i0, i1 int) {
+		for i := i0; i < i1; i++ {
+			if fn[i] < present || bn[i] < present {
+				out[i] = -1
+				continue
+			}
+			var c float32
+			for k := range fc {
+				d := fc[k][i]/fn[i] - bc[k][i]/bn[i]
+				c += d * d
+			}
+			out[i] = c
 		}
-		var c float32
-		for k := range fc {
-			d := fc[k][i]/fn[i] - bc[k][i]/bn[i]
-			c += d * d
-		}
-		out[i] = c
-	}
+	})
 	return out
+}
+
+// pixels runs fn over the pixel indices of a w×h map, split into row bands
+// across cores.
+func pixels(w, h int, fn func(i0, i1 int)) {
+	parallel.Rows(h, func(y0, y1 int) { fn(y0*w, y1*w) })
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"sync/atomic"
 	"time"
 
 	"cutout/refine/parallel"
@@ -175,15 +176,19 @@ func copyAlpha(fg, img *image.NRGBA) {
 // opaque reports whether every pixel of img has alpha 255.
 func opaque(img *image.NRGBA) bool {
 	w := img.Rect.Dx()
-	for y := img.Rect.Min.Y; y < img.Rect.Max.Y; y++ {
-		row := img.Pix[img.PixOffset(img.Rect.Min.X, y):][:4*w]
-		for i := 3; i < len(row); i += 4 {
-			if row[i] != 0xff {
-				return false
+	var seen atomic.Bool // a pixel that is not opaque
+	parallel.Rows(img.Rect.Dy(), func(y0, y1 int) {
+		for y := img.Rect.Min.Y + y0; y < img.Rect.Min.Y+y1 && !seen.Load(); y++ {
+			row := img.Pix[img.PixOffset(img.Rect.Min.X, y):][:4*w]
+			for i := 3; i < len(row); i += 4 {
+				if row[i] != 0xff {
+					seen.Store(true)
+					return
+				}
 			}
 		}
-	}
-	return true
+	})
+	return !seen.Load()
 }
 
 // brushedWeights returns the guide's data-term weights for a trimap the

@@ -8,6 +8,8 @@ import (
 	"math"
 	"sync"
 	"time"
+
+	"cutout/refine/parallel"
 )
 
 // Default solver parameters, used where Options fields are zero.
@@ -206,18 +208,22 @@ func newLevel(im *rgb, lab []uint8, o resolved) *level {
 		l.prior = o.Prior.Pix
 		if o.PriorWeights != nil {
 			l.weight = o.PriorWeights.Pix
-			for i, v := range l.weight {
-				if v < 0 && (lab[i] == Foreground || lab[i] == Background) {
-					l.known[i] = clamp01(l.prior[i])
+			spans(len(lab), func(i0, i1 int) {
+				for i := i0; i < i1; i++ {
+					if l.weight[i] < 0 && (lab[i] == Foreground || lab[i] == Background) {
+						l.known[i] = clamp01(l.prior[i])
+					}
 				}
-			}
+			})
 		} else {
 			l.weight = make([]float32, len(lab))
 			lambda := float32(o.PriorWeight)
-			for i, m := range l.prior {
-				m = clamp01(m)
-				l.weight[i] = lambda * (1 - m) * (1 - m)
-			}
+			spans(len(lab), func(i0, i1 int) {
+				for i := i0; i < i1; i++ {
+					m := clamp01(l.prior[i])
+					l.weight[i] = lambda * (1 - m) * (1 - m)
+				}
+			})
 		}
 	}
 	return l
@@ -256,7 +262,10 @@ const maxFullImage = 8_000_000
 // the size with guided-filter upsampling.
 func solveAlphaImage(ctx context.Context, img *image.NRGBA, tri *Trimap, o resolved, rep *reporter, f0, f1 float64) (*Matte, Stats, error) {
 	w, h := tri.W, tri.H
-	_, idx := splitLabels(tri.Pix)
+	// The full-resolution level: labels, known alphas and data term; its
+	// float image is made only when it is solved.
+	full := newLevel(&rgb{W: w, H: h}, tri.Pix, o)
+	idx := full.idx
 	n := len(idx)
 	f := 1
 	if n > o.MaxSolvePixels {
@@ -266,12 +275,10 @@ func solveAlphaImage(ctx context.Context, img *image.NRGBA, tri *Trimap, o resol
 		f = max(f, int(math.Ceil(math.Sqrt(float64(w*h)/maxFullImage))))
 	}
 	if f == 1 {
-		return solveAlpha(ctx, newLevel(toRGB(img), tri.Pix, o), o, rep, f0, f1)
+		full.im = toRGB(img)
+		return solveAlpha(ctx, full, o, rep, f0, f1)
 	}
 	t0 := time.Now()
-	// The full-resolution level is never solved: its float image is not
-	// needed, only its labels, known alphas and data term.
-	full := newLevel(&rgb{W: w, H: h}, tri.Pix, o)
 	cim := downNRGBA(img, f)
 	coarse := full.down(cim, f)
 	setup := time.Since(t0)
@@ -284,9 +291,11 @@ func solveAlphaImage(ctx context.Context, img *image.NRGBA, tri *Trimap, o resol
 	t0 = time.Now()
 	out := &Matte{W: w, H: h, Pix: full.known}
 	guidedFrom(cim, coarse.lab, calpha.Pix).upsample(img, w, h, idx, out.Pix)
-	for _, p := range idx {
-		out.Pix[p] = snap(out.Pix[p], o.Snap)
-	}
+	spans(len(idx), func(k0, k1 int) {
+		for _, p := range idx[k0:k1] {
+			out.Pix[p] = snap(out.Pix[p], o.Snap)
+		}
+	})
 	st.Unknowns = n
 	st.Durations["upsample"] += time.Since(t0)
 	rep.report(Progress{Stage: "alpha", Iteration: st.Iterations, Residual: st.Residual, Fraction: f1}, true)
@@ -417,15 +426,42 @@ func solveLevels(ctx context.Context, l *level, o resolved, rep *reporter, st *S
 // Unknown and any stray label value.
 func splitLabels(lab []uint8) (known []float32, unknown []int32) {
 	known = make([]float32, len(lab))
-	for i, l := range lab {
-		switch l {
-		case Foreground:
-			known[i] = 1
-		case Background:
-		default:
-			unknown = append(unknown, int32(i))
+	// Runs of labels are split across cores twice: once to set the known
+	// alphas and count the unknowns, once to list them at the offsets the
+	// counts give, so the list is in increasing order.
+	const run = 1 << 14
+	runs := (len(lab) + run - 1) / run
+	start := make([]int, runs+1)
+	parallel.Rows(runs, func(r0, r1 int) {
+		for r := r0; r < r1; r++ {
+			n := 0
+			for i := r * run; i < min(len(lab), (r+1)*run); i++ {
+				switch lab[i] {
+				case Foreground:
+					known[i] = 1
+				case Background:
+				default:
+					n++
+				}
+			}
+			start[r+1] = n
 		}
+	})
+	for r := range runs {
+		start[r+1] += start[r]
 	}
+	unknown = make([]int32, start[runs])
+	parallel.Rows(runs, func(r0, r1 int) {
+		for r := r0; r < r1; r++ {
+			k := start[r]
+			for i := r * run; i < min(len(lab), (r+1)*run); i++ {
+				if l := lab[i]; l != Foreground && l != Background {
+					unknown[k] = int32(i)
+					k++
+				}
+			}
+		}
+	})
 	return known, unknown
 }
 
@@ -454,4 +490,11 @@ func checkPrior(fn string, o resolved, tri *Trimap) {
 			panic(fmt.Sprintf("refine: %s: prior is %dx%d, trimap is %dx%d", fn, m.W, m.H, tri.W, tri.H))
 		}
 	}
+}
+
+// spans runs fn over [0, n) split into runs of at least 4096 across cores.
+func spans(n int, fn func(i0, i1 int)) {
+	const run = 4096
+	runs := (n + run - 1) / run
+	parallel.Rows(runs, func(r0, r1 int) { fn(r0*run, min(n, r1*run)) })
 }
