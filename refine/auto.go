@@ -182,14 +182,14 @@ func AutoGuide(img *image.NRGBA, m *Matte, opt *TrimapOptions) *Guide {
 func hairiness(m []float32, w, h, r int) []float32 {
 	g := gradient(m, w, h)
 	smooth := gradient(boxMean(m, w, h, hairBlur), w, h)
-	pixels(w, h, func(i0, i1 int) {
+	spans(w*h, func(i0, i1 int) {
 		for i := i0; i < i1; i++ {
 			g[i] = max(0, g[i]-smooth[i])
 		}
 	})
 	g = boxMean(g, w, h, r)
 	span := float32(2*r + 1)
-	pixels(w, h, func(i0, i1 int) {
+	spans(w*h, func(i0, i1 int) {
 		for i := i0; i < i1; i++ {
 			g[i] = min(1, max(0, (g[i]*span-hairLo)/(hairHi-hairLo)))
 		}
@@ -240,7 +240,7 @@ func localContrast(im *rgb, m []float32, lo, hi float32, r int) []float32 {
 	w, h := im.W, im.H
 	n := w * h
 	fgw, bgw := make([]float32, n), make([]float32, n)
-	pixels(w, h, func(i0, i1 int) {
+	spans(w*h, func(i0, i1 int) {
 		for i := i0; i < i1; i++ {
 			if v := m[i]; v >= hi {
 				fgw[i] = 1
@@ -252,7 +252,7 @@ func localContrast(im *rgb, m []float32, lo, hi float32, r int) []float32 {
 	mean := func(mask []float32) (c [3][]float32, weight []float32) {
 		for k := range c {
 			v := make([]float32, n)
-			pixels(w, h, func(i0, i1 int) {
+			spans(w*h, func(i0, i1 int) {
 				for i := i0; i < i1; i++ {
 					v[i] = im.Pix[3*i+k] * mask[i]
 				}
@@ -265,7 +265,7 @@ func localContrast(im *rgb, m []float32, lo, hi float32, r int) []float32 {
 	bc, bn := mean(bgw)
 	out := make([]float32, n)
 	const present = 1e-3 // share of the window that must be known
-	pixels(w, h, func(i0, i1 int) {
+	spans(w*h, func(i0, i1 int) {
 		for i := i0; i < i1; i++ {
 			if fn[i] < present || bn[i] < present {
 				out[i] = -1
@@ -280,10 +280,4 @@ func localContrast(im *rgb, m []float32, lo, hi float32, r int) []float32 {
 		}
 	})
 	return out
-}
-
-// pixels runs fn over the pixel indices of a w×h map, split into row bands
-// across cores.
-func pixels(w, h int, fn func(i0, i1 int)) {
-	parallel.Rows(h, func(y0, y1 int) { fn(y0*w, y1*w) })
 }

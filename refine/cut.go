@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"sync/atomic"
 	"time"
 
 	"cutout/refine/parallel"
@@ -97,7 +96,11 @@ func Cut(ctx context.Context, img *image.NRGBA, in Input, opt *CutOptions) (*Cut
 		if in.Matte == nil {
 			return nil, errors.New("refine: cut: no matte to keep without refinement")
 		}
-		return &CutResult{Alpha: boundAlpha(in.Matte, img, true), Foreground: img}, nil
+		alpha := in.Matte
+		if !img.Opaque() {
+			alpha = boundAlpha(in.Matte, img, true)
+		}
+		return &CutResult{Alpha: alpha, Foreground: img}, nil
 	}
 	var ro Options
 	if opt.Refine != nil {
@@ -128,7 +131,7 @@ func Cut(ctx context.Context, img *image.NRGBA, in Input, opt *CutOptions) (*Cut
 		return nil, err
 	}
 	r.Alpha, r.Foreground, r.Stats = res.Alpha, res.Foreground, res.Stats
-	if !opaque(img) {
+	if !img.Opaque() {
 		boundAlpha(r.Alpha, img, false)
 		copyAlpha(r.Foreground, img)
 	}
@@ -137,12 +140,9 @@ func Cut(ctx context.Context, img *image.NRGBA, in Input, opt *CutOptions) (*Cut
 
 // boundAlpha returns alpha limited by img's own alpha (A/255), so pixels
 // a photo has already made transparent stay so; a copy when copied is
-// set, else alpha itself, changed in place. An opaque img returns alpha
-// as it is.
+// set, else alpha itself, changed in place. Callers skip it for opaque
+// images.
 func boundAlpha(alpha *Matte, img *image.NRGBA, copied bool) *Matte {
-	if opaque(img) {
-		return alpha
-	}
 	out := alpha
 	if copied {
 		out = &Matte{W: alpha.W, H: alpha.H, Pix: make([]float32, len(alpha.Pix))}
@@ -171,24 +171,6 @@ func copyAlpha(fg, img *image.NRGBA) {
 			}
 		}
 	})
-}
-
-// opaque reports whether every pixel of img has alpha 255.
-func opaque(img *image.NRGBA) bool {
-	w := img.Rect.Dx()
-	var seen atomic.Bool // a pixel that is not opaque
-	parallel.Rows(img.Rect.Dy(), func(y0, y1 int) {
-		for y := img.Rect.Min.Y + y0; y < img.Rect.Min.Y+y1 && !seen.Load(); y++ {
-			row := img.Pix[img.PixOffset(img.Rect.Min.X, y):][:4*w]
-			for i := 3; i < len(row); i += 4 {
-				if row[i] != 0xff {
-					seen.Store(true)
-					return
-				}
-			}
-		}
-	})
-	return !seen.Load()
 }
 
 // brushedWeights returns the guide's data-term weights for a trimap the

@@ -237,11 +237,13 @@ func (l *level) down(cim *rgb, f int) *level {
 	c := &level{im: cim, lab: downLabels(l.lab, w, h, f)}
 	ck := downMatte(l.known, w, h, f)
 	c.known, c.idx = splitLabels(c.lab)
-	for i, lb := range c.lab {
-		if lb == Foreground || lb == Background {
-			c.known[i] = ck[i]
+	spans(len(c.lab), func(i0, i1 int) {
+		for i := i0; i < i1; i++ {
+			if lb := c.lab[i]; lb == Foreground || lb == Background {
+				c.known[i] = ck[i]
+			}
 		}
-	}
+	})
 	if l.prior != nil {
 		c.prior = downMatte(l.prior, w, h, f)
 		c.weight = downWeights(l.weight, w, h, f)

@@ -53,12 +53,10 @@ type Refiner interface {
 
 // Deps are the collaborators of the editor. OpenSegmenter is called once
 // on the segmentation worker goroutine, the first time a photo needs a
-// matte; AutoGuide turns a model matte into the automatic guide, whose
-// trimap the user starts brushing from.
+// matte.
 type Deps struct {
 	OpenSegmenter func(SegmenterOptions) (Segmenter, error)
 	Refiner       Refiner
-	AutoGuide     func(*image.NRGBA, *refine.Matte) *refine.Guide
 	// Decode reads a photo from a file; it applies EXIF orientation.
 	Decode func(path string) (*image.NRGBA, error)
 	// WritePNG writes an export atomically; with overwrite false an

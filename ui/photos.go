@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"image"
 	"os"
 	"path/filepath"
 
@@ -180,14 +179,14 @@ func (e *Editor) decode(d *document) {
 	if d == e.cur {
 		e.updateStatus()
 	}
-	decode, autoGuide, model, w, h := e.deps.Decode, e.autoGuide(), d.model, d.w, d.h
+	decode, model, w, h := e.deps.Decode, d.model, d.w, d.h
 	e.goWork(func() {
 		p, err := loadPhoto(d.path, decode)
 		var out decoded
 		if err == nil {
 			out.photo = p
 			if model != nil && p.img.Rect.Dx() == w && p.img.Rect.Dy() == h {
-				out.guide = autoGuide(p.img, matteFrom8(model, w, h))
+				out.guide = refine.AutoGuide(p.img, matteFrom8(model, w, h), nil)
 			}
 		}
 		e.post(func() { e.decoded(d, out, err) })
@@ -243,7 +242,7 @@ func (e *Editor) failed(d *document, err error) {
 // its pixels were released, or (after asking) a crashed session.
 func (e *Editor) installMask(d *document, g *refine.Guide) {
 	if g == nil {
-		g = e.autoGuide()(d.ly.src, matteFrom8(d.model, d.w, d.h))
+		g = refine.AutoGuide(d.ly.src, matteFrom8(d.model, d.w, d.h), nil)
 	}
 	d.setMask(g)
 	switch {
@@ -263,15 +262,6 @@ func (e *Editor) installMask(d *document, g *refine.Guide) {
 	}
 	e.ref.schedule(d, 0)
 	e.loading.fire(d, nil)
-}
-
-// autoGuide returns the function that turns a photo and its model matte
-// into the automatic guide, whose trimap editing starts from.
-func (e *Editor) autoGuide() func(*image.NRGBA, *refine.Matte) *refine.Guide {
-	if e.deps.AutoGuide != nil {
-		return e.deps.AutoGuide
-	}
-	return func(img *image.NRGBA, m *refine.Matte) *refine.Guide { return refine.AutoGuide(img, m, nil) }
 }
 
 // matteFrom8 widens an 8-bit matte to a refine.Matte.

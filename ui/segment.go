@@ -180,7 +180,7 @@ func (s *segmenter) run(ctx context.Context, seg Segmenter, job segJob) (*segRes
 	// later gets exactly the same guide, and the command line's.
 	return &segResult{
 		model:  quantize(m),
-		guide:  s.e.autoGuide()(img, m),
+		guide:  refine.AutoGuide(img, m, nil),
 		device: seg.Device(),
 		note:   seg.Fallback(),
 	}, nil

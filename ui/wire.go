@@ -17,7 +17,6 @@ func DefaultDeps(opt SegmenterOptions) Deps {
 	return Deps{
 		OpenSegmenter: openSession,
 		Refiner:       cutRefiner{},
-		AutoGuide:     func(img *image.NRGBA, m *refine.Matte) *refine.Guide { return refine.AutoGuide(img, m, nil) },
 		Decode:        decodeFile,
 		WritePNG:      imagefile.WritePNG,
 		Options:       opt,

@@ -4,7 +4,6 @@ import (
 	"image"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -61,27 +60,5 @@ func TestCUDAMatchesCPU(t *testing.T) {
 	t.Logf("CUDA against CPU: mean |difference| %.3f/255, IoU %.5f", mean, iou)
 	if mean > 1 || iou < 0.995 {
 		t.Errorf("CUDA's matte differs from the CPU's: mean |difference| %.3f/255 (at most 1), IoU %.5f (at least 0.995)", mean, iou)
-	}
-}
-
-// TestTimingsFlag: --timings prints one line per photo with every stage in
-// milliseconds, the model's stages only when a model ran.
-func TestTimingsFlag(t *testing.T) {
-	dir := t.TempDir()
-	out, code := cutout(t, "remove", "--cpu", "--timings", "--save-trimap", "-o", dir, sample(t))
-	if code != 0 {
-		t.Fatalf("exit %d:\n%s", code, out)
-	}
-	stages := regexp.MustCompile(`(?m)^timings: decode [0-9.]+ ms, preprocess [0-9.]+ ms, model [0-9.]+ ms, postprocess [0-9.]+ ms, guide [0-9.]+ ms, refine [0-9.]+ ms, compose [0-9.]+ ms, encode [0-9.]+ ms$`)
-	if !stages.MatchString(out) {
-		t.Fatalf("no timings line with every stage:\n%s", out)
-	}
-	dir2 := t.TempDir()
-	out, code = cutout(t, "remove", "--timings", "--trimap", filepath.Join(dir, "astronaut.trimap.png"), "-o", dir2, sample(t))
-	if code != 0 {
-		t.Fatalf("--trimap: exit %d:\n%s", code, out)
-	}
-	if !regexp.MustCompile(`(?m)^timings: decode [0-9.]+ ms, refine [0-9.]+ ms, compose [0-9.]+ ms, encode [0-9.]+ ms$`).MatchString(out) {
-		t.Fatalf("--trimap: the timings line should hold no model stages:\n%s", out)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -349,5 +350,27 @@ func TestTrimapNeedsNoModel(t *testing.T) {
 	}
 	if soft == 0 {
 		t.Error("the unknown ring has no fractional alpha: was it solved?")
+	}
+}
+
+// TestTimingsFlag: --timings prints one line per photo with every stage in
+// milliseconds, the model's stages only when a model ran.
+func TestTimingsFlag(t *testing.T) {
+	dir := t.TempDir()
+	out, code := cutout(t, "remove", "--cpu", "--timings", "--save-trimap", "-o", dir, sample(t))
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	stages := regexp.MustCompile(`(?m)^timings: decode [0-9.]+ ms, preprocess [0-9.]+ ms, model [0-9.]+ ms, postprocess [0-9.]+ ms, guide [0-9.]+ ms, refine [0-9.]+ ms, compose [0-9.]+ ms, encode [0-9.]+ ms$`)
+	if !stages.MatchString(out) {
+		t.Fatalf("no timings line with every stage:\n%s", out)
+	}
+	dir2 := t.TempDir()
+	out, code = cutout(t, "remove", "--timings", "--trimap", filepath.Join(dir, "astronaut.trimap.png"), "-o", dir2, sample(t))
+	if code != 0 {
+		t.Fatalf("--trimap: exit %d:\n%s", code, out)
+	}
+	if !regexp.MustCompile(`(?m)^timings: decode [0-9.]+ ms, refine [0-9.]+ ms, compose [0-9.]+ ms, encode [0-9.]+ ms$`).MatchString(out) {
+		t.Fatalf("--trimap: the timings line should hold no model stages:\n%s", out)
 	}
 }
