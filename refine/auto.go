@@ -125,6 +125,14 @@ func AutoGuide(img *image.NRGBA, m *Matte, opt *TrimapOptions) *Guide {
 				}
 				fg := v >= 0.5
 				d2 := near[i] // farAway beyond reach
+				if d2 == farAway && !(v > o.Lo && v < o.Hi) {
+					// Far from the edge and confident: the label alone
+					// decides (the weight stays 0).
+					if fg {
+						g.Trimap.Pix[i] = Foreground
+					}
+					continue
+				}
 				band := outer
 				if fg {
 					band = inner

@@ -81,24 +81,34 @@ func downNRGBA(img *image.NRGBA, f int) *rgb {
 	cw, ch := (w+f-1)/f, (h+f-1)/f
 	out := &rgb{W: cw, H: ch, Pix: make([]float32, 3*cw*ch)}
 	parallel.Rows(ch, func(y0, y1 int) {
-		acc := make([]float32, 4*cw)
+		// Block sums are kept as integers: exact, and within 32 bits for
+		// any block of a photo Decode accepts.
+		acc := make([]uint32, 3*cw)
 		for cy := y0; cy < y1; cy++ {
 			clear(acc)
-			for y := cy * f; y < min(cy*f+f, h); y++ {
-				row := img.Pix[y*img.Stride:]
-				for x := 0; x < w; x++ {
-					a := acc[4*(x/f):]
-					a[0] += float32(row[4*x])
-					a[1] += float32(row[4*x+1])
-					a[2] += float32(row[4*x+2])
-					a[3]++
+			ys := min(cy*f+f, h) - cy*f
+			for y := cy * f; y < cy*f+ys; y++ {
+				row := img.Pix[y*img.Stride : y*img.Stride+4*w]
+				for cx := 0; cx < cw; cx++ {
+					var r, g, b uint32
+					blk := row[4*cx*f : 4*min(cx*f+f, w)]
+					for k := 0; k+3 < len(blk); k += 4 {
+						r += uint32(blk[k])
+						g += uint32(blk[k+1])
+						b += uint32(blk[k+2])
+					}
+					a := acc[3*cx : 3*cx+3]
+					a[0] += r
+					a[1] += g
+					a[2] += b
 				}
 			}
 			for cx := 0; cx < cw; cx++ {
-				a := acc[4*cx:]
-				s := 1 / (255 * a[3])
+				n := float32(ys * (min(cx*f+f, w) - cx*f))
+				s := 1 / (255 * n)
+				a := acc[3*cx:]
 				q := 3 * (cy*cw + cx)
-				out.Pix[q], out.Pix[q+1], out.Pix[q+2] = a[0]*s, a[1]*s, a[2]*s
+				out.Pix[q], out.Pix[q+1], out.Pix[q+2] = float32(a[0])*s, float32(a[1])*s, float32(a[2])*s
 			}
 		}
 	})

@@ -96,16 +96,26 @@ func contourBand(m *Matte, r float64) []int32 {
 	// inf caps vertical distances: anything beyond r cannot be within r.
 	inf := int32(math.Ceil(r)) + 1
 	g := make([]int32, w*h)
+	// side holds each pixel's side of the contour, read four times below.
+	side := make([]bool, w*h)
+	spans(w*h, func(i0, i1 int) {
+		for i := i0; i < i1; i++ {
+			side[i] = fgAt(m.Pix[i])
+		}
+	})
 	// Phase 1: vertical distance to the nearest contour pixel in the same
 	// column, by a downward and an upward scan. Column bands keep each
-	// worker on its own memory.
+	// worker on its own memory. A contour pixel has a 4-neighbour on the
+	// other side.
 	parallel.Rows(w, func(x0, x1 int) {
 		for y := 0; y < h; y++ {
 			row := y * w
 			for x := x0; x < x1; x++ {
 				i := row + x
+				f := side[i]
 				switch {
-				case isContour(m, x, y):
+				case x > 0 && side[i-1] != f, x+1 < w && side[i+1] != f,
+					y > 0 && side[i-w] != f, y+1 < h && side[i+w] != f:
 					g[i] = 0
 				case y > 0:
 					g[i] = min(g[i-w]+1, inf)
@@ -182,16 +192,4 @@ func contourBand(m *Matte, r float64) []int32 {
 		}
 	})
 	return g
-}
-
-// isContour reports whether (x, y) has a 4-neighbour on the other side of
-// the 0.5 contour.
-func isContour(m *Matte, x, y int) bool {
-	w, h := m.W, m.H
-	i := y*w + x
-	f := fgAt(m.Pix[i])
-	return (x > 0 && fgAt(m.Pix[i-1]) != f) ||
-		(x+1 < w && fgAt(m.Pix[i+1]) != f) ||
-		(y > 0 && fgAt(m.Pix[i-w]) != f) ||
-		(y+1 < h && fgAt(m.Pix[i+w]) != f)
 }

@@ -7,6 +7,18 @@ import (
 	"testing"
 )
 
+// isContour, the reference for contourBand, reports whether (x, y) has
+// a 4-neighbour on the other side of the 0.5 contour.
+func isContour(m *Matte, x, y int) bool {
+	w, h := m.W, m.H
+	i := y*w + x
+	f := fgAt(m.Pix[i])
+	return (x > 0 && fgAt(m.Pix[i-1]) != f) ||
+		(x+1 < w && fgAt(m.Pix[i+1]) != f) ||
+		(y > 0 && fgAt(m.Pix[i-w]) != f) ||
+		(y+1 < h && fgAt(m.Pix[i+w]) != f)
+}
+
 // bruteBand marks pixels within r of a contour pixel by direct search.
 func bruteBand(m *Matte, r float64) []bool {
 	w, h := m.W, m.H
