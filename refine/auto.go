@@ -47,6 +47,25 @@ const (
 	// the model's matte holds where colours cannot tell the two apart.
 	plateauPriorWeight = 1
 	plateauContrast    = 0.01
+	// softEdgeWidth and softEdgeRise: an edge whose unsure zone (Lo < m <
+	// Hi) is softEdgeWidth analysis pixels wide or more is a soft edge,
+	// matted like hair (the ramp starts softEdgeRise below); the model's
+	// anti-aliasing of a clean edge is one to three pixels wide.
+	softEdgeWidth, softEdgeRise = 8, 2
+	// softEdgeThickness: a soft edge is matted only where the subject's
+	// local half-thickness is at least softEdgeThickness times the
+	// edge's width (fully at twice that). On a thick subject a wide soft
+	// edge is fur or hair the model could not resolve; on a thin or
+	// far-away one it is the model's blur, and matting it fades limbs.
+	softEdgeThickness = 6
+	// islandValue, islandClear and islandMargin, as shares of the short
+	// side: an unsure island is where the model gives islandValue..Hi
+	// further than islandClear from its 0.5 contour (a leg it half sees);
+	// the known background is kept islandMargin away from it, so that
+	// matting can find the island's true edge.
+	islandValue  = 0.25
+	islandClear  = 0.01
+	islandMargin = 0.02
 )
 
 // Guide is what the automatic mode hands the solver: a trimap and a data
@@ -70,10 +89,12 @@ type Guide struct {
 // with the model's own value. Where it shows hair (many edges close
 // together), the band is wide (opt's Band and Inner, capped at half the
 // subject's local thickness so thin limbs keep their core) and matting
-// decides, held only towards the model's background. Where the model is
-// unsure away from its edge, matting decides too, held towards the
-// model's matte as much as the local foreground and background colours
-// are alike. Neither input is modified; opt may be nil.
+// decides, held only towards the model's background; so does a wide soft
+// edge of a thick subject (fur). Where the model is unsure away from its
+// edge, matting decides too, held towards the model's matte as much as
+// the local foreground and background colours are alike, and around an
+// unsure island the background next to it is solved as well. Neither
+// input is modified; opt may be nil.
 func AutoGuide(img *image.NRGBA, m *Matte, opt *TrimapOptions) *Guide {
 	checkSameSize("AutoGuide", img, m.W, m.H)
 	o := opt.resolve()
@@ -105,6 +126,13 @@ func AutoGuide(img *image.NRGBA, m *Matte, opt *TrimapOptions) *Guide {
 	cr := max(1, int(math.Ceil(reach/float64(f))))
 	hair := hairiness(cm, cw, ch, cr)
 	thick := thickness(cm, cw, ch, thicknessReach*cr)
+	softEdge := softEdges(cm, thick, cw, ch, max(1, cr/4), o.Lo, o.Hi)
+	spans(cw*ch, func(i0, i1 int) {
+		for i := i0; i < i1; i++ {
+			hair[i] = max(hair[i], softEdge[i])
+		}
+	})
+	island := islandMargins(cm, cw, ch, o.Lo, o.Hi)
 
 	contrast := localContrast(downNRGBA(img, f), cm, o.Lo, o.Hi, 2*cr)
 
@@ -125,7 +153,7 @@ func AutoGuide(img *image.NRGBA, m *Matte, opt *TrimapOptions) *Guide {
 				}
 				fg := v >= 0.5
 				d2 := near[i] // farAway beyond reach
-				if d2 == farAway && !(v > o.Lo && v < o.Hi) {
+				if d2 == farAway && !(v > o.Lo && v < o.Hi) && (fg || island[c] == 0) {
 					// Far from the edge and confident: the label alone
 					// decides (the weight stays 0).
 					if fg {
@@ -147,11 +175,14 @@ func AutoGuide(img *image.NRGBA, m *Matte, opt *TrimapOptions) *Guide {
 					label = Foreground
 				}
 				var weight float32
+				margin := false
 				switch {
 				case soft && !atEdge, hr > hairFixed && (float64(d2) <= width*width || soft):
 					label = Unknown
 				case atEdge && sharpen:
 					label = Unknown
+				case !fg && island[c] > 0:
+					label, margin = Unknown, true
 				case atEdge || soft:
 					weight = -1 // keeps the model's value
 				}
@@ -168,6 +199,9 @@ func AutoGuide(img *image.NRGBA, m *Matte, opt *TrimapOptions) *Guide {
 						hold = plateauPriorWeight * plateauContrast / (plateauContrast + k)
 					}
 					weight = hr*bgHold + (1-hr)*hold
+					if margin {
+						weight = bgHold
+					}
 				}
 				g.Trimap.Pix[i] = label
 				g.Weight.Pix[i] = weight
@@ -203,6 +237,55 @@ func hairiness(m []float32, w, h, r int) []float32 {
 		}
 	})
 	return maxFilter(g, w, h, r)
+}
+
+// softEdges maps each pixel of the w×h matte m to [0,1]: how far the
+// model's edge near it is a soft edge on a thick subject (see
+// softEdgeWidth and softEdgeThickness). The width of the unsure zone is
+// the number of unsure pixels in a (2r+1)² window divided by the window's
+// width; thick is the subject's half-thickness (see thickness). The result
+// is spread by r/2.
+func softEdges(m, thick []float32, w, h, r int, lo, hi float32) []float32 {
+	unsure := make([]float32, w*h)
+	spans(w*h, func(i0, i1 int) {
+		for i := i0; i < i1; i++ {
+			if v := m[i]; v > lo && v < hi {
+				unsure[i] = 1
+			}
+		}
+	})
+	width := boxMean(unsure, w, h, r)
+	span := float32(2*r + 1)
+	spans(w*h, func(i0, i1 int) {
+		for i := i0; i < i1; i++ {
+			x := width[i] * span
+			if x <= 0 {
+				width[i] = 0
+				continue
+			}
+			soft := min(1, max(0, (x-(softEdgeWidth-softEdgeRise))/softEdgeRise))
+			thickEnough := min(1, max(0, (thick[i]/x-softEdgeThickness)/softEdgeThickness))
+			width[i] = soft * thickEnough
+		}
+	})
+	return maxFilter(width, w, h, r/2)
+}
+
+// islandMargins marks (1) the pixels of the w×h matte m within
+// islandMargin of an unsure island (see islandValue), and leaves the rest
+// 0.
+func islandMargins(m []float32, w, h int, lo, hi float32) []float32 {
+	short := float64(min(w, h))
+	near := contourBand(&Matte{W: w, H: h, Pix: m}, islandClear*short)
+	seed := make([]float32, w*h)
+	spans(w*h, func(i0, i1 int) {
+		for i := i0; i < i1; i++ {
+			if v := m[i]; v > max(lo, islandValue) && v < hi && near[i] == farAway {
+				seed[i] = 1
+			}
+		}
+	})
+	return maxFilter(seed, w, h, max(1, int(islandMargin*short)))
 }
 
 // gradient returns the magnitude of the central-difference gradient of

@@ -182,6 +182,67 @@ func TestAutoGuideLargePhoto(t *testing.T) {
 	}
 }
 
+// TestAutoGuideSoftEdge: a wide soft edge (the model's unsure zone 9 px
+// across) is matted like hair on a thick subject, its band reaching
+// inside the contour beyond the unsure zone, and kept on a bar whose
+// half-thickness is less than six times that width.
+func TestAutoGuideSoftEdge(t *testing.T) {
+	const w, h = 600, 400
+	for _, tc := range []struct {
+		name      string
+		bar       bool // a horizontal bar 30 px thick instead of a half plane
+		x, y      int  // the pixel looked at: 6-8 px inside the subject, model at 1
+		ramp      float64
+		wantLabel uint8
+	}{
+		{"thick subject, soft edge", false, 292, 200, 10, Unknown},
+		{"thick subject, clean edge", false, 292, 200, 2, Foreground},
+		{"bar, soft edge", true, 450, 191, 10, Foreground},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := edgeMatte(w, h, 300, tc.ramp)
+			if tc.bar {
+				for y := range h {
+					for x := range w {
+						d := math.Abs(float64(y)+0.5-200) - 15 // signed distance to the bar's edge
+						m.Pix[y*w+x] = float32(min(1, max(0, 0.5-d/tc.ramp)))
+					}
+				}
+			}
+			g := AutoGuide(twoTone(w, h, 300, red, blue), m, nil)
+			checkGuide(t, m, g)
+			if l := g.Trimap.Pix[tc.y*w+tc.x]; l != tc.wantLabel {
+				t.Errorf("(%d,%d), model %.2f: label %d, want %d", tc.x, tc.y, m.Pix[tc.y*w+tc.x], l, tc.wantLabel)
+			}
+		})
+	}
+}
+
+// TestAutoGuideIsland: around an island the model is unsure of, away from
+// its contour, the background is solved too (held weakly to the model),
+// up to islandMargin of the short side; beyond it the label decides.
+func TestAutoGuideIsland(t *testing.T) {
+	const w, h = 400, 300
+	m := edgeMatte(w, h, 150, 2)
+	for y := 100; y < 200; y++ {
+		for x := 250; x < 280; x++ {
+			m.Pix[y*w+x] = 0.35 // a leg the model half sees
+		}
+	}
+	g := AutoGuide(twoTone(w, h, 150, red, blue), m, nil)
+	checkGuide(t, m, g)
+	near, far := 150*w+283, 150*w+330 // 3 px and 50 px from the island
+	if g.Trimap.Pix[near] != Unknown || g.Weight.Pix[near] != hairPriorWeight {
+		t.Errorf("next to the island: label %d weight %v, want Unknown held by %v", g.Trimap.Pix[near], g.Weight.Pix[near], hairPriorWeight)
+	}
+	if g.Trimap.Pix[far] != Background {
+		t.Errorf("far from the island: label %d", g.Trimap.Pix[far])
+	}
+	if g.Trimap.Pix[150*w+265] != Unknown {
+		t.Error("the island itself is not Unknown")
+	}
+}
+
 func TestAutoGuideDegenerate(t *testing.T) {
 	for name, m := range map[string]*Matte{
 		"empty":     NewMatte(0, 0),

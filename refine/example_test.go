@@ -11,7 +11,8 @@ import (
 
 // The automatic guide of a 16×1 strip: the model's matte has a clean
 // edge, which is kept (its pixels are known, with the model's value),
-// and an unsure patch away from it, which is solved.
+// and an unsure patch away from it, which is solved together with the
+// background beside it.
 func ExampleAutoGuide() {
 	m := refine.NewMatte(16, 1)
 	img := image.NewNRGBA(image.Rect(0, 0, 16, 1))
@@ -32,7 +33,7 @@ func ExampleAutoGuide() {
 		fmt.Print(s)
 	}
 	fmt.Println()
-	// Output: FFFFFFmmmmBBB?BB
+	// Output: FFFFFFmmmmBB???B
 }
 
 // Refine a small image whose middle column mixes a red subject and a

@@ -104,45 +104,42 @@ func TestAutomaticKeepsThePerson(t *testing.T) {
 	}
 }
 
-// TestAutomaticHair: on the hair mattes, the automatic cutout beats the
-// model's matte on every image and rembg's trimap through the same solver
-// on average; the set's own trimaps keep the quality they had (SAD 5.08,
-// 10.51 and 2.37 on am-gt03, 08 and 15, measured before the automatic
-// guide was written; the solver is shared).
+// TestAutomaticHair: on every hair matte the automatic cutout's SAD is at
+// most 0.8 times the model's matte's and at most that of rembg's trimap
+// through the same solver; the set's own trimaps keep the quality they
+// had (SAD 5.08, 10.51 and 2.37 on am-gt03, 08 and 15, measured before
+// the automatic guide was written; the solver is shared).
 func TestAutomaticHair(t *testing.T) {
 	given := map[string]float64{"am-gt03": 5.08, "am-gt08": 10.51, "am-gt15": 2.37}
-	var auto, rembg float64
-	n := 0
 	eachSample(t, func(s sample, _ *outcome, sc []score) {
 		if s.alpha == "" {
 			return
 		}
 		t.Logf("%s: SAD raw %.2f, automatic %.2f, rembg-style %.2f, given trimap %.2f", s.name, sc[0].sad, sc[1].sad, sc[2].sad, sc[3].sad)
-		if sc[1].sad >= sc[0].sad {
-			t.Errorf("%s: automatic SAD %.2f does not beat the model's %.2f", s.name, sc[1].sad, sc[0].sad)
+		if sc[1].sad > 0.8*sc[0].sad {
+			t.Errorf("%s: automatic SAD %.2f is above 0.8 times the model's %.2f", s.name, sc[1].sad, sc[0].sad)
+		}
+		if sc[1].sad > sc[2].sad {
+			t.Errorf("%s: automatic SAD %.2f is above the rembg-style chain's %.2f", s.name, sc[1].sad, sc[2].sad)
 		}
 		if want, ok := given[s.name]; ok && sc[3].sad > want+0.005 {
 			t.Errorf("%s: given-trimap SAD %.3f regressed from %.2f", s.name, sc[3].sad, want)
 		}
-		auto += sc[1].sad
-		rembg += sc[2].sad
-		n++
 	})
-	if auto > rembg {
-		t.Errorf("mean automatic SAD %.2f is above the rembg-style chain's %.2f", auto/float64(n), rembg/float64(n))
-	}
 }
 
 // TestConfidentPixelsKept: where the model is confident (at least 0.95)
 // and the pixel is not at the subject's edge (no pixel below 0.5 within
 // the guide's inner band), the result keeps it (alpha at least 0.95), and
-// likewise for the background.
+// likewise for the background, whose edge also runs round the islands
+// the model is unsure of (a pixel above 0.25 within the band: a leg it
+// half sees may reach into what it called background).
 func TestConfidentPixelsKept(t *testing.T) {
 	eachSample(t, func(s sample, o *outcome, _ []score) {
 		raw, alpha := o.alphas[0], o.alphas[1]
 		_, inner := (*refine.TrimapOptions)(nil).BandPixels(raw.W, raw.H)
 		r := int(math.Ceil(inner))
-		fgNear := boxAny(raw, r, func(v float32) bool { return v >= 0.5 })
+		fgNear := boxAny(raw, r, func(v float32) bool { return v > 0.25 })
 		bgNear := boxAny(raw, r, func(v float32) bool { return v < 0.5 })
 		bad := 0
 		for i, m := range raw.Pix {
