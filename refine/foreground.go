@@ -167,36 +167,50 @@ func (c *fgLevel) relax(x0, y0, x1, y1 int) {
 func (c *fgLevel) update(x, y int) {
 	w, h := c.w, c.h
 	k := y*w + x
-	a0 := c.a[k]
+	a := c.a
+	a0 := a[k]
 	a1 := 1 - a0
 	a00, a01, a11 := a0*a0, a0*a1, a1*a1
-	ik := c.i[3*k : 3*k+3]
-	b0 := [3]float32{a0 * ik[0], a0 * ik[1], a0 * ik[2]}
-	b1 := [3]float32{a1 * ik[0], a1 * ik[1], a1 * ik[2]}
-	for _, n := range [4]int{
-		y*w + max(x-1, 0), y*w + min(x+1, w-1),
-		max(y-1, 0)*w + x, min(y+1, h-1)*w + x,
-	} {
-		da := fgRegularization + fgGradientWeight*abs32(a0-c.a[n])
+	ik := c.i[3*k : 3*k+3 : 3*k+3]
+	// f0..f2 and g0..g2 are the right-hand sides of the F and B rows of
+	// the 2×2 systems, one per channel.
+	f0, f1, f2 := a0*ik[0], a0*ik[1], a0*ik[2]
+	g0, g1, g2 := a1*ik[0], a1*ik[1], a1*ik[2]
+	// The four neighbours, clamped to the level's border.
+	l, r, u, d := k, k, k, k
+	if x > 0 {
+		l = k - 1
+	}
+	if x < w-1 {
+		r = k + 1
+	}
+	if y > 0 {
+		u = k - w
+	}
+	if y < h-1 {
+		d = k + w
+	}
+	fg, bg := c.fg, c.bg
+	for _, n := range [4]int{l, r, u, d} {
+		da := fgRegularization + fgGradientWeight*abs32(a0-a[n])
 		a00 += da
 		a11 += da
-		fn := c.fg[3*n : 3*n+3]
-		bn := c.bg[3*n : 3*n+3]
-		b0[0] += da * fn[0]
-		b0[1] += da * fn[1]
-		b0[2] += da * fn[2]
-		b1[0] += da * bn[0]
-		b1[1] += da * bn[1]
-		b1[2] += da * bn[2]
+		fn := fg[3*n : 3*n+3 : 3*n+3]
+		bn := bg[3*n : 3*n+3 : 3*n+3]
+		f0 += da * fn[0]
+		f1 += da * fn[1]
+		f2 += da * fn[2]
+		g0 += da * bn[0]
+		g1 += da * bn[1]
+		g2 += da * bn[2]
 	}
 	inv := 1 / (a00*a11 - a01*a01)
 	i00, i01, i11 := inv*a11, -inv*a01, inv*a00
-	f := c.fg[3*k : 3*k+3]
-	b := c.bg[3*k : 3*k+3]
-	for ch := range 3 {
-		f[ch] = clamp01(i00*b0[ch] + i01*b1[ch])
-		b[ch] = clamp01(i01*b0[ch] + i11*b1[ch])
-	}
+	f := fg[3*k : 3*k+3 : 3*k+3]
+	b := bg[3*k : 3*k+3 : 3*k+3]
+	f[0], b[0] = clamp01(i00*f0+i01*g0), clamp01(i01*f0+i11*g0)
+	f[1], b[1] = clamp01(i00*f1+i01*g1), clamp01(i01*f1+i11*g1)
+	f[2], b[2] = clamp01(i00*f2+i01*g2), clamp01(i01*f2+i11*g2)
 }
 
 func abs32(v float32) float32 {
