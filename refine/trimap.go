@@ -10,7 +10,7 @@ import (
 // TrimapOptions fields are zero.
 const (
 	// DefaultBand is the default width of the unknown band outside the
-	// 0.5 contour in hair, as a fraction of the image's short side.
+	// 0.5 contour in hair and fur, as a fraction of the image's short side.
 	DefaultBand = 0.01
 	// InnerFactor is the default ratio of the inner (foreground-side) band
 	// width to the outer one.
@@ -27,9 +27,9 @@ const (
 // the defaults.
 type TrimapOptions struct {
 	// Band is the width of the unknown band on the background side of the
-	// matte's 0.5 contour where the matte shows hair, as a fraction of the
-	// short side of the image; 0 means DefaultBand. It is at least one
-	// pixel.
+	// matte's 0.5 contour where the matte shows hair (or a soft edge of a
+	// thick subject: fur), as a fraction of the short side of the image; 0
+	// means DefaultBand. It is at least one pixel.
 	Band float64
 	// Inner is the width of the band on the foreground side, as a fraction
 	// of the short side; 0 means InnerFactor × Band. Segmentation networks

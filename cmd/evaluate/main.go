@@ -84,8 +84,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	model := fs.String("model", "medium", "model name")
 	cache := fs.String("cache", "", "folder to keep the model's mattes in between runs (optional)")
 	only := fs.String("run", "", "evaluate only images whose name matches this regular expression")
-	fs.Float64Var(&trimapOpt.Band, "band", 0, "the automatic guide's band in hair outside the contour, as a fraction of the short side (0: the default)")
-	fs.Float64Var(&trimapOpt.Inner, "inner", 0, "the band in hair inside the contour, as a fraction of the short side (0: ten times -band)")
+	fs.Float64Var(&trimapOpt.Band, "band", 0, "the automatic guide's band in hair and fur outside the contour, as a fraction of the short side (0: the default)")
+	fs.Float64Var(&trimapOpt.Inner, "inner", 0, "the band in hair and fur inside the contour, as a fraction of the short side (0: ten times -band)")
 	fs.IntVar(&upscale, "scale", 1, "enlarge every photo and reference by this factor first (Lanczos; trimaps nearest), to judge at camera resolution; SAD and gradient are then divided by scale²")
 	dump := fs.String("dump", "", "folder to write each image's mattes and trimaps into, as NAME.METHOD.png (optional)")
 	if err := fs.Parse(args); err != nil {
