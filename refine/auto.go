@@ -45,7 +45,12 @@ const (
 	// model is unsure away from its edge: plateauPriorWeight·c²/(c²+|F−B|²)
 	// with F and B the local known foreground and background colours, so
 	// the model's matte holds where colours cannot tell the two apart.
-	plateauPriorWeight = 1
+	// With the background solved around unsure islands, a tenth of the
+	// earlier weight of 1 lets matting find more of what the model half
+	// saw: the people's mean IoU 0.8793 -> 0.8803, hsd-198 +0.018, and the
+	// hair mattes' SAD 7.07/14.06/4.78 -> 7.09/13.84/4.67 (0.01 gains a
+	// little more but brings hsd-241 to within 0.0006 of the limit).
+	plateauPriorWeight = 0.1
 	plateauContrast    = 0.01
 	// softEdgeWidth and softEdgeRise: an edge whose unsure zone (Lo < m <
 	// Hi) is softEdgeWidth analysis pixels wide or more is a soft edge,
