@@ -157,8 +157,9 @@ func AutoGuide(img *image.NRGBA, m *Matte, opt *TrimapOptions) *Guide {
 					continue
 				}
 				fg := v >= 0.5
+				soft := v > o.Lo && v < o.Hi
 				d2 := near[i] // farAway beyond reach
-				if d2 == farAway && !(v > o.Lo && v < o.Hi) && (fg || island[c] == 0) {
+				if d2 == farAway && !soft && (fg || island[c] == 0) {
 					// Far from the edge and confident: the label alone
 					// decides (the weight stays 0).
 					if fg {
@@ -173,7 +174,6 @@ func AutoGuide(img *image.NRGBA, m *Matte, opt *TrimapOptions) *Guide {
 				band = min(band, thicknessShare*float64(thick[c])*float64(f))
 				hr := hair[c]
 				width := max(1, scale+float64(hr)*(band-scale))
-				soft := v > o.Lo && v < o.Hi
 				atEdge := d2 <= edge2
 				label := Background
 				if fg {
@@ -192,21 +192,20 @@ func AutoGuide(img *image.NRGBA, m *Matte, opt *TrimapOptions) *Guide {
 					weight = -1 // keeps the model's value
 				}
 				if label == Unknown {
-					// Towards the model's background in hair; elsewhere as
-					// firm as matting is unreliable (alike colours), or
-					// edgePriorWeight on the edge.
+					// Towards the model's background in hair and beside
+					// unsure islands; elsewhere as firm as matting is
+					// unreliable (alike colours), or edgePriorWeight on the
+					// edge.
 					bgHold := hairPriorWeight * (1 - v) * (1 - v)
 					hold := bgHold
 					switch k := contrast[c]; {
+					case margin:
 					case atEdge:
 						hold = edgePriorWeight
 					case k >= 0:
 						hold = plateauPriorWeight * plateauContrast / (plateauContrast + k)
 					}
 					weight = hr*bgHold + (1-hr)*hold
-					if margin {
-						weight = bgHold
-					}
 				}
 				g.Trimap.Pix[i] = label
 				g.Weight.Pix[i] = weight
