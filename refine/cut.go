@@ -108,11 +108,14 @@ func Cut(ctx context.Context, img *image.NRGBA, in Input, opt *CutOptions) (*Cut
 	}
 	t0 := time.Now()
 	tri := in.Trimap
+	var then func(*Matte)
 	if in.Matte != nil {
 		g := in.Guide
 		if g == nil {
 			g = AutoGuide(img, in.Matte, opt.Trimap)
 		}
+		user := tri
+		then = func(alpha *Matte) { decide(alpha, g, user) }
 		if tri == nil {
 			tri = g.Trimap
 			ro.Prior, ro.PriorWeights = g.Prior, g.Weight
@@ -121,7 +124,7 @@ func Cut(ctx context.Context, img *image.NRGBA, in Input, opt *CutOptions) (*Cut
 		}
 	}
 	t1 := time.Now()
-	res, err := Refine(ctx, img, tri, &ro)
+	res, err := refine(ctx, img, tri, &ro, then)
 	var se *SolveError
 	r := &CutResult{Trimap: tri, Guide: t1.Sub(t0), Solve: time.Since(t1)}
 	switch {

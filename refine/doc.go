@@ -64,6 +64,18 @@
 //     the known background held the island at the model's value whatever
 //     the colours said.
 //
+// After the alpha solve, the automatic cutout decides (decide): where the
+// solved alpha shows no fine structure (no strands of hair or fur, which
+// matting found in the photo), its transition from 0 to 1 is made at most
+// two analysis pixels wide around its 0.5 level, so a plateau of the
+// model's doubt (a dark suit, a skirt, roses beside a face) becomes solid
+// or clear instead of a see-through ghost, and an anti-aliased edge stays
+// as it is. Every pixel keeps its side of 0.5. On the developer sets the
+// ghost area (metrics.Ghost: half-transparent pixels where the reference
+// is solid, away from its edge, as a share of the subject) falls from a
+// mean of 11.9% and a median of 2.9% to 5.4% and 1.7% (the model's own
+// matte: 12.2% and 3.1%).
+//
 // On the developer sets (cmd/evaluate, make eval: 24 everyday photos of
 // people and 3 close-ups with reference masks, 3 hair mattes from
 // alphamatting.com) the refined IoU against the reference masks is within

@@ -336,3 +336,28 @@ func chamfer(m *refine.Matte) []float64 {
 	}
 	return d
 }
+
+// TestAutomaticGhostArea: over every photo of the developer sets, the
+// automatic cutout leaves at most half the model's ghost area on average
+// (metrics.Ghost: half-transparent plateaus where the reference is solid)
+// and at most 0.6 times its median, and no photo more than half a point
+// of the subject above the model's.
+func TestAutomaticGhostArea(t *testing.T) {
+	var raw, auto []float64
+	eachSample(t, func(s sample, _ *outcome, sc []score) {
+		t.Logf("%-20s ghost area: raw %.2f%%, automatic %.2f%%", s.name, sc[0].ghost, sc[1].ghost)
+		if sc[1].ghost > sc[0].ghost+0.5 {
+			t.Errorf("%s: automatic ghost area %.2f%% is more than half a point above the model's %.2f%%", s.name, sc[1].ghost, sc[0].ghost)
+		}
+		raw = append(raw, sc[0].ghost)
+		auto = append(auto, sc[1].ghost)
+	})
+	t.Logf("ghost area over %d photos: raw mean %.2f%% median %.2f%%, automatic mean %.2f%% median %.2f%%",
+		len(raw), mean(raw), median(raw), mean(auto), median(auto))
+	if mean(auto) > 0.5*mean(raw) {
+		t.Errorf("mean automatic ghost area %.2f%% is above half the model's %.2f%%", mean(auto), mean(raw))
+	}
+	if median(auto) > 0.6*median(raw) {
+		t.Errorf("median automatic ghost area %.2f%% is above 0.6 times the model's %.2f%%", median(auto), median(raw))
+	}
+}
