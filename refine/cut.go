@@ -118,9 +118,9 @@ func Cut(ctx context.Context, img *image.NRGBA, in Input, opt *CutOptions) (*Cut
 		then = func(alpha *Matte) { decide(alpha, g, user) }
 		if tri == nil {
 			tri = g.Trimap
-			ro.Prior, ro.PriorWeights = g.Prior, g.Weight
+			ro.Prior, ro.PriorWeights = g.target(), g.Weight
 		} else {
-			ro.Prior, ro.PriorWeights = g.Prior, brushedWeights(g, tri)
+			ro.Prior, ro.PriorWeights = g.target(), brushedWeights(g, tri)
 		}
 	}
 	t1 := time.Now()
@@ -174,6 +174,14 @@ func copyAlpha(fg, img *image.NRGBA) {
 			}
 		}
 	})
+}
+
+// target returns the data term's target: Target, or Prior without one.
+func (g *Guide) target() *Matte {
+	if g.Target != nil {
+		return g.Target
+	}
+	return g.Prior
 }
 
 // brushedWeights returns the guide's data-term weights for a trimap the

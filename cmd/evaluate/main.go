@@ -303,8 +303,8 @@ func (s sample) scores(o *outcome) []score {
 	return sc
 }
 
-// dump writes every method's alpha and the automatic trimap into dir as
-// NAME.METHOD.png.
+// dump writes every method's alpha, the automatic trimap and the
+// automatic cutout's ghost pixels (white) into dir as NAME.METHOD.png.
 func (s sample) dump(o *outcome, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -318,6 +318,9 @@ func (s sample) dump(o *outcome, dir string) error {
 				return err
 			}
 		}
+	}
+	if err := save("auto-ghost", metrics.GhostMask(o.alphas[1], o.truth).Gray()); err != nil {
+		return err
 	}
 	return save("auto-trimap", o.auto.Trimap.Gray())
 }

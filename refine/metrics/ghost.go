@@ -31,19 +31,8 @@ const (
 func Ghost(pred, truth *refine.Matte) float64 {
 	checkSizes("Ghost", pred, truth, nil)
 	w, h := truth.W, truth.H
-	if w == 0 || h == 0 {
-		return 0
-	}
-	r := GhostEdge * float64(min(w, h))
-	d2 := contourDistance2(truth)
-	rr := r * r
-	ghosts, _ := sumRows(w, h, nil, func(i int) float64 {
-		t, p := truth.Pix[i], pred.Pix[i]
-		if (t < GhostSolidLo || t > GhostSolidHi) && d2[i] > rr && p > GhostLo && p < GhostHi {
-			return 1
-		}
-		return 0
-	})
+	ghost := GhostMask(pred, truth)
+	ghosts, _ := sumRows(w, h, nil, func(i int) float64 { return float64(ghost.Pix[i]) })
 	subject, _ := sumRows(w, h, nil, func(i int) float64 {
 		if truth.Pix[i] >= 0.5 {
 			return 1
@@ -54,6 +43,29 @@ func Ghost(pred, truth *refine.Matte) float64 {
 		return 0
 	}
 	return ghosts / subject
+}
+
+// GhostMask returns the pixels Ghost counts: 1 where pred is a ghost
+// against truth, 0 elsewhere.
+func GhostMask(pred, truth *refine.Matte) *refine.Matte {
+	checkSizes("GhostMask", pred, truth, nil)
+	w, h := truth.W, truth.H
+	out := refine.NewMatte(w, h)
+	if w == 0 || h == 0 {
+		return out
+	}
+	r := GhostEdge * float64(min(w, h))
+	rr := r * r
+	d2 := contourDistance2(truth)
+	parallel.Rows(h, func(y0, y1 int) {
+		for i := y0 * w; i < y1*w; i++ {
+			t, p := truth.Pix[i], pred.Pix[i]
+			if (t < GhostSolidLo || t > GhostSolidHi) && d2[i] > rr && p > GhostLo && p < GhostHi {
+				out.Pix[i] = 1
+			}
+		}
+	})
+	return out
 }
 
 // contourDistance2 returns, per pixel of m, the squared Euclidean distance
