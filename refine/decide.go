@@ -68,30 +68,34 @@ func decide(alpha *Matte, g *Guide, user *Trimap) {
 		gy := ((dn[0] + dn[1] + dn[2]) - (up[0] + up[1] + up[2])) / 6
 		return mean, float32(math.Sqrt(float64(gx*gx + gy*gy)))
 	}
-	// Pass 1: the alpha's fine structure per analysis cell, as a share
-	// of structureDev, averaged over the neighbouring cells and doubled.
+	// Pass 1: the alpha's fine structure on the analysis grid (so that
+	// it does not depend on the photo's size): per cell, |α − its 3×3
+	// mean| as a share of structureDev, averaged over the neighbouring
+	// cells and doubled.
+	ca := a
+	if f > 1 {
+		ca = downMatte(a, w, h, f)
+	}
 	keep := make([]float32, cw*ch)
-	parallel.Rows(ch, func(c0, c1 int) {
-		for cy := c0; cy < c1; cy++ {
-			for y := max(1, cy*f); y < min(h-1, cy*f+f); y++ {
-				for x := 1; x < w-1; x++ {
-					if i := y*w + x; a[i] > 0 && a[i] < 1 {
-						mean, _ := mean3(i)
-						keep[cy*cw+x/f] += float32(math.Abs(float64(a[i] - mean)))
-					}
+	parallel.Rows(ch, func(y0, y1 int) {
+		for y := max(1, y0); y < min(ch-1, y1); y++ {
+			for x := 1; x < cw-1; x++ {
+				i := y*cw + x
+				v := ca[i]
+				if v <= 0 || v >= 1 {
+					continue
 				}
+				up, row, dn := ca[i-cw-1:i-cw+2], ca[i-1:i+2], ca[i+cw-1:i+cw+2]
+				mean := (up[0] + up[1] + up[2] + row[0] + row[1] + row[2] + dn[0] + dn[1] + dn[2]) / 9
+				keep[i] = min(1, float32(math.Abs(float64(v-mean)))/structureDev)
 			}
 		}
 	})
-	norm := 1 / float32(f*f) / structureDev
-	for i, d := range keep {
-		keep[i] = min(1, d*norm)
-	}
 	keep = boxMean(keep, cw, ch, 1)
 	// Pass 2: the decisions, gathered per band and written afterwards,
 	// as every pixel's mean reads its neighbours' solved values.
 	type change struct {
-		i int
+		i int32
 		v float32
 	}
 	bands := parallel.Workers(h)
@@ -123,7 +127,7 @@ func decide(alpha *Matte, g *Guide, user *Trimap) {
 					gain := 1 / (width * slope)
 					d = clamp01(a[i] + (gain-1)*(mean-0.5))
 				}
-				out = append(out, change{i, s*a[i] + (1-s)*d})
+				out = append(out, change{int32(i), s*a[i] + (1-s)*d})
 			}
 		}
 		changes[b] = out
