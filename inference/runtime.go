@@ -19,6 +19,12 @@ import (
 // shared library to load.
 const LibraryEnv = "ONNXRUNTIME_SHARED_LIBRARY_PATH"
 
+// telemetryEnv is the environment variable that keeps ONNX Runtime's
+// telemetry from starting when the environment is created (see
+// initRuntime): nothing is written to the user's folders, nothing is
+// queued for upload.
+const telemetryEnv = "ORT_DISABLE_TELEMETRY"
+
 // ErrNoRuntime reports that no ONNX Runtime library could be loaded.
 var ErrNoRuntime = errors.New("inference: no ONNX Runtime library could be loaded")
 
@@ -168,9 +174,23 @@ func initRuntime(opt Options, wantCUDA bool) error {
 			continue
 		}
 		ort.SetSharedLibraryPath(c.path)
+		// The runtime starts its telemetry (a device id and a queue of
+		// events kept in the user's cache folder for upload) while it
+		// creates the environment, before any call could stop it: the
+		// variable it reads stops it first. A value of the user's is
+		// overridden: Cutout promises to work offline.
+		if err := os.Setenv(telemetryEnv, "1"); err != nil {
+			return fmt.Errorf("inference: turn telemetry off: %w", err)
+		}
 		if err := ort.InitializeEnvironment(ort.WithLogLevelError()); err != nil {
 			tried = append(tried, fmt.Sprintf("%s (%s): %v%s", c.path, c.source, err, loadHint))
 			continue
+		}
+		// The runtime's own switch too, for the events of its sessions
+		// (and ETW on Windows).
+		if err := ort.DisableTelemetry(); err != nil {
+			ort.DestroyEnvironment()
+			return fmt.Errorf("inference: turn telemetry off: %w", err)
 		}
 		env.ready, env.library, env.version, env.gpuBuild = true, c.path, ort.GetVersion(), c.gpu
 		return nil
