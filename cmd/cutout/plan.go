@@ -32,10 +32,13 @@ type failure struct {
 // given (so a wrongly named one still gets a clear error), folders are
 // listed, not recursively, for image files by extension. Arguments and
 // folder entries that cannot be read (missing, a loop of symbolic links,
-// an unreadable folder) are returned as failures, in order.
-func expand(args []string) ([]source, []failure) {
+// an unreadable folder) are returned as failures, in order. The other
+// files of a folder are named in a note per folder, so that a photo in a
+// format Cutout does not read is never passed over in silence.
+func expand(args []string) ([]source, []failure, []string) {
 	var srcs []source
 	var fails []failure
+	var notes []string
 	add := func(p string) {
 		fi, err := os.Stat(p)
 		if err != nil {
@@ -55,13 +58,42 @@ func expand(args []string) ([]source, []failure) {
 			fails = append(fails, failure{a, err})
 			continue
 		}
+		var other []string
 		for _, e := range ents {
-			if n := e.Name(); !e.IsDir() && imagefile.IsImageFile(n) {
+			switch n := e.Name(); {
+			case e.IsDir():
+			case imagefile.IsImageFile(n):
 				add(filepath.Join(a, n))
+			default:
+				other = append(other, quoteName(n))
 			}
 		}
+		if len(other) > 0 {
+			notes = append(notes, fmt.Sprintf("%s: %s not read (%s): %s", quoteName(a), count(len(other), "file", "files"), readableFormats, listNames(other, 10)))
+		}
 	}
-	return srcs, fails
+	return srcs, fails, notes
+}
+
+// readableFormats names the formats a folder's photos are read in, by
+// extension, for notes on the files left alone.
+const readableFormats = "Cutout reads JPEG, PNG, WebP, TIFF, BMP, GIF, HEIC and AVIF"
+
+// count writes n with the singular or plural noun.
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// listNames joins names with commas, at most max of them, then how many
+// more there are.
+func listNames(names []string, max int) string {
+	if len(names) <= max {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:max], ", "), len(names)-max)
 }
 
 // readFile is a file a run reads, or has planned to write, and what it

@@ -39,7 +39,7 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 	quiet := fs.Bool("q", false, "print only failures and the summary")
 	stageTimes := fs.Bool("timings", false, "print each photo's time by stage in milliseconds (the model's run apart from its pre- and postprocessing)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: cutout remove [flags] FILE|DIR...\n\nWrites a transparent PNG cutout at full resolution for each photo (JPEG, PNG, WebP, TIFF, BMP, GIF).\nFolders are scanned for image files (not recursively). Existing files are never replaced without --force,\nand a file the run reads never. A photo's outputs are written all together or not at all.\n\nFlags:")
+		fmt.Fprintln(stderr, "Usage: cutout remove [flags] FILE|DIR...\n\nWrites a transparent PNG cutout at full resolution for each photo (JPEG, PNG, WebP, TIFF, BMP, GIF, HEIC, AVIF).\nFolders are scanned for image files (not recursively). Existing files are never replaced without --force,\nand a file the run reads never. A photo's outputs are written all together or not at all.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	inputs, err := parseInterleaved(fs, args)
@@ -95,7 +95,10 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 		reads = append(reads, readFile{What: "the --trimap file", Path: *trimap, Info: fi})
 	}
 
-	srcs, fails := expand(inputs)
+	srcs, fails, listNotes := expand(inputs)
+	for _, n := range listNotes {
+		fmt.Fprintln(stderr, "cutout:", n)
+	}
 	if *trimap != "" {
 		var photos []source // the same photo given twice is one
 		for _, s := range srcs {
