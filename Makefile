@@ -158,13 +158,15 @@ endef
 
 # package-linux: dist/Cutout-linux-amd64.tar.xz, the fyne tool's bundle
 # (desktop file, icon, a Makefile that installs under /usr/local or
-# ~/.local) plus lib/cutout/ (ONNX Runtime) and share/cutout/models/.
+# ~/.local) plus lib/cutout/ (ONNX Runtime), share/cutout/models/ and
+# THIRD-PARTY-NOTICES.txt (the licences cutout version --licences prints).
 package-linux: deps $(FYNE)
 	rm -rf build/pkg-linux && mkdir -p build/pkg-linux/root dist
 	$(GO) build -tags $(TAGS) -trimpath -ldflags "-s -w" -o build/pkg-linux/cutout ./cmd/cutout
 	$(call fyne-package,build/pkg-linux,linux,,--exe $(CURDIR)/build/pkg-linux/cutout)
 	tar -xJf build/pkg-linux/Cutout.tar.xz -C build/pkg-linux/root
 	$(GO) run -tags nogui ./cmd/cutout fetch --platform linux/amd64 --model medium --bundle build/pkg-linux/root/cutout/usr/local/bin
+	$(GO) run -tags nogui ./cmd/cutout version --licences > build/pkg-linux/root/cutout/THIRD-PARTY-NOTICES.txt
 	sed -i -E -e 's@^(\tinstall -Dm00755 usr/local/bin/\$$\(Exec\) (.*)/bin/\$$\(Exec\))$$@\1\n\tinstall -Dm00644 -t \2/lib/cutout usr/local/lib/cutout/*\n\tinstall -Dm00644 -t \2/share/cutout/models usr/local/share/cutout/models/*@' \
 	  -e 's@^(\t-rm (.*)/bin/\$$\(Exec\))$$@\1\n\t-rm -r \2/lib/cutout \2/share/cutout@' build/pkg-linux/root/cutout/Makefile
 	@test $$(grep -c 'lib/cutout' build/pkg-linux/root/cutout/Makefile) = 4 || { echo "the fyne tool's Makefile changed: install lines for lib/cutout not added"; exit 1; }
@@ -173,7 +175,8 @@ package-linux: deps $(FYNE)
 
 # package-windows: dist/Cutout-windows-amd64.zip, a Cutout folder with the
 # editor (Cutout.exe, with its icon and version), the command-line tool
-# (cutout-cli.exe), onnxruntime.dll and DirectML.dll beside them, and models\.
+# (cutout-cli.exe), onnxruntime.dll and DirectML.dll beside them, models\
+# and THIRD-PARTY-NOTICES.txt.
 # The fyne tool builds the editor itself here, to embed the icon, in the
 # main package's folder, and renames it there.
 package-windows: windows-deps $(FYNE)
@@ -182,6 +185,7 @@ package-windows: windows-deps $(FYNE)
 	mv cmd/cutout/Cutout.exe build/pkg-windows/Cutout/
 	$(WINDOWS_ENV) $(GO) build -tags nogui -trimpath -ldflags "-s -w" -o build/pkg-windows/Cutout/cutout-cli.exe ./cmd/cutout
 	$(GO) run -tags nogui ./cmd/cutout fetch --platform windows/amd64 --model medium --bundle build/pkg-windows/Cutout
+	$(GO) run -tags nogui ./cmd/cutout version --licences > build/pkg-windows/Cutout/THIRD-PARTY-NOTICES.txt
 	rm -f dist/Cutout-windows-amd64.zip && cd build/pkg-windows && zip -q -r -X ../../dist/Cutout-windows-amd64.zip Cutout
 
 # package-darwin: dist/Cutout-darwin-arm64.zip, Cutout.app with ONNX Runtime
@@ -193,6 +197,7 @@ package-darwin: $(FYNE)
 	$(GO) build -tags $(TAGS) -trimpath -ldflags "-s -w" -o build/pkg-darwin/cutout ./cmd/cutout
 	$(call fyne-package,build/pkg-darwin,darwin,,--exe $(CURDIR)/build/pkg-darwin/cutout)
 	$(GO) run -tags nogui ./cmd/cutout fetch --platform darwin/arm64 --model medium --bundle build/pkg-darwin/Cutout.app/Contents/MacOS
+	$(GO) run -tags nogui ./cmd/cutout version --licences > build/pkg-darwin/Cutout.app/Contents/Resources/THIRD-PARTY-NOTICES.txt
 	codesign --force --deep --sign - build/pkg-darwin/Cutout.app
 	rm -f dist/Cutout-darwin-arm64.zip && ditto -c -k --keepParent build/pkg-darwin/Cutout.app dist/Cutout-darwin-arm64.zip
 

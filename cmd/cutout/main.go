@@ -4,7 +4,8 @@
 //	cutout remove [flags] FILE|DIR... write cutouts of the given photos
 //	cutout fetch [--gpu] [--platform OS/ARCH | --all-platforms] [--bundle DIR]
 //	                                  install the model and the ONNX Runtime
-//	cutout version                    print versions, the runtime and the device
+//	cutout version [--licences]       print versions, the runtime and the device,
+//	                                  or the third-party licences
 package main
 
 import (
@@ -166,7 +167,7 @@ Usage:
   cutout [flags] [FILE...]           open the editor on these photos (or on none)
   cutout remove [flags] FILE|DIR...  write NAME.png cutouts of photos (see cutout remove -h)
   cutout fetch [--gpu]               install the segmentation model and the ONNX Runtime (see cutout fetch -h)
-  cutout version                     print versions, the runtime and the device in use
+  cutout version [--licences]        print versions, the runtime and the device in use (or third-party licences)
 
 Common flags:
   --model medium|small   segmentation model (default medium)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"cutout/inference"
+	"cutout/models"
 	"cutout/refine"
 	"cutout/refine/imagefile"
 )
@@ -279,14 +280,26 @@ func runVersion(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var ef engineFlags
 	ef.register(fs)
+	licences := fs.Bool("licences", false, "print the licences of the third-party parts Cutout carries (ONNX Runtime, DirectML, the ISNet weights, the HEIC and AVIF decoders) and nothing else")
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "cutout version: unexpected argument %s\n", quoteName(fs.Arg(0)))
 		return 2
 	}
 	if err := ef.check(); err != nil {
 		fmt.Fprintln(stderr, "cutout:", err)
 		return 2
 	}
-	fmt.Fprintf(stdout, "cutout %s\n", version)
+	if *licences {
+		if err := models.WriteNotices(stdout); err != nil {
+			fmt.Fprintln(stderr, "cutout:", err)
+			return 1
+		}
+		return 0
+	}
+	fmt.Fprintf(stdout, "cutout %s (third-party licences: cutout version --licences)\n", version)
 	sess, done, code := ef.open(stderr, false)
 	if sess == nil {
 		return code
