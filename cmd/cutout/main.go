@@ -14,9 +14,12 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
+	"strings"
 
 	"cutout/cmd/cutout/internal/plainlocale"
 	"cutout/inference"
+	"cutout/models"
 )
 
 // version is the application version; FyneApp.toml carries the same.
@@ -76,24 +79,47 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 // parseInterleaved parses flags that may come before, between or after the
-// positional arguments (cutout remove a.jpg -o out b.jpg); everything after
-// "--" is positional.
+// positional arguments (cutout remove a.jpg -o out b.jpg); every argument
+// after "--" is positional (cutout remove -- -a.jpg -b.jpg).
 func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			return nil, err
 		}
-		args = fs.Args()
-		if len(args) == 0 {
+		rest := fs.Args()
+		if endOfFlags(fs, args[:len(args)-len(rest)]) {
+			return append(pos, rest...), nil
+		}
+		if len(rest) == 0 {
 			return pos, nil
 		}
-		if args[0] == "--" {
-			return append(pos, args[1:]...), nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
+		pos = append(pos, rest[0])
+		args = rest[1:]
 	}
+}
+
+// endOfFlags reports whether fs.Parse stopped at "--", the last of the
+// arguments it consumed, rather than taking "--" as a flag's value
+// (-o --).
+func endOfFlags(fs *flag.FlagSet, consumed []string) bool {
+	n := len(consumed)
+	if n == 0 || consumed[n-1] != "--" {
+		return false
+	}
+	if n == 1 {
+		return true
+	}
+	prev := strings.TrimLeft(consumed[n-2], "-")
+	if !strings.HasPrefix(consumed[n-2], "-") || strings.Contains(prev, "=") {
+		return true
+	}
+	f := fs.Lookup(prev)
+	if f == nil {
+		return true
+	}
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
 
 // engineFlags are the flags every command shares: model, device, runtime.
@@ -112,10 +138,24 @@ func (e *engineFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&e.threads, "threads", 0, fmt.Sprintf("model threads, 0 to %d (0: one per CPU)", runtime.NumCPU()))
 }
 
-// check refuses flag values that cannot work, with the valid range.
+// check refuses flag values that cannot work, with the valid range,
+// before anything is made or loaded.
 func (e *engineFlags) check() error {
-	if _, err := e.resolveDevice(); err != nil {
+	dev, err := e.resolveDevice()
+	if err != nil {
 		return err
+	}
+	switch strings.ToLower(dev) {
+	case inference.DeviceAuto, inference.DeviceCPU, inference.DeviceGPU:
+	default:
+		return fmt.Errorf("--device %s is not a device: want auto, cpu or gpu", quoteName(dev))
+	}
+	names, err := models.ModelNames()
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(names, e.model) {
+		return fmt.Errorf("--model %s is not a model of Cutout: want %s", quoteName(e.model), strings.Join(names, " or "))
 	}
 	if n := runtime.NumCPU(); e.threads < 0 || e.threads > n {
 		return fmt.Errorf("--threads %d is out of range: want 0 (one per CPU) to %d (the CPUs of this machine)", e.threads, n)
