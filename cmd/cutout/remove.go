@@ -11,6 +11,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -155,7 +156,7 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, interrupted, stop := onSignal(os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
 	// A user's trimap stands alone: no model runs.
@@ -186,11 +187,16 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 	start := time.Now()
 	n := len(p.Jobs)
 	width := len(strconv.Itoa(n))
+	done := 0 // photos finished, well or not
 	runBatch(ctx, seg, p.Jobs, opt, func(r report) {
 		prefix := ""
 		if n > 1 {
 			prefix = fmt.Sprintf("[%*d/%d] ", width, r.Index+1, n)
 		}
+		if r.Err != nil && ctx.Err() != nil && errors.Is(r.Err, context.Canceled) {
+			return // not done: stopped by a signal, or never started
+		}
+		done++
 		if r.Err != nil {
 			failed++
 			msg := oneLine(r.Err)
@@ -222,15 +228,78 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "%swarning: %s: %s\n", prefix, quoteName(r.Input), r.Warning)
 		}
 	})
-	fmt.Fprintf(stdout, "%d ok, %d failed, %d skipped, in %s on %s, peak memory %s\n",
-		ok, failed, len(p.Skips), time.Since(start).Round(time.Millisecond), device, peakMemory())
-	if ctx.Err() != nil {
-		return 130
+	stopped := ""
+	if sig := interrupted(); sig != nil {
+		stopped = fmt.Sprintf("interrupted by %s after %d of %d photos: ", signalName(sig), done, n)
+	}
+	fmt.Fprintf(stdout, "%s%d ok, %d failed, %d skipped, in %s on %s, peak memory %s\n",
+		stopped, ok, failed, len(p.Skips), time.Since(start).Round(time.Millisecond), device, peakMemory())
+	if sig := interrupted(); sig != nil {
+		return signalExit(sig)
 	}
 	if failed > 0 {
 		return 1
 	}
 	return 0
+}
+
+// onSignal returns a context cancelled by the first of sigs to arrive,
+// a function that says which one did (nil before), and one that stops
+// listening. After the first signal the default action is back, so a
+// second Ctrl+C ends the process at once.
+func onSignal(sigs ...os.Signal) (context.Context, func() os.Signal, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, sigs...)
+	var mu sync.Mutex
+	var got os.Signal
+	quit := make(chan struct{})
+	go func() {
+		select {
+		case s := <-ch:
+			signal.Stop(ch)
+			mu.Lock()
+			got = s
+			mu.Unlock()
+			cancel()
+		case <-quit:
+		}
+	}()
+	which := func() os.Signal {
+		mu.Lock()
+		defer mu.Unlock()
+		return got
+	}
+	var once sync.Once
+	return ctx, which, func() {
+		once.Do(func() {
+			signal.Stop(ch)
+			close(quit)
+			cancel()
+		})
+	}
+}
+
+// signalName names a signal as a person knows it: SIGINT (Ctrl+C),
+// SIGTERM.
+func signalName(sig os.Signal) string {
+	switch sig {
+	case os.Interrupt:
+		return "SIGINT (Ctrl+C)"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return sig.String()
+}
+
+// signalExit is the exit status of a process stopped by sig, as a shell
+// reports one killed by it: 128 + the signal's number (130 for SIGINT,
+// 143 for SIGTERM).
+func signalExit(sig os.Signal) int {
+	if s, ok := sig.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return 130
 }
 
 // maxBand is the widest automatic unknown band --band accepts, as a
