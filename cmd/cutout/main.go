@@ -15,11 +15,13 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 
 	"cutout/cmd/cutout/internal/plainlocale"
 	"cutout/inference"
 	"cutout/models"
+	"cutout/refine/imagefile"
 )
 
 // version is the application version; FyneApp.toml carries the same.
@@ -56,6 +58,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 0
 		}
 	}
+	if len(args) > 0 && unknownCommand(args[0]) {
+		fmt.Fprintf(stderr, "cutout: unknown command %s: the commands are remove, fetch, version and help (a photo to open must be an image file)\n", strconv.Quote(args[0]))
+		return 2
+	}
 	fs := flag.NewFlagSet("cutout", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { usage(stderr) }
@@ -76,6 +82,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// unknownCommand reports whether arg, the first argument, is neither a
+// flag nor a photo for the editor: no such file, no image file's name.
+func unknownCommand(arg string) bool {
+	if strings.HasPrefix(arg, "-") || imagefile.IsImageFile(arg) {
+		return false
+	}
+	_, err := os.Stat(arg)
+	return err != nil
 }
 
 // parseInterleaved parses flags that may come before, between or after the

@@ -283,7 +283,7 @@ func TestUsageErrors(t *testing.T) {
 		"cpu and gpu":     {[]string{"remove", "--cpu", "--gpu", "x.jpg"}, 2, "exclude"},
 		"bad colour":      {[]string{"remove", "--bg", "#12", "x.jpg"}, 2, "not a colour"},
 		"missing input":   {[]string{"remove", "--cpu", "-o", t.TempDir(), "/nonexistent/photo.jpg"}, 1, "no such file"},
-		"unknown model":   {[]string{"remove", "--model", "huge", "-o", t.TempDir(), photo}, 1, "unknown model"},
+		"unknown model":   {[]string{"remove", "--model", "huge", "-o", t.TempDir(), photo}, 2, "not a model of Cutout"},
 		"bad flag":        {[]string{"remove", "--frobnicate"}, 2, "not defined"},
 		"no gui in nogui": {[]string{}, 1, "no editor"},
 		"missing runtime": {[]string{"remove", "--ort-lib", "/nonexistent/libonnxruntime.so", "-o", t.TempDir(), photo}, 1, "make assets"},

@@ -39,10 +39,14 @@ func expand(args []string) ([]source, []failure, []string) {
 	var srcs []source
 	var fails []failure
 	var notes []string
+	failed := map[string]bool{} // a missing file given more than once fails once
 	add := func(p string) {
 		fi, err := os.Stat(p)
 		if err != nil {
-			fails = append(fails, failure{p, err})
+			if k := filepath.Clean(p); !failed[k] {
+				failed[k] = true
+				fails = append(fails, failure{p, err})
+			}
 			return
 		}
 		srcs = append(srcs, source{Path: p, Info: fi, Ours: fi.Mode().IsRegular() && imagefile.MadeByCutout(p)})

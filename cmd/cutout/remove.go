@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"strconv"
@@ -55,6 +56,9 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 	usage := func(msg string) int {
 		fmt.Fprintln(stderr, "cutout remove:", msg)
 		return 2
+	}
+	if *outDir == "" {
+		return usage(`-o "" names no folder: give one (-o . for the current folder)`)
 	}
 	if err := ef.check(); err != nil {
 		return usage(err.Error())
@@ -114,7 +118,7 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 	}
 	// The output folder must take files before any photo goes through
 	// the model.
-	if err := os.MkdirAll(*outDir, 0o755); err != nil {
+	if err := makeOutDir(*outDir); err != nil {
 		fmt.Fprintln(stderr, "cutout: output folder:", oneLine(err))
 		return 1
 	}
@@ -241,6 +245,28 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// makeOutDir makes the output folder dir if it is missing, with errors
+// that name what is in the way: a symbolic link to nothing, a file.
+func makeOutDir(dir string) error {
+	if fi, err := os.Lstat(dir); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+			target, _ := os.Readlink(dir)
+			return fmt.Errorf("%s is a symbolic link to %s, which does not exist", quoteName(dir), quoteName(target))
+		}
+	}
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		return fmt.Errorf("%s is a file, not a folder", quoteName(dir))
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return fmt.Errorf("cannot make %s: %w", quoteName(pe.Path), pe.Err)
+		}
+		return err
+	}
+	return nil
 }
 
 // onSignal returns a context cancelled by the first of sigs to arrive,

@@ -289,7 +289,7 @@ func TestFailureLines(t *testing.T) {
 		"FAIL gone.jpg: no such file or directory",
 		"FAIL loop.jpg: too many levels of symbolic links",
 		"cutout: model M",
-		`FAIL "bad\nname.jpg": imagefile: decode "bad\nname.jpg": imagefile: unsupported image format`,
+		`FAIL "bad\nname.jpg": imagefile: decode "bad\nname.jpg": unsupported image format`,
 		`FAIL "tab\tname.png": imagefile: decode "tab\tname.png": png: invalid format: not enough pixel data`,
 	})
 	for _, name := range []string{"gone.jpg", "loop.jpg", `"bad\nname.jpg"`, `"tab\tname.png"`} {

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	_ "golang.org/x/image/bmp"  // register BMP
@@ -114,13 +115,25 @@ func IsImageFile(name string) bool {
 var errEmpty = fmt.Errorf("empty file: %w", io.ErrUnexpectedEOF)
 
 // decodeErr wraps err with the package prefix and, when known, the name
-// of the input.
+// of the input; a sentinel of this package (ErrTooLarge, ...) does not
+// repeat the prefix: imagefile: decode "x": unsupported image format.
 func decodeErr(name string, err error) error {
-	if name == "" {
-		return fmt.Errorf("imagefile: decode: %w", err)
+	where := "imagefile: decode"
+	if name != "" {
+		where += " " + strconv.Quote(name)
 	}
-	return fmt.Errorf("imagefile: decode %q: %w", name, err)
+	return &contextError{msg: where + ": " + strings.TrimPrefix(err.Error(), "imagefile: "), err: err}
 }
+
+// contextError is an error with context before its cause's text; it
+// unwraps to the cause.
+type contextError struct {
+	msg string
+	err error
+}
+
+func (e *contextError) Error() string { return e.msg }
+func (e *contextError) Unwrap() error { return e.err }
 
 // openRegular opens path for reading after checking, before and after
 // opening, that it is a regular file, so that a directory, a FIFO (whose

@@ -54,7 +54,7 @@ func TestHEICTooNarrow(t *testing.T) {
 	if !errors.Is(err, imagefile.ErrUnsupportedFormat) {
 		t.Fatalf("error %v, want ErrUnsupportedFormat", err)
 	}
-	if want := `imagefile: decode "testdata/narrow-96.heic": imagefile: unsupported image format: HEIC 96 pixels wide: the HEIC decoder reads images 97 pixels wide or more`; err.Error() != want {
+	if want := `imagefile: decode "testdata/narrow-96.heic": unsupported image format: HEIC 96 pixels wide: the HEIC decoder reads images 97 pixels wide or more`; err.Error() != want {
 		t.Errorf("error\n  %s\nwant\n  %s", err, want)
 	}
 }
