@@ -158,11 +158,13 @@ type target struct {
 func plan(srcs []source, o planOptions) runPlan {
 	var p runPlan
 	var uniq []source
+	var seen identities
 	for _, s := range srcs {
-		if i := indexSame(uniq, s.Info); i >= 0 {
+		if i := seen.find(s.Info); i >= 0 {
 			p.Skips = append(p.Skips, skip{s.Path, "given twice: the same file as " + quoteName(uniq[i].Path)})
 			continue
 		}
+		seen.add(s.Info)
 		uniq = append(uniq, s)
 	}
 	reads := append([]readFile(nil), o.Reads...)
@@ -171,6 +173,7 @@ func plan(srcs []source, o planOptions) runPlan {
 			reads = append(reads, readFile{What: "an input photo of this run", Path: s.Path, Info: s.Info})
 		}
 	}
+	readIdx := indexReads(reads)
 	used := map[string]string{} // output name (folded) -> whose it is, for notes and skips
 	jobOf := map[int]job{}      // by index in uniq
 	place := func(i int, s source) {
@@ -183,7 +186,7 @@ func plan(srcs []source, o planOptions) runPlan {
 			for _, t := range ts {
 				if u, ok := used[nameKey(t.path)]; ok {
 					clash, reason = t.path, u
-				} else if r := readBy(t.path, reads); r != "" {
+				} else if r := readBy(t.path, reads, readIdx); r != "" {
 					clash, reason = t.path, r
 				}
 				if clash != "" {
@@ -232,11 +235,12 @@ func plan(srcs []source, o planOptions) runPlan {
 		}
 	}
 	skipped := map[int]bool{}
+	existingIdx := indexReads(existing)
 	for i, s := range uniq {
 		if !s.Ours {
 			continue
 		}
-		if k := indexSameRead(existing, s.Info); k >= 0 {
+		if k := existingIdx.find(s.Info); k >= 0 {
 			p.Skips = append(p.Skips, skip{s.Path, "is " + existing[k].What})
 			skipped[i] = true
 			continue
@@ -299,39 +303,62 @@ func nameKey(p string) string {
 	return strings.ToLower(filepath.Clean(p))
 }
 
-// indexSame returns the index of the source that is the same file as fi,
-// or -1.
-func indexSame(srcs []source, fi os.FileInfo) int {
-	for i, s := range srcs {
-		if os.SameFile(s.Info, fi) {
+// identities finds files by identity (os.SameFile) in constant time on
+// average: a file is looked for only among those of its size and
+// modification time, which two names of one file always share, so that
+// planning a folder of n photos takes n steps, not n².
+type identities struct {
+	byKey map[identityKey][]int
+	infos []os.FileInfo
+}
+
+type identityKey struct {
+	size, mod int64
+}
+
+func keyOf(fi os.FileInfo) identityKey { return identityKey{fi.Size(), fi.ModTime().UnixNano()} }
+
+// add records fi under the next index.
+func (x *identities) add(fi os.FileInfo) {
+	if x.byKey == nil {
+		x.byKey = map[identityKey][]int{}
+	}
+	k := keyOf(fi)
+	x.byKey[k] = append(x.byKey[k], len(x.infos))
+	x.infos = append(x.infos, fi)
+}
+
+// find returns the index of the first file added that is the same file as
+// fi, or -1.
+func (x *identities) find(fi os.FileInfo) int {
+	for _, i := range x.byKey[keyOf(fi)] {
+		if os.SameFile(x.infos[i], fi) {
 			return i
 		}
 	}
 	return -1
 }
 
+// indexReads indexes rs by identity, in order.
+func indexReads(rs []readFile) *identities {
+	var x identities
+	for _, r := range rs {
+		x.add(r.Info)
+	}
+	return &x
+}
+
 // readBy says which file the run reads is at path ("an input photo of
-// this run", "the --trimap file"), or "" for none.
-func readBy(path string, reads []readFile) string {
+// this run", "the --trimap file"), or "" for none; idx indexes reads.
+func readBy(path string, reads []readFile, idx *identities) string {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return ""
 	}
-	if i := indexSameRead(reads, fi); i >= 0 {
+	if i := idx.find(fi); i >= 0 {
 		return reads[i].What
 	}
 	return ""
-}
-
-// indexSameRead returns the index of the file in rs that is the same
-// file as fi, or -1.
-func indexSameRead(rs []readFile, fi os.FileInfo) int {
-	for i, r := range rs {
-		if os.SameFile(r.Info, fi) {
-			return i
-		}
-	}
-	return -1
 }
 
 // checkTargets looks at a job's outputs before anything runs: a reason to

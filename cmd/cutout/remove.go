@@ -107,8 +107,10 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 	}
 	if *trimap != "" {
 		var photos []source // the same photo given twice is one
+		var seen identities
 		for _, s := range srcs {
-			if indexSame(photos, s.Info) < 0 {
+			if seen.find(s.Info) < 0 {
+				seen.add(s.Info)
 				photos = append(photos, s)
 			}
 		}
