@@ -23,6 +23,9 @@ import (
 )
 
 func runRemove(args []string, stdout, stderr io.Writer) int {
+	keepOnBrokenPipe()
+	lines := &reportWriter{w: stdout, stderr: stderr}
+	stdout = lines
 	fs := flag.NewFlagSet("cutout remove", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var ef engineFlags
@@ -155,7 +158,7 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "cutout: no image files to process")
 			return 1
 		}
-		fmt.Fprintf(stdout, "%d ok, %d failed, %d skipped\n", ok, failed, len(p.Skips))
+		fmt.Fprintf(lines.summary(), "%d ok, %d failed, %d skipped\n", ok, failed, len(p.Skips))
 		if failed > 0 {
 			return 1
 		}
@@ -238,7 +241,7 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 	if sig := interrupted(); sig != nil {
 		stopped = fmt.Sprintf("interrupted by %s after %d of %d photos: ", signalName(sig), done, n)
 	}
-	fmt.Fprintf(stdout, "%s%d ok, %d failed, %d skipped, in %s on %s, peak memory %s\n",
+	fmt.Fprintf(lines.summary(), "%s%d ok, %d failed, %d skipped, in %s on %s, peak memory %s\n",
 		stopped, ok, failed, len(p.Skips), time.Since(start).Round(time.Millisecond), device, peakMemory())
 	if sig := interrupted(); sig != nil {
 		return signalExit(sig)

@@ -87,3 +87,51 @@ func TestInterrupted(t *testing.T) {
 		})
 	}
 }
+
+// TestStdoutClosed: cutout remove ... | head -1: when the reader of its
+// output goes away, the batch still writes every photo, says once on
+// stderr that its lines go nowhere, gives its summary there, and exits 0
+// (it ended, silently, with SIGPIPE, status 141).
+func TestStdoutClosed(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []string{"in/p1.jpg", "in/p2.jpg", "in/p3.jpg", "out/p1.png"} {
+		photo(n)(t, dir)
+	}
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "remove", "--cpu", "-o", "out", "in")
+	cmd.Dir, cmd.Stdout = dir, pw
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	// head -1: the skip line comes while planning, before any photo.
+	first, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr.Close()
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("exit: %v, want 0\n%s", err, stderr.String())
+	}
+	if want := "skip in/p1.jpg: out/p1.png exists (use --force to replace it)\n"; first != want {
+		t.Errorf("first line %q, want %q", first, want)
+	}
+	want := []string{
+		"cutout: model M",
+		"cutout: the standard output was closed (broken pipe): the run goes on without printing its lines there",
+		"2 ok, 0 failed, 1 skipped, in T on CPU, peak memory M",
+	}
+	if got := strings.TrimSuffix(normal(stderr.String(), ""), "\n"); got != strings.Join(want, "\n") {
+		t.Errorf("stderr:\n%s\nwant:\n%s", got, strings.Join(want, "\n"))
+	}
+	for _, n := range []string{"p2.png", "p3.png"} {
+		if _, err := os.Stat(filepath.Join(dir, "out", n)); err != nil {
+			t.Errorf("%s not written: %v", n, err)
+		}
+	}
+}
