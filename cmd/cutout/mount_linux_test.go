@@ -24,7 +24,7 @@ func TestWritesOnMounts(t *testing.T) {
 	if os.Getenv(mountCaseEnv) != "" {
 		t.Skip("running as the mount child")
 	}
-	mounttest.Run(t, "TestMountChild", mountCaseEnv, []string{"readonly", "full", "busy"}, binEnv+"="+bin)
+	mounttest.Run(t, "TestMountChild", mountCaseEnv, []string{"readonly", "full", "full-batch", "busy"}, binEnv+"="+bin)
 }
 
 // TestMountChild is the child half of TestWritesOnMounts.
@@ -75,6 +75,22 @@ func TestMountChild(t *testing.T) {
 		wantRun(t, r, dir, 1, []string{"0 ok, 1 failed, 0 skipped, in T on CPU, peak memory M"},
 			[]string{`FAIL a.jpg: imagefile: write "out/a.png": no space left on device`})
 		wantFiles(t, out, before)
+	case "full-batch":
+		// The model runs: the first cutout finds the disk full, and the
+		// batch stops there instead of computing and failing the rest.
+		for _, n := range []string{"b.jpg", "c.jpg", "d.jpg"} {
+			photo(n)(t, dir)
+		}
+		fill(t, filepath.Join(out, "filler"))
+		before := hashes(t, out)
+		r := cutoutIn(t, dir, nil, "remove", "--cpu", "--mask", "-o", "out", "b.jpg", "c.jpg", "d.jpg")
+		wantRun(t, r, dir, 1, []string{"stopped by a full disk after 1 of 3 photos: 0 ok, 1 failed, 0 skipped, in T on CPU, peak memory M"},
+			[]string{
+				"cutout: model M",
+				`FAIL b.jpg: imagefile: write "out/b.png": no space left on device`,
+				"cutout: the disk of out is full: the batch stops here; make room and run it again for the photos not done",
+			})
+		wantFiles(t, out, before)
 	case "busy":
 		// a.mask.png is a mount point: renaming over it fails (EBUSY)
 		// after a.png was replaced, which is then restored.
@@ -95,4 +111,19 @@ func TestMountChild(t *testing.T) {
 	}
 	b, _ := json.Marshal(hashes(t, out))
 	t.Logf("%sfiles after: %s", mounttest.LogPrefix, b)
+}
+
+// fill writes the file path until its disk is full.
+func fill(t *testing.T, path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	block := make([]byte, 512)
+	for {
+		if _, err := f.Write(block); err != nil {
+			return
+		}
+	}
 }

@@ -197,13 +197,17 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 	n := len(p.Jobs)
 	width := len(strconv.Itoa(n))
 	done := 0 // photos finished, well or not
-	runBatch(ctx, seg, p.Jobs, opt, func(r report) {
+	// A full disk stops the batch: the photos after would only fail too.
+	batch, stopBatch := context.WithCancel(ctx)
+	defer stopBatch()
+	full := false
+	runBatch(batch, seg, p.Jobs, opt, func(r report) {
 		prefix := ""
 		if n > 1 {
 			prefix = fmt.Sprintf("[%*d/%d] ", width, r.Index+1, n)
 		}
-		if r.Err != nil && ctx.Err() != nil && errors.Is(r.Err, context.Canceled) {
-			return // not done: stopped by a signal, or never started
+		if r.Err != nil && batch.Err() != nil && errors.Is(r.Err, context.Canceled) {
+			return // not done: stopped by a signal or a full disk, or never started
 		}
 		done++
 		if r.Err != nil {
@@ -213,6 +217,11 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 				msg += " (use --force to replace it)"
 			}
 			fmt.Fprintf(stderr, "FAIL %s: %s\n", quoteName(r.Input), msg)
+			if diskFull(r.Err) && !full && r.Index+1 < n {
+				full = true
+				stopBatch()
+				fmt.Fprintf(stderr, "cutout: the disk of %s is full: the batch stops here; make room and run it again for the photos not done\n", quoteName(*outDir))
+			}
 			return
 		}
 		ok++
@@ -240,6 +249,8 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 	stopped := ""
 	if sig := interrupted(); sig != nil {
 		stopped = fmt.Sprintf("interrupted by %s after %d of %d photos: ", signalName(sig), done, n)
+	} else if full && done < n {
+		stopped = fmt.Sprintf("stopped by a full disk after %d of %d photos: ", done, n)
 	}
 	fmt.Fprintf(lines.summary(), "%s%d ok, %d failed, %d skipped, in %s on %s, peak memory %s\n",
 		stopped, ok, failed, len(p.Skips), time.Since(start).Round(time.Millisecond), device, peakMemory())

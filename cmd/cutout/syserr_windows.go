@@ -14,3 +14,9 @@ func keepOnBrokenPipe() {}
 func brokenPipe(err error) bool {
 	return errors.Is(err, syscall.Errno(232)) || errors.Is(err, syscall.ERROR_BROKEN_PIPE)
 }
+
+// diskFull reports a write that found no space left: ERROR_DISK_FULL or
+// ERROR_HANDLE_DISK_FULL.
+func diskFull(err error) bool {
+	return errors.Is(err, syscall.Errno(112)) || errors.Is(err, syscall.Errno(39))
+}

@@ -14,3 +14,8 @@ func keepOnBrokenPipe() { signal.Ignore(syscall.SIGPIPE) }
 
 // brokenPipe reports a write to a pipe nobody reads any more.
 func brokenPipe(err error) bool { return errors.Is(err, syscall.EPIPE) }
+
+// diskFull reports a write that found no space left.
+func diskFull(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
+}
