@@ -7,6 +7,7 @@ import (
 	"image"
 	"io"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -58,6 +59,12 @@ type job struct {
 	Output string // cutout PNG to write
 	Mask   string // matte PNG to write; "" for none
 	Trimap string // trimap PNG to write; "" for none
+	// Keep lists outputs a run before wrote whole, which this one keeps
+	// (it writes the others); Replace says that existing files are
+	// replaced (--force, or left unfinished).
+	Keep    []string
+	Replace bool
+	Notes   []string // what the plan decided for this photo, for its line
 }
 
 // batchOptions configures a batch.
@@ -201,16 +208,22 @@ func finish(ctx context.Context, s segmented, opt *batchOptions) report {
 	out := refine.NewComposite(res.Foreground, res.Alpha, opt.Backdrop)
 	t1 := time.Now()
 	r.Timings.Compose = t1.Sub(t0)
-	files := []imagefile.File{{Path: r.Output, Write: func(w io.Writer) error { return imagefile.EncodePNG(w, out) }}}
+	var files []imagefile.File
+	add := func(path string, img image.Image) {
+		if path != "" && !slices.Contains(r.Keep, path) {
+			files = append(files, imagefile.File{Path: path, Write: func(w io.Writer) error { return imagefile.EncodePNG(w, img) }})
+		}
+	}
+	add(r.Output, out)
 	if r.Mask != "" {
-		files = append(files, imagefile.File{Path: r.Mask, Write: func(w io.Writer) error { return imagefile.EncodePNG(w, res.Alpha.Gray()) }})
+		add(r.Mask, res.Alpha.Gray())
 	}
 	if r.Trimap != "" && res.Trimap != nil {
-		files = append(files, imagefile.File{Path: r.Trimap, Write: func(w io.Writer) error { return imagefile.EncodePNG(w, res.Trimap.Gray()) }})
+		add(r.Trimap, res.Trimap.Gray())
 	}
 	// All of a photo's outputs or none: a photo reported failed changes
 	// nothing on disk.
-	r.Err = imagefile.WriteFiles(files, opt.Overwrite)
+	r.Err = imagefile.WriteFiles(files, opt.Overwrite || r.Replace)
 	r.Timings.Encode = time.Since(t1)
 	return r
 }

@@ -2,11 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"image"
 	"os"
 	"path/filepath"
 	"syscall"
 	"testing"
 
+	"cutout/refine/imagefile"
 	"cutout/refine/imagefile/mounttest"
 )
 
@@ -50,9 +52,9 @@ func TestMountChild(t *testing.T) {
 		return
 	}
 	t.Cleanup(func() { syscall.Unmount(out, syscall.MNT_DETACH) })
-	old := map[string]string{"a.png": "an earlier cutout", "a.mask.png": "an earlier matte"}
-	for n, content := range old {
-		if err := os.WriteFile(filepath.Join(out, n), []byte(content), 0o644); err != nil {
+	// An earlier cutout and matte, as Cutout wrote them.
+	for _, n := range []string{"a.png", "a.mask.png"} {
+		if err := imagefile.WritePNG(filepath.Join(out, n), image.NewGray(image.Rect(0, 0, 2, 2)), false); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -95,7 +97,9 @@ func TestMountChild(t *testing.T) {
 		// a.mask.png is a mount point: renaming over it fails (EBUSY)
 		// after a.png was replaced, which is then restored.
 		src := filepath.Join(dir, "mounted")
-		os.WriteFile(src, []byte("mounted"), 0o644)
+		if err := imagefile.WritePNG(src, image.NewGray(image.Rect(0, 0, 2, 2)), false); err != nil { // an earlier matte
+			t.Fatal(err)
+		}
 		if err := syscall.Mount(src, filepath.Join(out, "a.mask.png"), "", syscall.MS_BIND, ""); err != nil {
 			t.Logf(mounttest.SkipPrefix+"bind mounts are not permitted here: %v", err)
 			return

@@ -152,7 +152,10 @@ type target struct {
 //   - a PNG Cutout wrote (source.Ours) is not a photo to protect but an
 //     earlier output: when it is an output of this run it is skipped, as
 //     it is when its own output would be itself;
-//   - a photo whose outputs exist is skipped without o.Overwrite; one
+//   - an output name that holds a file Cutout did not write is never
+//     used, with or without o.Overwrite: the photo gets the next number;
+//   - a photo whose outputs exist is skipped without o.Overwrite, and one
+//     whose outputs exist in part gets the others (see checkTargets); one
 //     whose output cannot be written (a folder in the way, a name too
 //     long) fails before anything runs.
 func plan(srcs []source, o planOptions) runPlan {
@@ -188,6 +191,8 @@ func plan(srcs []source, o planOptions) runPlan {
 					clash, reason = t.path, u
 				} else if r := readBy(t.path, reads, readIdx); r != "" {
 					clash, reason = t.path, r
+				} else if foreign(t.path) {
+					clash, reason = t.path, "a file Cutout did not write, which it keeps"
 				}
 				if clash != "" {
 					break
@@ -264,7 +269,7 @@ func plan(srcs []source, o planOptions) runPlan {
 			continue
 		}
 		j := jobOf[i]
-		if sk, err := checkTargets(j, o.Overwrite); err != nil {
+		if sk, err := checkTargets(&j, o.Overwrite); err != nil {
 			p.Fails = append(p.Fails, failure{s.Path, err})
 			continue
 		} else if sk != "" {
@@ -361,15 +366,36 @@ func readBy(path string, reads []readFile, idx *identities) string {
 	return ""
 }
 
-// checkTargets looks at a job's outputs before anything runs: a reason to
-// skip the photo when one exists and overwrite is off, an error when one
-// cannot be written whatever the flags (a folder in the way, a name the
-// file system refuses).
-func checkTargets(j job, overwrite bool) (string, error) {
+// foreign reports whether path holds a file Cutout must keep: a
+// non-empty file that is not a PNG Cutout wrote (a user's photo or
+// picture saved under an output's name). An empty file (what a kill
+// left) and Cutout's own PNGs, whole or cut short, are not foreign;
+// neither is a folder (checkTargets fails it).
+func foreign(path string) bool {
+	fi, err := os.Stat(path)
+	if err != nil || fi.IsDir() || fi.Size() == 0 {
+		return false
+	}
+	return !imagefile.MadeByCutout(path)
+}
+
+// checkTargets looks at a job's outputs before anything runs, as plan
+// left them (a file Cutout must keep is not among them): a reason to skip
+// the photo when every output is a whole PNG Cutout wrote and overwrite is
+// off; an error when one cannot be written whatever the flags (a folder in
+// the way, a name the file system refuses). Otherwise it marks in j the
+// outputs to keep (whole, without overwrite: the run completes a photo's
+// missing outputs) and whether files are replaced: with overwrite, and
+// always an empty file or a PNG of Cutout's that a kill or a full disk cut
+// short, which is never taken as done.
+func checkTargets(j *job, overwrite bool) (string, error) {
+	var kept []string
+	n := 0
 	for _, t := range []string{j.Output, j.Mask, j.Trimap} {
 		if t == "" {
 			continue
 		}
+		n++
 		fi, err := os.Lstat(t)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
@@ -377,11 +403,32 @@ func checkTargets(j job, overwrite bool) (string, error) {
 			return "", fmt.Errorf("cannot write %s: %w", quoteName(t), unwrapPathErr(err))
 		case fi.IsDir():
 			return "", fmt.Errorf("cannot write %s: it is a folder", quoteName(t))
-		case !overwrite:
-			return quoteName(t) + " exists (use --force to replace it)", nil
+		case !imagefile.WholeByCutout(t):
+			j.Replace = true
+			j.Notes = append(j.Notes, fmt.Sprintf("replaced %s, which an interrupted run left unfinished", quoteName(t)))
+		case overwrite:
+			j.Replace = true
+		default:
+			kept = append(kept, t)
 		}
 	}
+	switch {
+	case len(kept) == n:
+		return quoteName(kept[0]) + " exists (use --force to replace it)", nil
+	case len(kept) > 0:
+		j.Keep = kept
+		j.Notes = append(j.Notes, fmt.Sprintf("kept %s from an earlier run, wrote what it lacked", strings.Join(quoteAll(kept), ", ")))
+	}
 	return "", nil
+}
+
+// quoteAll applies quoteName to each name.
+func quoteAll(names []string) []string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = quoteName(n)
+	}
+	return q
 }
 
 // unwrapPathErr drops the *fs.PathError layer, whose text repeats a path

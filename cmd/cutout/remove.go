@@ -239,8 +239,10 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 		if *stageTimes {
 			fmt.Fprintf(stdout, "%stimings: %s\n", prefix, t.milliseconds(seg != nil))
 		}
-		if r.Note != "" {
-			fmt.Fprintf(stdout, "%snote: %s: %s\n", prefix, quoteName(r.Input), r.Note)
+		for _, note := range append(r.job.Notes, r.Note) {
+			if note != "" {
+				fmt.Fprintf(stdout, "%snote: %s: %s\n", prefix, quoteName(r.Input), note)
+			}
 		}
 		if r.Warning != "" {
 			fmt.Fprintf(stdout, "%swarning: %s: %s\n", prefix, quoteName(r.Input), r.Warning)

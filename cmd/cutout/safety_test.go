@@ -178,19 +178,17 @@ func TestOutputNamesPlanned(t *testing.T) {
 }
 
 // TestPhotoAllOrNothing: a photo whose outputs cannot all be written
-// writes none of them: an existing one skips it (without --force), a name
+// writes none of them: existing ones skip it (without --force), a name
 // the file system refuses fails it, before anything runs. (A full disk
 // and a replacement that cannot be put in place are in
 // TestWritesOnMounts.)
 func TestPhotoAllOrNothing(t *testing.T) {
 	long := strings.Repeat("n", 251) // NAME.png fits in 255 bytes, NAME.mask.png does not
 	cases := map[string]safetyCase{
-		"an output exists": {
-			files: []setup{photo("a.jpg"), trimapFile("t.png", 64, 48), func(t *testing.T, dir string) {
-				os.WriteFile(filepath.Join(dir, "a.trimap.png"), []byte("the user's"), 0o644)
-			}},
+		"every output exists": {
+			files:  []setup{photo("a.jpg"), trimapFile("t.png", 64, 48), cutoutPNG("a.png"), cutoutPNG("a.trimap.png")},
 			args:   []string{"remove", "--trimap", "t.png", "--save-trimap", "a.jpg"},
-			stdout: []string{"skip a.jpg: a.trimap.png exists (use --force to replace it)", "0 ok, 0 failed, 1 skipped"},
+			stdout: []string{"skip a.jpg: a.png exists (use --force to replace it)", "0 ok, 0 failed, 1 skipped"},
 		},
 		"a name too long for the matte": {
 			files:  []setup{func(t *testing.T, dir string) { photo(long[:247]+".jpg")(t, dir) }, trimapFile("t.png", 64, 48)},

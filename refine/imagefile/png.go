@@ -94,6 +94,33 @@ func MadeByCutout(path string) bool {
 		string(b[at+4:at+8]) == "tEXt" && string(b[at+8:]) == softwareText
 }
 
+// WholeByCutout reports whether the file at path is a PNG that EncodePNG
+// wrote (MadeByCutout) and that ends with its IEND chunk: whole, not cut
+// short by a kill or a full disk. It reads the first 56 and the last 12
+// bytes.
+func WholeByCutout(path string) bool {
+	if !MadeByCutout(path) {
+		return false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || fi.Size() < 12 {
+		return false
+	}
+	var end [12]byte
+	if _, err := f.ReadAt(end[:], fi.Size()-12); err != nil {
+		return false
+	}
+	return string(end[:]) == iendChunk
+}
+
+// iendChunk is the last chunk of every PNG: length 0, "IEND", its CRC.
+const iendChunk = "\x00\x00\x00\x00IEND\xaeB`\x82"
+
 // NRGBARower is an image that writes its rows as straight (not
 // premultiplied) 8-bit RGBA on demand. EncodePNG asks such an image for
 // one row at a time, from several goroutines at once, instead of reading
