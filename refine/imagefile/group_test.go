@@ -160,6 +160,9 @@ func TestCleanTemp(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Their writers hold them (on Unix by a lock, see TestCleanTempByLock).
+	holdTemp(t, filepath.Join(dir, ".c.png."+live+"-126.tmp"))
+	holdTemp(t, filepath.Join(dir, ".d.png."+self+"-127.tmp"))
 	done, err := imagefile.CleanTemp(dir)
 	if err != nil {
 		t.Fatal(err)
