@@ -65,6 +65,9 @@ type job struct {
 	Keep    []string
 	Replace bool
 	Notes   []string // what the plan decided for this photo, for its line
+	// Source is what the outputs record they were made from (sourceOf),
+	// so that a later run tells this photo's outputs from another's.
+	Source string
 }
 
 // batchOptions configures a batch.
@@ -209,17 +212,21 @@ func finish(ctx context.Context, s segmented, opt *batchOptions) report {
 	t1 := time.Now()
 	r.Timings.Compose = t1.Sub(t0)
 	var files []imagefile.File
-	add := func(path string, img image.Image) {
+	add := func(path, what string, img image.Image) {
 		if path != "" && !slices.Contains(r.Keep, path) {
-			files = append(files, imagefile.File{Path: path, Write: func(w io.Writer) error { return imagefile.EncodePNG(w, img) }})
+			tag := ""
+			if r.Source != "" {
+				tag = what + " of " + r.Source
+			}
+			files = append(files, imagefile.File{Path: path, Write: func(w io.Writer) error { return imagefile.EncodePNGSource(w, img, tag) }})
 		}
 	}
-	add(r.Output, out)
+	add(r.Output, "cutout", out)
 	if r.Mask != "" {
-		add(r.Mask, res.Alpha.Gray())
+		add(r.Mask, "matte", res.Alpha.Gray())
 	}
 	if r.Trimap != "" && res.Trimap != nil {
-		add(r.Trimap, res.Trimap.Gray())
+		add(r.Trimap, "trimap", res.Trimap.Gray())
 	}
 	// All of a photo's outputs or none: a photo reported failed changes
 	// nothing on disk.

@@ -117,3 +117,67 @@ func TestOutputsBelongToCutout(t *testing.T) {
 		wantFiles(t, out, whole, "p.trimap.png")
 	})
 }
+
+// TestForceReplacesOnlyItsOutputs: two photos called x.png in two
+// folders, cut out together into one folder, get x.png and x-2.png; a
+// later run of the second alone, with --force, replaces x-2.png, its own,
+// and leaves the first photo's outputs alone (it replaced x.png, and the
+// first photo's matte and trimap stayed); without --force it skips it as
+// done.
+func TestForceReplacesOnlyItsOutputs(t *testing.T) {
+	dir := t.TempDir()
+	photo("d1/x.png")(t, dir)
+	os.Mkdir(filepath.Join(dir, "d2"), 0o755)
+	writeImage(t, filepath.Join(dir, "d2", "x.png"), flipped(samplePhoto(t, 64, 48)))
+	r := cutoutIn(t, dir, nil, "remove", "--cpu", "--mask", "--save-trimap", "-o", "out", "d1", "d2")
+	wantRun(t, r, dir, 0, []string{
+		"[1/2] ok   d1/x.png -> out/x.png  64x48  T  (stages) CPU",
+		"[2/2] ok   d2/x.png -> out/x-2.png  64x48  T  (stages) CPU",
+		"2 ok, 0 failed, 0 skipped, in T on CPU, peak memory M",
+	}, []string{"cutout: d2/x.png: writing x-2.png, as x.png is where this run puts the cutout of d1/x.png", "cutout: model M"})
+	out := filepath.Join(dir, "out")
+	first := hashes(t, out)
+	if len(first) != 6 {
+		t.Fatalf("out holds %v", first)
+	}
+	firstPhoto := map[string]string{}
+	for _, n := range []string{"x.png", "x.mask.png", "x.trimap.png"} {
+		firstPhoto[n] = first[n]
+	}
+	os.Remove(filepath.Join(out, "x-2.png")) // to see it written again
+
+	r = cutoutIn(t, dir, nil, "remove", "--cpu", "--force", "-o", "out", "d2/x.png")
+	wantRun(t, r, dir, 0, []string{
+		"ok   d2/x.png -> out/x-2.png  64x48  T  (stages) CPU",
+		"1 ok, 0 failed, 0 skipped, in T on CPU, peak memory M",
+	}, []string{
+		"cutout: d2/x.png: writing x-2.png, as x.png is made from another photo (or from this one before it changed), which only that photo's runs replace",
+		"cutout: model M",
+	})
+	after := hashes(t, out)
+	for n, h := range firstPhoto {
+		if after[n] != h {
+			t.Errorf("%s, the first photo's, changed", n)
+		}
+	}
+	if after["x-2.png"] != first["x-2.png"] {
+		t.Errorf("x-2.png is not the second photo's cutout again")
+	}
+
+	r = cutoutIn(t, dir, nil, "remove", "--cpu", "-o", "out", "d2/x.png")
+	wantRun(t, r, dir, 0, []string{"skip d2/x.png: out/x-2.png exists (use --force to replace it)", "0 ok, 0 failed, 1 skipped"},
+		[]string{"cutout: d2/x.png: writing x-2.png, as x.png is made from another photo (or from this one before it changed), which only that photo's runs replace"})
+}
+
+// flipped returns img mirrored left to right: another photo of the same
+// size.
+func flipped(img *image.NRGBA) *image.NRGBA {
+	b := img.Rect
+	out := image.NewNRGBA(b)
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			out.SetNRGBA(b.Max.X-1-(x-b.Min.X), y, img.NRGBAAt(x, y))
+		}
+	}
+	return out
+}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"cutout/refine/imagefile"
 )
@@ -177,10 +178,12 @@ func plan(srcs []source, o planOptions) runPlan {
 		}
 	}
 	readIdx := indexReads(reads)
+	made := outputsIn(o.Dir)    // what each earlier output of Cutout's was made from
 	used := map[string]string{} // output name (folded) -> whose it is, for notes and skips
 	jobOf := map[int]job{}      // by index in uniq
 	place := func(i int, s source) {
 		stem := strings.TrimSuffix(filepath.Base(s.Path), filepath.Ext(s.Path))
+		from := sourceOf(s)
 		name, why := stem, ""
 		var ts []target
 		for n := 2; ; n++ {
@@ -193,6 +196,8 @@ func plan(srcs []source, o planOptions) runPlan {
 					clash, reason = t.path, r
 				} else if foreign(t.path) {
 					clash, reason = t.path, "a file Cutout did not write, which it keeps"
+				} else if tag, ok := made.byPath[nameKey(t.path)]; ok && tag != t.what+" of "+from {
+					clash, reason = t.path, "made from another photo (or from this one before it changed), which only that photo's runs replace"
 				}
 				if clash != "" {
 					break
@@ -212,7 +217,7 @@ func plan(srcs []source, o planOptions) runPlan {
 		if why != "" {
 			p.Notes = append(p.Notes, fmt.Sprintf("%s: writing %s, as %s", quoteName(s.Path), quoteName(filepath.Base(ts[0].path)), why))
 		}
-		j := job{Input: s.Path, Output: ts[0].path}
+		j := job{Input: s.Path, Output: ts[0].path, Source: from}
 		for _, t := range ts[1:] {
 			switch t.what {
 			case "matte":
@@ -364,6 +369,41 @@ func readBy(path string, reads []readFile, idx *identities) string {
 		return reads[i].What
 	}
 	return ""
+}
+
+// sourceOf is what a photo's outputs record they were made from: its
+// name, size and modification time. They tell two photos of one name in
+// different folders apart without reading either, and put no folder of
+// the user's into the outputs.
+func sourceOf(s source) string {
+	return fmt.Sprintf("%s, %d bytes, modified %s", filepath.Base(s.Path), s.Info.Size(), s.Info.ModTime().UTC().Format(time.RFC3339Nano))
+}
+
+// madeFrom maps the PNGs of Cutout's in an output folder that record
+// their source (imagefile.Source: "cutout of NAME, N bytes, modified T")
+// to it.
+type madeFrom struct {
+	byPath map[string]string // nameKey(path) -> tag
+}
+
+// outputsIn reads the tags of the PNGs in dir: a look at each PNG's first
+// few kilobytes, once per run.
+func outputsIn(dir string) madeFrom {
+	m := madeFrom{byPath: map[string]string{}}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return m
+	}
+	for _, e := range ents {
+		if !e.Type().IsRegular() || !strings.EqualFold(filepath.Ext(e.Name()), ".png") {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		if tag := imagefile.Source(p); tag != "" {
+			m.byPath[nameKey(p)] = tag
+		}
+	}
+	return m
 }
 
 // foreign reports whether path holds a file Cutout must keep: a

@@ -308,3 +308,29 @@ func TestWholeByCutout(t *testing.T) {
 		}
 	}
 }
+
+// TestSource: the Source text EncodePNGSource writes is read back whole,
+// the PNG stays Cutout's and decodes; a PNG without one has none.
+func TestSource(t *testing.T) {
+	dir := t.TempDir()
+	cases := map[string]string{"with": "cutout of IMG 1 é.jpg, 123 bytes", "without": ""}
+	for name, source := range cases {
+		var b bytes.Buffer
+		if err := imagefile.EncodePNGSource(&b, pattern(8, 6, true), source); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, name+".png")
+		if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got := imagefile.Source(p); got != source {
+			t.Errorf("%s: Source = %q, want %q", name, got, source)
+		}
+		if !imagefile.WholeByCutout(p) {
+			t.Errorf("%s: not a whole PNG of Cutout's", name)
+		}
+		if _, err := png.Decode(bytes.NewReader(b.Bytes())); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
