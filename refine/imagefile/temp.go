@@ -86,7 +86,12 @@ func CheckDir(dir string) error {
 	if err != nil {
 		return fmt.Errorf("imagefile: folder %q: %w", dir, unwrapPath(err))
 	}
-	err = errors.Join(f.Close(), os.Remove(f.Name()))
+	err = f.Close()
+	// Another run's CleanTemp may have removed it already: the file was
+	// made, which is what is checked.
+	if rerr := os.Remove(f.Name()); !errors.Is(rerr, fs.ErrNotExist) {
+		err = errors.Join(err, rerr)
+	}
 	if err != nil {
 		return fmt.Errorf("imagefile: folder %q: %w", dir, unwrapPath(err))
 	}

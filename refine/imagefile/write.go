@@ -147,9 +147,9 @@ type staged struct {
 
 // stage writes the content to a synced temporary file beside Path.
 func (s *staged) stage() error {
-	f, err := os.CreateTemp(s.dir, tempPattern(filepath.Base(s.Path)))
+	f, err := s.createHeld()
 	if err != nil {
-		return unwrapPath(err)
+		return err
 	}
 	s.tmp = f.Name()
 	closed := false
@@ -158,11 +158,6 @@ func (s *staged) stage() error {
 			f.Close() // the write already failed; this only releases the handle
 		}
 	}()
-	if holdsTemp {
-		if err := lockTemp(f); err != nil {
-			return err
-		}
-	}
 	bw := bufio.NewWriterSize(f, 1<<20)
 	if err := s.Write(bw); err != nil {
 		return err
@@ -182,6 +177,28 @@ func (s *staged) stage() error {
 		return nil
 	}
 	return unwrapPath(f.Close())
+}
+
+// createHeld creates the temporary file beside Path and, where holdsTemp,
+// takes its lock. Another process's CleanTemp may find it in the instant
+// before the lock is taken and remove it; it is then made again.
+func (s *staged) createHeld() (*os.File, error) {
+	for try := 0; ; try++ {
+		f, err := os.CreateTemp(s.dir, tempPattern(filepath.Base(s.Path)))
+		if err != nil || !holdsTemp {
+			return f, unwrapPath(err)
+		}
+		if err := lockTemp(f); err != nil {
+			f.Close()
+			return nil, err
+		}
+		fi, err1 := f.Stat()
+		named, err2 := os.Lstat(f.Name())
+		if err1 == nil && err2 == nil && os.SameFile(fi, named) || try == 2 {
+			return f, nil
+		}
+		f.Close() // removed by a cleaner before it was held
+	}
 }
 
 // release closes the files held locked, once nothing of the group needs
