@@ -73,13 +73,17 @@
 // untouched. WritePNG combines it with EncodePNG. WriteFiles writes a
 // group (a cutout and its matte) all together or not at all: every
 // destination is checked, every file staged, and only then are they put
-// in place, undoing the group if one cannot be. Temporary files carry the
-// writing process's ID, so CleanTemp can remove those a killed process
-// left without touching those of one still writing.
+// in place, undoing the group if one cannot be. On Unix a writer holds a
+// lock on each of its temporary files until they are in place, so
+// CleanTemp removes those a killed process left without touching those of
+// one still writing, whatever process table it is in; elsewhere the
+// writing process's ID in the name decides.
 //
 // Every PNG EncodePNG writes carries a tEXt chunk "Software: Cutout";
 // MadeByCutout looks for it, so a batch can tell its own earlier outputs
-// from a user's photos.
+// from a user's photos, and WholeByCutout also checks that the file ends
+// whole. EncodePNGSource adds an iTXt chunk "Source" saying what the
+// image was made from, which Source reads back.
 //
 // # Example
 //
