@@ -458,7 +458,8 @@ func TestTrimapOfRotatedPhoto(t *testing.T) {
 
 // TestStaleTempFilesCleaned: the temporary files a killed run left in the
 // output folder are removed by the next run, which says so; those of a
-// run still going, and the user's own files, stay.
+// run still going (held by its lock, whatever process ID its name holds),
+// and the user's own files, stay.
 func TestStaleTempFilesCleaned(t *testing.T) {
 	dir := t.TempDir()
 	photo("a.jpg")(t, dir)
@@ -478,10 +479,15 @@ func TestStaleTempFilesCleaned(t *testing.T) {
 		".y.png." + dead + "-12-old.tmp": "a kept copy of y.png",
 		"y.png":                          "y.png",
 		".z.png." + live + "-13.tmp":     "a cutout being written",
+		".w.png." + dead + "-14.tmp":     "a cutout being written in another container",
 		".notes.tmp":                     "the user's",
 	} {
 		os.WriteFile(filepath.Join(out, name), []byte(content), 0o644)
 	}
+	// Their writers hold them: this process, and one whose process ID
+	// is unknown here, as in another container sharing the folder.
+	holdTemp(t, filepath.Join(out, ".z.png."+live+"-13.tmp"))
+	holdTemp(t, filepath.Join(out, ".w.png."+dead+"-14.tmp"))
 	before := hashes(t, out)
 	delete(before, ".x.png."+dead+"-11.tmp")
 	delete(before, ".y.png."+dead+"-12-old.tmp")
