@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"cutout/refine/imagefile/locktest"
 )
 
 // setup makes the files of a case in dir.
@@ -486,8 +488,8 @@ func TestStaleTempFilesCleaned(t *testing.T) {
 	}
 	// Their writers hold them: this process, and one whose process ID
 	// is unknown here, as in another container sharing the folder.
-	holdTemp(t, filepath.Join(out, ".z.png."+live+"-13.tmp"))
-	holdTemp(t, filepath.Join(out, ".w.png."+dead+"-14.tmp"))
+	locktest.Hold(t, filepath.Join(out, ".z.png."+live+"-13.tmp"))
+	locktest.Hold(t, filepath.Join(out, ".w.png."+dead+"-14.tmp"))
 	before := hashes(t, out)
 	delete(before, ".x.png."+dead+"-11.tmp")
 	delete(before, ".y.png."+dead+"-12-old.tmp")

@@ -15,20 +15,6 @@ import (
 	"cutout/refine/imagefile"
 )
 
-// holdTemp holds a lock on the file at path, as a writer holds its
-// temporary files, until the test ends.
-func holdTemp(t *testing.T, path string) {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { f.Close() })
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		t.Skipf("no file locks here: %v", err)
-	}
-}
-
 // holderEnv names the file a re-run of this test binary holds locked
 // (TestHoldTempChild).
 const holderEnv = "IMAGEFILE_HOLD_TEMP"
