@@ -61,15 +61,19 @@ gpu: deps
 	$(GO) run -tags nogui ./cmd/cutout fetch --gpu
 
 # FyneApp.toml declares the fyne.Do migration, so the editor is built
-# with Fyne's migrated threading model.
+# with Fyne's migrated threading model. Builds that are shipped or timed
+# add nodynamic: the HEIC and AVIF decoders are then the WebAssembly ones
+# Cutout carries, never a system libheif or libavif found at start.
 TAGS := migrated_fynedo
+SHIP_TAGS := $(TAGS),nodynamic
+HEADLESS_TAGS := nogui,nodynamic
 
 build: deps
 	$(GO) build -tags $(TAGS) -o build/cutout ./cmd/cutout
 
 # headless is the command-line tool alone: no GUI libraries, stripped.
 headless:
-	$(GO) build -tags nogui -trimpath -ldflags "-s -w" -o build/cutout-headless ./cmd/cutout
+	$(GO) build -tags $(HEADLESS_TAGS) -trimpath -ldflags "-s -w" -o build/cutout-headless ./cmd/cutout
 
 # windows cross-compiles the editor (build/windows/cutout.exe, a windowed
 # program) and the command-line tool (build/windows/cutout-cli.exe) for
@@ -78,8 +82,8 @@ headless:
 WINDOWS_ENV := GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=$(MINGW_CC)
 windows: windows-deps
 	$(WINDOWS_ENV) $(GO) vet ./inference/ ./models/
-	$(WINDOWS_ENV) $(GO) build -tags $(TAGS) -ldflags "-H=windowsgui" -o build/windows/cutout.exe ./cmd/cutout
-	$(WINDOWS_ENV) $(GO) build -tags nogui -o build/windows/cutout-cli.exe ./cmd/cutout
+	$(WINDOWS_ENV) $(GO) build -tags $(SHIP_TAGS) -ldflags "-H=windowsgui" -o build/windows/cutout.exe ./cmd/cutout
+	$(WINDOWS_ENV) $(GO) build -tags $(HEADLESS_TAGS) -o build/windows/cutout-cli.exe ./cmd/cutout
 
 run: assets
 	$(GO) run -tags $(TAGS) ./cmd/cutout $(FILE)
@@ -158,13 +162,15 @@ endef
 
 # package-linux: dist/Cutout-linux-amd64.tar.xz, the fyne tool's bundle
 # (desktop file, icon, a Makefile that installs under /usr/local or
-# ~/.local) plus lib/cutout/ (ONNX Runtime) and share/cutout/models/.
+# ~/.local) plus lib/cutout/ (ONNX Runtime), share/cutout/models/ and
+# THIRD-PARTY-NOTICES.txt (the licences cutout version --licences prints).
 package-linux: deps $(FYNE)
 	rm -rf build/pkg-linux && mkdir -p build/pkg-linux/root dist
-	$(GO) build -tags $(TAGS) -trimpath -ldflags "-s -w" -o build/pkg-linux/cutout ./cmd/cutout
+	$(GO) build -tags $(SHIP_TAGS) -trimpath -ldflags "-s -w" -o build/pkg-linux/cutout ./cmd/cutout
 	$(call fyne-package,build/pkg-linux,linux,,--exe $(CURDIR)/build/pkg-linux/cutout)
 	tar -xJf build/pkg-linux/Cutout.tar.xz -C build/pkg-linux/root
 	$(GO) run -tags nogui ./cmd/cutout fetch --platform linux/amd64 --model medium --bundle build/pkg-linux/root/cutout/usr/local/bin
+	$(GO) run -tags nogui ./cmd/cutout version --licences > build/pkg-linux/root/cutout/THIRD-PARTY-NOTICES.txt
 	sed -i -E -e 's@^(\tinstall -Dm00755 usr/local/bin/\$$\(Exec\) (.*)/bin/\$$\(Exec\))$$@\1\n\tinstall -Dm00644 -t \2/lib/cutout usr/local/lib/cutout/*\n\tinstall -Dm00644 -t \2/share/cutout/models usr/local/share/cutout/models/*@' \
 	  -e 's@^(\t-rm (.*)/bin/\$$\(Exec\))$$@\1\n\t-rm -r \2/lib/cutout \2/share/cutout@' build/pkg-linux/root/cutout/Makefile
 	@test $$(grep -c 'lib/cutout' build/pkg-linux/root/cutout/Makefile) = 4 || { echo "the fyne tool's Makefile changed: install lines for lib/cutout not added"; exit 1; }
@@ -173,15 +179,17 @@ package-linux: deps $(FYNE)
 
 # package-windows: dist/Cutout-windows-amd64.zip, a Cutout folder with the
 # editor (Cutout.exe, with its icon and version), the command-line tool
-# (cutout-cli.exe), onnxruntime.dll and DirectML.dll beside them, and models\.
+# (cutout-cli.exe), onnxruntime.dll and DirectML.dll beside them, models\
+# and THIRD-PARTY-NOTICES.txt.
 # The fyne tool builds the editor itself here, to embed the icon, in the
 # main package's folder, and renames it there.
 package-windows: windows-deps $(FYNE)
 	rm -rf build/pkg-windows && mkdir -p build/pkg-windows/Cutout dist
 	$(call fyne-package,build/pkg-windows/Cutout,windows,CC=$(MINGW_CC) GOARCH=amd64,--exe Cutout.exe)
 	mv cmd/cutout/Cutout.exe build/pkg-windows/Cutout/
-	$(WINDOWS_ENV) $(GO) build -tags nogui -trimpath -ldflags "-s -w" -o build/pkg-windows/Cutout/cutout-cli.exe ./cmd/cutout
+	$(WINDOWS_ENV) $(GO) build -tags $(HEADLESS_TAGS) -trimpath -ldflags "-s -w" -o build/pkg-windows/Cutout/cutout-cli.exe ./cmd/cutout
 	$(GO) run -tags nogui ./cmd/cutout fetch --platform windows/amd64 --model medium --bundle build/pkg-windows/Cutout
+	$(GO) run -tags nogui ./cmd/cutout version --licences > build/pkg-windows/Cutout/THIRD-PARTY-NOTICES.txt
 	rm -f dist/Cutout-windows-amd64.zip && cd build/pkg-windows && zip -q -r -X ../../dist/Cutout-windows-amd64.zip Cutout
 
 # package-darwin: dist/Cutout-darwin-arm64.zip, Cutout.app with ONNX Runtime
@@ -190,9 +198,10 @@ package-windows: windows-deps $(FYNE)
 package-darwin: $(FYNE)
 	@[ "$$(uname -s)/$$(uname -m)" = Darwin/arm64 ] || { echo "package-darwin runs on an Apple silicon Mac (cgo needs Apple's SDK)"; exit 1; }
 	rm -rf build/pkg-darwin && mkdir -p build/pkg-darwin dist
-	$(GO) build -tags $(TAGS) -trimpath -ldflags "-s -w" -o build/pkg-darwin/cutout ./cmd/cutout
+	$(GO) build -tags $(SHIP_TAGS) -trimpath -ldflags "-s -w" -o build/pkg-darwin/cutout ./cmd/cutout
 	$(call fyne-package,build/pkg-darwin,darwin,,--exe $(CURDIR)/build/pkg-darwin/cutout)
 	$(GO) run -tags nogui ./cmd/cutout fetch --platform darwin/arm64 --model medium --bundle build/pkg-darwin/Cutout.app/Contents/MacOS
+	$(GO) run -tags nogui ./cmd/cutout version --licences > build/pkg-darwin/Cutout.app/Contents/Resources/THIRD-PARTY-NOTICES.txt
 	codesign --force --deep --sign - build/pkg-darwin/Cutout.app
 	rm -f dist/Cutout-darwin-arm64.zip && ditto -c -k --keepParent build/pkg-darwin/Cutout.app dist/Cutout-darwin-arm64.zip
 

@@ -18,6 +18,9 @@ mkdir -p "$work/unpacked" "$work/home" "$work/bin" "$work/ref"
 echo "package: $package ($(du -h "$package" | cut -f1))"
 tar -xJf "$package" -C "$work/unpacked"
 app=$work/unpacked/cutout
+for part in '^ONNX Runtime [0-9.]*: ' '^ISNet weights' '^libheif: ' '^libavif: '; do
+	grep -q "$part" "$app/THIRD-PARTY-NOTICES.txt" 2>/dev/null || { echo "FAIL: the package's THIRD-PARTY-NOTICES.txt has no notice matching $part"; exit 1; }
+done
 if find "$app" -name '.*.verified' | grep -q .; then
 	echo "FAIL: the package carries checksum stamps, so nothing would be checked on first use"
 	exit 1

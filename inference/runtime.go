@@ -3,6 +3,7 @@ package inference
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -18,6 +19,12 @@ import (
 // LibraryEnv is the environment variable that may name the ONNX Runtime
 // shared library to load.
 const LibraryEnv = "ONNXRUNTIME_SHARED_LIBRARY_PATH"
+
+// telemetryEnv is the environment variable that keeps ONNX Runtime's
+// telemetry from starting when the environment is created (see
+// initRuntime): nothing is written to the user's folders, nothing is
+// queued for upload.
+const telemetryEnv = "ORT_DISABLE_TELEMETRY"
 
 // ErrNoRuntime reports that no ONNX Runtime library could be loaded.
 var ErrNoRuntime = errors.New("inference: no ONNX Runtime library could be loaded")
@@ -66,6 +73,7 @@ type searchEnv struct {
 	envPath  string           // $ONNXRUNTIME_SHARED_LIBRARY_PATH
 	exeDir   string           // folder of the executable; "" if unknown
 	manifest *models.Manifest // nil if it could not be loaded
+	noCache  error            // why not, when it could not
 }
 
 // hostSearchEnv reads the search environment of this process.
@@ -73,6 +81,8 @@ func hostSearchEnv() searchEnv {
 	e := searchEnv{platform: models.Host(), envPath: os.Getenv(LibraryEnv), exeDir: models.ExecutableDir()}
 	if m, err := models.Load(); err == nil {
 		e.manifest = m
+	} else {
+		e.noCache = err
 	}
 	return e
 }
@@ -140,7 +150,12 @@ func initRuntime(opt Options, wantCUDA bool) error {
 	se := hostSearchEnv()
 	for _, c := range se.candidates(opt, wantCUDA) {
 		if _, err := os.Stat(c.path); err != nil {
-			tried = append(tried, fmt.Sprintf("%s (%s): not found", c.path, c.source))
+			why := "not found"
+			var pe *fs.PathError
+			if !errors.Is(err, fs.ErrNotExist) && errors.As(err, &pe) {
+				why = pe.Err.Error() // permission denied, not a directory, ...
+			}
+			tried = append(tried, fmt.Sprintf("%s (%s): %s", c.path, c.source, why))
 			continue
 		}
 		if err := checkLibraryFile(c.path); err != nil {
@@ -168,15 +183,29 @@ func initRuntime(opt Options, wantCUDA bool) error {
 			continue
 		}
 		ort.SetSharedLibraryPath(c.path)
+		// The runtime starts its telemetry (a device id and a queue of
+		// events kept in the user's cache folder for upload) while it
+		// creates the environment, before any call could stop it: the
+		// variable it reads stops it first. A value of the user's is
+		// overridden: Cutout promises to work offline.
+		if err := os.Setenv(telemetryEnv, "1"); err != nil {
+			return fmt.Errorf("inference: turn telemetry off: %w", err)
+		}
 		if err := ort.InitializeEnvironment(ort.WithLogLevelError()); err != nil {
 			tried = append(tried, fmt.Sprintf("%s (%s): %v%s", c.path, c.source, err, loadHint))
 			continue
 		}
+		// The runtime's own switch too, for the events of its sessions
+		// (and ETW on Windows).
+		if err := ort.DisableTelemetry(); err != nil {
+			ort.DestroyEnvironment()
+			return fmt.Errorf("inference: turn telemetry off: %w", err)
+		}
 		env.ready, env.library, env.version, env.gpuBuild = true, c.path, ort.GetVersion(), c.gpu
 		return nil
 	}
-	if len(tried) == 0 {
-		tried = append(tried, "no candidate paths")
+	if se.noCache != nil {
+		tried = append(tried, fmt.Sprintf("the cache: %v", se.noCache))
 	}
 	return fmt.Errorf("%w; tried:\n  %s\n%s, or point --ort-lib or $%s at the ONNX Runtime library (%s, version 1.24 or newer)",
 		ErrNoRuntime, strings.Join(tried, "\n  "), strings.ToUpper(models.FetchHint[:1])+models.FetchHint[1:], LibraryEnv, models.LibraryKind(runtime.GOOS))

@@ -114,6 +114,16 @@ func Load() (*Manifest, error) {
 	return &m, nil
 }
 
+// ModelNames lists the models Cutout knows, the default first, from the
+// embedded manifest alone: no cache is needed.
+func ModelNames() ([]string, error) {
+	var m Manifest
+	if err := json.Unmarshal(manifestJSON, &m); err != nil {
+		return nil, fmt.Errorf("models: parse manifest: %w", err)
+	}
+	return m.ModelNames(), nil
+}
+
 // CacheDir returns the folder assets are cached in: $CUTOUT_CACHE if set,
 // else "cutout" in the user's cache folder (os.UserCacheDir): on Linux
 // $XDG_CACHE_HOME or ~/.cache, on macOS ~/Library/Caches, on Windows

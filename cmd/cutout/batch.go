@@ -7,6 +7,7 @@ import (
 	"image"
 	"io"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -58,6 +59,15 @@ type job struct {
 	Output string // cutout PNG to write
 	Mask   string // matte PNG to write; "" for none
 	Trimap string // trimap PNG to write; "" for none
+	// Keep lists outputs a run before wrote whole, which this one keeps
+	// (it writes the others); Replace says that existing files are
+	// replaced (--force, or left unfinished).
+	Keep    []string
+	Replace bool
+	Notes   []string // what the plan decided for this photo, for its line
+	// Source is what the outputs record they were made from (sourceOf),
+	// so that a later run tells this photo's outputs from another's.
+	Source string
 }
 
 // batchOptions configures a batch.
@@ -201,16 +211,26 @@ func finish(ctx context.Context, s segmented, opt *batchOptions) report {
 	out := refine.NewComposite(res.Foreground, res.Alpha, opt.Backdrop)
 	t1 := time.Now()
 	r.Timings.Compose = t1.Sub(t0)
-	files := []imagefile.File{{Path: r.Output, Write: func(w io.Writer) error { return imagefile.EncodePNG(w, out) }}}
+	var files []imagefile.File
+	add := func(path, what string, img image.Image) {
+		if path != "" && !slices.Contains(r.Keep, path) {
+			tag := ""
+			if r.Source != "" {
+				tag = what + " of " + r.Source
+			}
+			files = append(files, imagefile.File{Path: path, Write: func(w io.Writer) error { return imagefile.EncodePNGSource(w, img, tag) }})
+		}
+	}
+	add(r.Output, "cutout", out)
 	if r.Mask != "" {
-		files = append(files, imagefile.File{Path: r.Mask, Write: func(w io.Writer) error { return imagefile.EncodePNG(w, res.Alpha.Gray()) }})
+		add(r.Mask, "matte", res.Alpha.Gray())
 	}
 	if r.Trimap != "" && res.Trimap != nil {
-		files = append(files, imagefile.File{Path: r.Trimap, Write: func(w io.Writer) error { return imagefile.EncodePNG(w, res.Trimap.Gray()) }})
+		add(r.Trimap, "trimap", res.Trimap.Gray())
 	}
 	// All of a photo's outputs or none: a photo reported failed changes
 	// nothing on disk.
-	r.Err = imagefile.WriteFiles(files, opt.Overwrite)
+	r.Err = imagefile.WriteFiles(files, opt.Overwrite || r.Replace)
 	r.Timings.Encode = time.Since(t1)
 	return r
 }
@@ -247,8 +267,53 @@ func userTrimap(path string, info imagefile.Info, opt *imagefile.DecodeOptions) 
 		}
 		return nil, "", fmt.Errorf("trimap %s is %dx%d but the image is %dx%d%s", quoteName(path), tw, th, info.Width, info.Height, stored)
 	}
+	if err := checkTrimap(t, path); err != nil {
+		return nil, "", err
+	}
 	return refine.TrimapFromImage(t), note, nil
 }
+
+// checkTrimap refuses an image that cannot be a trimap, saying what it
+// found: colours (a photo, a trimap painted in red and blue), no known
+// foreground (no white) or no known background (no black), where a cut
+// would come out all transparent or all opaque.
+func checkTrimap(t *image.NRGBA, path string) error {
+	w, h := t.Rect.Dx(), t.Rect.Dy()
+	var fg, bg, unknown, coloured int
+	for y := 0; y < h; y++ {
+		row := t.Pix[t.PixOffset(t.Rect.Min.X, t.Rect.Min.Y+y):]
+		for x := 0; x < w; x++ {
+			r, g, b := int(row[4*x]), int(row[4*x+1]), int(row[4*x+2])
+			if max(r, g, b)-min(r, g, b) > trimapGreyTolerance {
+				coloured++
+			}
+			switch refine.Label(uint8(g)) {
+			case refine.Foreground:
+				fg++
+			case refine.Background:
+				bg++
+			default:
+				unknown++
+			}
+		}
+	}
+	n := w * h
+	pct := func(k int) string { return fmt.Sprintf("%.0f%%", 100*float64(k)/float64(n)) }
+	found := fmt.Sprintf("%s white, %s grey, %s black", pct(fg), pct(unknown), pct(bg))
+	switch {
+	case coloured*100 > n: // over 1%
+		return fmt.Errorf("trimap %s is not grey levels: %s of its pixels are coloured (is it a photo?); a trimap is black (background), grey (unknown) and white (foreground)", quoteName(path), pct(coloured))
+	case fg == 0:
+		return fmt.Errorf("trimap %s marks no foreground (no white, the subject to keep): %s", quoteName(path), found)
+	case bg == 0:
+		return fmt.Errorf("trimap %s marks no background (no black, what to remove): %s", quoteName(path), found)
+	}
+	return nil
+}
+
+// trimapGreyTolerance is how far apart a trimap pixel's channels may be
+// and still count as grey: JPEG compression moves them a few levels.
+const trimapGreyTolerance = 24
 
 // orientationNames says what each EXIF orientation does to a photo (see
 // imagefile.Orient); 1 does nothing.

@@ -4,7 +4,8 @@
 //	cutout remove [flags] FILE|DIR... write cutouts of the given photos
 //	cutout fetch [--gpu] [--platform OS/ARCH | --all-platforms] [--bundle DIR]
 //	                                  install the model and the ONNX Runtime
-//	cutout version                    print versions, the runtime and the device
+//	cutout version [--licences]       print versions, the runtime and the device,
+//	                                  or the third-party licences
 package main
 
 import (
@@ -13,9 +14,14 @@ import (
 	"io"
 	"os"
 	"runtime"
+	"slices"
+	"strconv"
+	"strings"
 
 	"cutout/cmd/cutout/internal/plainlocale"
 	"cutout/inference"
+	"cutout/models"
+	"cutout/refine/imagefile"
 )
 
 // version is the application version; FyneApp.toml carries the same.
@@ -52,6 +58,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 0
 		}
 	}
+	if len(args) > 0 && unknownCommand(args[0]) {
+		fmt.Fprintf(stderr, "cutout: unknown command %s: the commands are remove, fetch, version and help (a photo to open must be an image file)\n", strconv.Quote(args[0]))
+		return 2
+	}
 	fs := flag.NewFlagSet("cutout", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { usage(stderr) }
@@ -74,25 +84,58 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// unknownCommand reports whether arg, the first argument, is neither a
+// flag nor a photo for the editor: no such file, no image file's name.
+func unknownCommand(arg string) bool {
+	if strings.HasPrefix(arg, "-") || imagefile.IsImageFile(arg) {
+		return false
+	}
+	_, err := os.Stat(arg)
+	return err != nil
+}
+
 // parseInterleaved parses flags that may come before, between or after the
-// positional arguments (cutout remove a.jpg -o out b.jpg); everything after
-// "--" is positional.
+// positional arguments (cutout remove a.jpg -o out b.jpg); every argument
+// after "--" is positional (cutout remove -- -a.jpg -b.jpg).
 func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			return nil, err
 		}
-		args = fs.Args()
-		if len(args) == 0 {
+		rest := fs.Args()
+		if endOfFlags(fs, args[:len(args)-len(rest)]) {
+			return append(pos, rest...), nil
+		}
+		if len(rest) == 0 {
 			return pos, nil
 		}
-		if args[0] == "--" {
-			return append(pos, args[1:]...), nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
+		pos = append(pos, rest[0])
+		args = rest[1:]
 	}
+}
+
+// endOfFlags reports whether fs.Parse stopped at "--", the last of the
+// arguments it consumed, rather than taking "--" as a flag's value
+// (-o --).
+func endOfFlags(fs *flag.FlagSet, consumed []string) bool {
+	n := len(consumed)
+	if n == 0 || consumed[n-1] != "--" {
+		return false
+	}
+	if n == 1 {
+		return true
+	}
+	prev := strings.TrimLeft(consumed[n-2], "-")
+	if !strings.HasPrefix(consumed[n-2], "-") || strings.Contains(prev, "=") {
+		return true
+	}
+	f := fs.Lookup(prev)
+	if f == nil {
+		return true
+	}
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
 }
 
 // engineFlags are the flags every command shares: model, device, runtime.
@@ -111,10 +154,24 @@ func (e *engineFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&e.threads, "threads", 0, fmt.Sprintf("model threads, 0 to %d (0: one per CPU)", runtime.NumCPU()))
 }
 
-// check refuses flag values that cannot work, with the valid range.
+// check refuses flag values that cannot work, with the valid range,
+// before anything is made or loaded.
 func (e *engineFlags) check() error {
-	if _, err := e.resolveDevice(); err != nil {
+	dev, err := e.resolveDevice()
+	if err != nil {
 		return err
+	}
+	switch strings.ToLower(dev) {
+	case inference.DeviceAuto, inference.DeviceCPU, inference.DeviceGPU:
+	default:
+		return fmt.Errorf("--device %s is not a device: want auto, cpu or gpu", quoteName(dev))
+	}
+	names, err := models.ModelNames()
+	if err != nil {
+		return err
+	}
+	if !slices.Contains(names, e.model) {
+		return fmt.Errorf("--model %s is not a model of Cutout: want %s", quoteName(e.model), strings.Join(names, " or "))
 	}
 	if n := runtime.NumCPU(); e.threads < 0 || e.threads > n {
 		return fmt.Errorf("--threads %d is out of range: want 0 (one per CPU) to %d (the CPUs of this machine)", e.threads, n)
@@ -166,7 +223,7 @@ Usage:
   cutout [flags] [FILE...]           open the editor on these photos (or on none)
   cutout remove [flags] FILE|DIR...  write NAME.png cutouts of photos (see cutout remove -h)
   cutout fetch [--gpu]               install the segmentation model and the ONNX Runtime (see cutout fetch -h)
-  cutout version                     print versions, the runtime and the device in use
+  cutout version [--licences]        print versions, the runtime and the device in use (or third-party licences)
 
 Common flags:
   --model medium|small   segmentation model (default medium)

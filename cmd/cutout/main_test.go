@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"cutout/inference"
+	"cutout/refine/imagefile"
 )
 
 // bin is the headless cutout binary the end-to-end tests run.
@@ -169,17 +170,18 @@ func TestRemoveBatch(t *testing.T) {
 	}
 }
 
-// TestRemoveNoOverwrite: an existing output is kept unless --force, and an
+// TestRemoveNoOverwrite: an earlier cutout is kept unless --force, and an
 // input is never an output, even with --force.
 func TestRemoveNoOverwrite(t *testing.T) {
 	dir := t.TempDir()
 	src := filepath.Join(dir, "photo.png")
 	copyFile(t, sample(t), src)
 	before, _ := os.ReadFile(src)
-	existing := filepath.Join(dir, "photo-2.png")
-	if err := os.WriteFile(existing, []byte("keep me"), 0o644); err != nil {
+	existing := filepath.Join(dir, "photo-2.png") // an earlier cutout
+	if err := imagefile.WritePNG(existing, image.NewGray(image.Rect(0, 0, 2, 2)), false); err != nil {
 		t.Fatal(err)
 	}
+	earlier, _ := os.ReadFile(existing)
 
 	// Output folder = input folder: photo.png must not be replaced, so the
 	// cutout is planned as photo-2.png, which exists: the photo is
@@ -188,7 +190,7 @@ func TestRemoveNoOverwrite(t *testing.T) {
 	if code != 0 || !strings.Contains(log, "skip "+src+": "+existing+" exists (use --force to replace it)") || strings.Contains(log, "model") {
 		t.Fatalf("exit %d, want 0 with a skip that hints at --force, and no model run:\n%s", code, log)
 	}
-	if b, _ := os.ReadFile(existing); string(b) != "keep me" {
+	if b, _ := os.ReadFile(existing); !bytes.Equal(b, earlier) {
 		t.Fatal("existing output was overwritten without --force")
 	}
 	log, code = cutout(t, "remove", "--cpu", "--force", "-o", dir, src)
@@ -283,7 +285,7 @@ func TestUsageErrors(t *testing.T) {
 		"cpu and gpu":     {[]string{"remove", "--cpu", "--gpu", "x.jpg"}, 2, "exclude"},
 		"bad colour":      {[]string{"remove", "--bg", "#12", "x.jpg"}, 2, "not a colour"},
 		"missing input":   {[]string{"remove", "--cpu", "-o", t.TempDir(), "/nonexistent/photo.jpg"}, 1, "no such file"},
-		"unknown model":   {[]string{"remove", "--model", "huge", "-o", t.TempDir(), photo}, 1, "unknown model"},
+		"unknown model":   {[]string{"remove", "--model", "huge", "-o", t.TempDir(), photo}, 2, "not a model of Cutout"},
 		"bad flag":        {[]string{"remove", "--frobnicate"}, 2, "not defined"},
 		"no gui in nogui": {[]string{}, 1, "no editor"},
 		"missing runtime": {[]string{"remove", "--ort-lib", "/nonexistent/libonnxruntime.so", "-o", t.TempDir(), photo}, 1, "make assets"},

@@ -2,11 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"image"
 	"os"
 	"path/filepath"
 	"syscall"
 	"testing"
 
+	"cutout/refine/imagefile"
 	"cutout/refine/imagefile/mounttest"
 )
 
@@ -24,7 +26,7 @@ func TestWritesOnMounts(t *testing.T) {
 	if os.Getenv(mountCaseEnv) != "" {
 		t.Skip("running as the mount child")
 	}
-	mounttest.Run(t, "TestMountChild", mountCaseEnv, []string{"readonly", "full", "busy"}, binEnv+"="+bin)
+	mounttest.Run(t, "TestMountChild", mountCaseEnv, []string{"readonly", "full", "full-batch", "busy"}, binEnv+"="+bin)
 }
 
 // TestMountChild is the child half of TestWritesOnMounts.
@@ -50,9 +52,9 @@ func TestMountChild(t *testing.T) {
 		return
 	}
 	t.Cleanup(func() { syscall.Unmount(out, syscall.MNT_DETACH) })
-	old := map[string]string{"a.png": "an earlier cutout", "a.mask.png": "an earlier matte"}
-	for n, content := range old {
-		if err := os.WriteFile(filepath.Join(out, n), []byte(content), 0o644); err != nil {
+	// An earlier cutout and matte, as Cutout wrote them.
+	for _, n := range []string{"a.png", "a.mask.png"} {
+		if err := imagefile.WritePNG(filepath.Join(out, n), image.NewGray(image.Rect(0, 0, 2, 2)), false); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -75,11 +77,29 @@ func TestMountChild(t *testing.T) {
 		wantRun(t, r, dir, 1, []string{"0 ok, 1 failed, 0 skipped, in T on CPU, peak memory M"},
 			[]string{`FAIL a.jpg: imagefile: write "out/a.png": no space left on device`})
 		wantFiles(t, out, before)
+	case "full-batch":
+		// The model runs: the first cutout finds the disk full, and the
+		// batch stops there instead of computing and failing the rest.
+		for _, n := range []string{"b.jpg", "c.jpg", "d.jpg"} {
+			photo(n)(t, dir)
+		}
+		fill(t, filepath.Join(out, "filler"))
+		before := hashes(t, out)
+		r := cutoutIn(t, dir, nil, "remove", "--cpu", "--mask", "-o", "out", "b.jpg", "c.jpg", "d.jpg")
+		wantRun(t, r, dir, 1, []string{"stopped by a full disk after 1 of 3 photos: 0 ok, 1 failed, 0 skipped, in T on CPU, peak memory M"},
+			[]string{
+				"cutout: model M",
+				`FAIL b.jpg: imagefile: write "out/b.png": no space left on device`,
+				"cutout: the disk of out is full: the batch stops here; make room and run it again for the photos not done",
+			})
+		wantFiles(t, out, before)
 	case "busy":
 		// a.mask.png is a mount point: renaming over it fails (EBUSY)
 		// after a.png was replaced, which is then restored.
 		src := filepath.Join(dir, "mounted")
-		os.WriteFile(src, []byte("mounted"), 0o644)
+		if err := imagefile.WritePNG(src, image.NewGray(image.Rect(0, 0, 2, 2)), false); err != nil { // an earlier matte
+			t.Fatal(err)
+		}
 		if err := syscall.Mount(src, filepath.Join(out, "a.mask.png"), "", syscall.MS_BIND, ""); err != nil {
 			t.Logf(mounttest.SkipPrefix+"bind mounts are not permitted here: %v", err)
 			return
@@ -95,4 +115,19 @@ func TestMountChild(t *testing.T) {
 	}
 	b, _ := json.Marshal(hashes(t, out))
 	t.Logf("%sfiles after: %s", mounttest.LogPrefix, b)
+}
+
+// fill writes the file path until its disk is full.
+func fill(t *testing.T, path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	block := make([]byte, 512)
+	for {
+		if _, err := f.Write(block); err != nil {
+			return
+		}
+	}
 }

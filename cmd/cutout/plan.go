@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"cutout/refine/imagefile"
 )
@@ -32,14 +33,21 @@ type failure struct {
 // given (so a wrongly named one still gets a clear error), folders are
 // listed, not recursively, for image files by extension. Arguments and
 // folder entries that cannot be read (missing, a loop of symbolic links,
-// an unreadable folder) are returned as failures, in order.
-func expand(args []string) ([]source, []failure) {
+// an unreadable folder) are returned as failures, in order. The other
+// files of a folder are named in a note per folder, so that a photo in a
+// format Cutout does not read is never passed over in silence.
+func expand(args []string) ([]source, []failure, []string) {
 	var srcs []source
 	var fails []failure
+	var notes []string
+	failed := map[string]bool{} // a missing file given more than once fails once
 	add := func(p string) {
 		fi, err := os.Stat(p)
 		if err != nil {
-			fails = append(fails, failure{p, err})
+			if k := filepath.Clean(p); !failed[k] {
+				failed[k] = true
+				fails = append(fails, failure{p, err})
+			}
 			return
 		}
 		srcs = append(srcs, source{Path: p, Info: fi, Ours: fi.Mode().IsRegular() && imagefile.MadeByCutout(p)})
@@ -55,13 +63,42 @@ func expand(args []string) ([]source, []failure) {
 			fails = append(fails, failure{a, err})
 			continue
 		}
+		var other []string
 		for _, e := range ents {
-			if n := e.Name(); !e.IsDir() && imagefile.IsImageFile(n) {
+			switch n := e.Name(); {
+			case e.IsDir():
+			case imagefile.IsImageFile(n):
 				add(filepath.Join(a, n))
+			default:
+				other = append(other, quoteName(n))
 			}
 		}
+		if len(other) > 0 {
+			notes = append(notes, fmt.Sprintf("%s: %s not read (%s): %s", quoteName(a), count(len(other), "file", "files"), readableFormats, listNames(other, 10)))
+		}
 	}
-	return srcs, fails
+	return srcs, fails, notes
+}
+
+// readableFormats names the formats a folder's photos are read in, by
+// extension, for notes on the files left alone.
+const readableFormats = "Cutout reads JPEG, PNG, WebP, TIFF, BMP, GIF, HEIC and AVIF"
+
+// count writes n with the singular or plural noun.
+func count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// listNames joins names with commas, at most max of them, then how many
+// more there are.
+func listNames(names []string, max int) string {
+	if len(names) <= max {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:max], ", "), len(names)-max)
 }
 
 // readFile is a file a run reads, or has planned to write, and what it
@@ -116,17 +153,22 @@ type target struct {
 //   - a PNG Cutout wrote (source.Ours) is not a photo to protect but an
 //     earlier output: when it is an output of this run it is skipped, as
 //     it is when its own output would be itself;
-//   - a photo whose outputs exist is skipped without o.Overwrite; one
+//   - an output name that holds a file Cutout did not write is never
+//     used, with or without o.Overwrite: the photo gets the next number;
+//   - a photo whose outputs exist is skipped without o.Overwrite, and one
+//     whose outputs exist in part gets the others (see checkTargets); one
 //     whose output cannot be written (a folder in the way, a name too
 //     long) fails before anything runs.
 func plan(srcs []source, o planOptions) runPlan {
 	var p runPlan
 	var uniq []source
+	var seen identities
 	for _, s := range srcs {
-		if i := indexSame(uniq, s.Info); i >= 0 {
+		if i := seen.find(s.Info); i >= 0 {
 			p.Skips = append(p.Skips, skip{s.Path, "given twice: the same file as " + quoteName(uniq[i].Path)})
 			continue
 		}
+		seen.add(s.Info)
 		uniq = append(uniq, s)
 	}
 	reads := append([]readFile(nil), o.Reads...)
@@ -135,10 +177,13 @@ func plan(srcs []source, o planOptions) runPlan {
 			reads = append(reads, readFile{What: "an input photo of this run", Path: s.Path, Info: s.Info})
 		}
 	}
+	readIdx := indexReads(reads)
+	made := outputsIn(o.Dir)    // what each earlier output of Cutout's was made from
 	used := map[string]string{} // output name (folded) -> whose it is, for notes and skips
 	jobOf := map[int]job{}      // by index in uniq
 	place := func(i int, s source) {
 		stem := strings.TrimSuffix(filepath.Base(s.Path), filepath.Ext(s.Path))
+		from := sourceOf(s)
 		name, why := stem, ""
 		var ts []target
 		for n := 2; ; n++ {
@@ -147,8 +192,12 @@ func plan(srcs []source, o planOptions) runPlan {
 			for _, t := range ts {
 				if u, ok := used[nameKey(t.path)]; ok {
 					clash, reason = t.path, u
-				} else if r := readBy(t.path, reads); r != "" {
+				} else if r := readBy(t.path, reads, readIdx); r != "" {
 					clash, reason = t.path, r
+				} else if foreign(t.path) {
+					clash, reason = t.path, "a file Cutout did not write, which it keeps"
+				} else if tag, ok := made.byPath[nameKey(t.path)]; ok && tag != t.what+" of "+from {
+					clash, reason = t.path, "made from another photo (or from this one before it changed), which only that photo's runs replace"
 				}
 				if clash != "" {
 					break
@@ -168,7 +217,7 @@ func plan(srcs []source, o planOptions) runPlan {
 		if why != "" {
 			p.Notes = append(p.Notes, fmt.Sprintf("%s: writing %s, as %s", quoteName(s.Path), quoteName(filepath.Base(ts[0].path)), why))
 		}
-		j := job{Input: s.Path, Output: ts[0].path}
+		j := job{Input: s.Path, Output: ts[0].path, Source: from}
 		for _, t := range ts[1:] {
 			switch t.what {
 			case "matte":
@@ -196,11 +245,12 @@ func plan(srcs []source, o planOptions) runPlan {
 		}
 	}
 	skipped := map[int]bool{}
+	existingIdx := indexReads(existing)
 	for i, s := range uniq {
 		if !s.Ours {
 			continue
 		}
-		if k := indexSameRead(existing, s.Info); k >= 0 {
+		if k := existingIdx.find(s.Info); k >= 0 {
 			p.Skips = append(p.Skips, skip{s.Path, "is " + existing[k].What})
 			skipped[i] = true
 			continue
@@ -224,7 +274,7 @@ func plan(srcs []source, o planOptions) runPlan {
 			continue
 		}
 		j := jobOf[i]
-		if sk, err := checkTargets(j, o.Overwrite); err != nil {
+		if sk, err := checkTargets(&j, o.Overwrite); err != nil {
 			p.Fails = append(p.Fails, failure{s.Path, err})
 			continue
 		} else if sk != "" {
@@ -263,50 +313,129 @@ func nameKey(p string) string {
 	return strings.ToLower(filepath.Clean(p))
 }
 
-// indexSame returns the index of the source that is the same file as fi,
-// or -1.
-func indexSame(srcs []source, fi os.FileInfo) int {
-	for i, s := range srcs {
-		if os.SameFile(s.Info, fi) {
+// identities finds files by identity (os.SameFile) in constant time on
+// average: a file is looked for only among those of its size and
+// modification time, which two names of one file always share, so that
+// planning a folder of n photos takes n steps, not n².
+type identities struct {
+	byKey map[identityKey][]int
+	infos []os.FileInfo
+}
+
+type identityKey struct {
+	size, mod int64
+}
+
+func keyOf(fi os.FileInfo) identityKey { return identityKey{fi.Size(), fi.ModTime().UnixNano()} }
+
+// add records fi under the next index.
+func (x *identities) add(fi os.FileInfo) {
+	if x.byKey == nil {
+		x.byKey = map[identityKey][]int{}
+	}
+	k := keyOf(fi)
+	x.byKey[k] = append(x.byKey[k], len(x.infos))
+	x.infos = append(x.infos, fi)
+}
+
+// find returns the index of the first file added that is the same file as
+// fi, or -1.
+func (x *identities) find(fi os.FileInfo) int {
+	for _, i := range x.byKey[keyOf(fi)] {
+		if os.SameFile(x.infos[i], fi) {
 			return i
 		}
 	}
 	return -1
 }
 
+// indexReads indexes rs by identity, in order.
+func indexReads(rs []readFile) *identities {
+	var x identities
+	for _, r := range rs {
+		x.add(r.Info)
+	}
+	return &x
+}
+
 // readBy says which file the run reads is at path ("an input photo of
-// this run", "the --trimap file"), or "" for none.
-func readBy(path string, reads []readFile) string {
+// this run", "the --trimap file"), or "" for none; idx indexes reads.
+func readBy(path string, reads []readFile, idx *identities) string {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return ""
 	}
-	if i := indexSameRead(reads, fi); i >= 0 {
+	if i := idx.find(fi); i >= 0 {
 		return reads[i].What
 	}
 	return ""
 }
 
-// indexSameRead returns the index of the file in rs that is the same
-// file as fi, or -1.
-func indexSameRead(rs []readFile, fi os.FileInfo) int {
-	for i, r := range rs {
-		if os.SameFile(r.Info, fi) {
-			return i
-		}
-	}
-	return -1
+// sourceOf is what a photo's outputs record they were made from: its
+// name, size and modification time. They tell two photos of one name in
+// different folders apart without reading either, and put no folder of
+// the user's into the outputs.
+func sourceOf(s source) string {
+	return fmt.Sprintf("%s, %d bytes, modified %s", filepath.Base(s.Path), s.Info.Size(), s.Info.ModTime().UTC().Format(time.RFC3339Nano))
 }
 
-// checkTargets looks at a job's outputs before anything runs: a reason to
-// skip the photo when one exists and overwrite is off, an error when one
-// cannot be written whatever the flags (a folder in the way, a name the
-// file system refuses).
-func checkTargets(j job, overwrite bool) (string, error) {
+// madeFrom maps the PNGs of Cutout's in an output folder that record
+// their source (imagefile.Source: "cutout of NAME, N bytes, modified T")
+// to it.
+type madeFrom struct {
+	byPath map[string]string // nameKey(path) -> tag
+}
+
+// outputsIn reads the tags of the PNGs in dir: a look at each PNG's first
+// few kilobytes, once per run.
+func outputsIn(dir string) madeFrom {
+	m := madeFrom{byPath: map[string]string{}}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return m
+	}
+	for _, e := range ents {
+		if !e.Type().IsRegular() || !strings.EqualFold(filepath.Ext(e.Name()), ".png") {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		if tag := imagefile.Source(p); tag != "" {
+			m.byPath[nameKey(p)] = tag
+		}
+	}
+	return m
+}
+
+// foreign reports whether path holds a file Cutout must keep: a
+// non-empty file that is not a PNG Cutout wrote (a user's photo or
+// picture saved under an output's name). An empty file (what a kill
+// left) and Cutout's own PNGs, whole or cut short, are not foreign;
+// neither is a folder (checkTargets fails it).
+func foreign(path string) bool {
+	fi, err := os.Stat(path)
+	if err != nil || fi.IsDir() || fi.Size() == 0 {
+		return false
+	}
+	return !imagefile.MadeByCutout(path)
+}
+
+// checkTargets looks at a job's outputs before anything runs, as plan
+// left them (a file Cutout must keep is not among them): a reason to skip
+// the photo when every output is a whole PNG Cutout wrote and overwrite is
+// off; an error when one cannot be written whatever the flags (a folder in
+// the way, a name the file system refuses). Otherwise it marks in j the
+// outputs to keep (whole, without overwrite: the run completes a photo's
+// missing outputs) and whether files are replaced: with overwrite, and
+// always an empty file or a PNG of Cutout's that a kill or a full disk cut
+// short, which is never taken as done.
+func checkTargets(j *job, overwrite bool) (string, error) {
+	var kept []string
+	n := 0
 	for _, t := range []string{j.Output, j.Mask, j.Trimap} {
 		if t == "" {
 			continue
 		}
+		n++
 		fi, err := os.Lstat(t)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
@@ -314,11 +443,32 @@ func checkTargets(j job, overwrite bool) (string, error) {
 			return "", fmt.Errorf("cannot write %s: %w", quoteName(t), unwrapPathErr(err))
 		case fi.IsDir():
 			return "", fmt.Errorf("cannot write %s: it is a folder", quoteName(t))
-		case !overwrite:
-			return quoteName(t) + " exists (use --force to replace it)", nil
+		case !imagefile.WholeByCutout(t):
+			j.Replace = true
+			j.Notes = append(j.Notes, fmt.Sprintf("replaced %s, which an interrupted run left unfinished", quoteName(t)))
+		case overwrite:
+			j.Replace = true
+		default:
+			kept = append(kept, t)
 		}
 	}
+	switch {
+	case len(kept) == n:
+		return quoteName(kept[0]) + " exists (use --force to replace it)", nil
+	case len(kept) > 0:
+		j.Keep = kept
+		j.Notes = append(j.Notes, fmt.Sprintf("kept %s from an earlier run, wrote what it lacked", strings.Join(quoteAll(kept), ", ")))
+	}
 	return "", nil
+}
+
+// quoteAll applies quoteName to each name.
+func quoteAll(names []string) []string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = quoteName(n)
+	}
+	return q
 }
 
 // unwrapPathErr drops the *fs.PathError layer, whose text repeats a path

@@ -60,7 +60,7 @@ func TestPlanNames(t *testing.T) {
 				}
 			}
 			os.Mkdir("out", 0o755)
-			srcs, fails := expand(c.args)
+			srcs, fails, _ := expand(c.args)
 			if len(fails) != 0 {
 				t.Fatalf("failures %v", fails)
 			}

@@ -7,19 +7,25 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"cutout/inference"
+	"cutout/models"
 	"cutout/refine"
 	"cutout/refine/imagefile"
 )
 
 func runRemove(args []string, stdout, stderr io.Writer) int {
+	keepOnBrokenPipe()
+	lines := &reportWriter{w: stdout, stderr: stderr}
+	stdout = lines
 	fs := flag.NewFlagSet("cutout remove", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var ef engineFlags
@@ -39,7 +45,7 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 	quiet := fs.Bool("q", false, "print only failures and the summary")
 	stageTimes := fs.Bool("timings", false, "print each photo's time by stage in milliseconds (the model's run apart from its pre- and postprocessing)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: cutout remove [flags] FILE|DIR...\n\nWrites a transparent PNG cutout at full resolution for each photo (JPEG, PNG, WebP, TIFF, BMP, GIF).\nFolders are scanned for image files (not recursively). Existing files are never replaced without --force,\nand a file the run reads never. A photo's outputs are written all together or not at all.\n\nFlags:")
+		fmt.Fprintln(stderr, "Usage: cutout remove [flags] FILE|DIR...\n\nWrites a transparent PNG cutout at full resolution for each photo (JPEG, PNG, WebP, TIFF, BMP, GIF, HEIC, AVIF).\nFolders are scanned for image files (not recursively). Existing files are never replaced without --force,\nand a file the run reads never. A photo's outputs are written all together or not at all.\n\nFlags:")
 		fs.PrintDefaults()
 	}
 	inputs, err := parseInterleaved(fs, args)
@@ -53,6 +59,9 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 	usage := func(msg string) int {
 		fmt.Fprintln(stderr, "cutout remove:", msg)
 		return 2
+	}
+	if *outDir == "" {
+		return usage(`-o "" names no folder: give one (-o . for the current folder)`)
 	}
 	if err := ef.check(); err != nil {
 		return usage(err.Error())
@@ -95,11 +104,16 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 		reads = append(reads, readFile{What: "the --trimap file", Path: *trimap, Info: fi})
 	}
 
-	srcs, fails := expand(inputs)
+	srcs, fails, listNotes := expand(inputs)
+	for _, n := range listNotes {
+		fmt.Fprintln(stderr, "cutout:", n)
+	}
 	if *trimap != "" {
 		var photos []source // the same photo given twice is one
+		var seen identities
 		for _, s := range srcs {
-			if indexSame(photos, s.Info) < 0 {
+			if seen.find(s.Info) < 0 {
+				seen.add(s.Info)
 				photos = append(photos, s)
 			}
 		}
@@ -109,7 +123,7 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 	}
 	// The output folder must take files before any photo goes through
 	// the model.
-	if err := os.MkdirAll(*outDir, 0o755); err != nil {
+	if err := makeOutDir(*outDir); err != nil {
 		fmt.Fprintln(stderr, "cutout: output folder:", oneLine(err))
 		return 1
 	}
@@ -144,14 +158,14 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "cutout: no image files to process")
 			return 1
 		}
-		fmt.Fprintf(stdout, "%d ok, %d failed, %d skipped\n", ok, failed, len(p.Skips))
+		fmt.Fprintf(lines.summary(), "%d ok, %d failed, %d skipped\n", ok, failed, len(p.Skips))
 		if failed > 0 {
 			return 1
 		}
 		return 0
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, interrupted, stop := onSignal(os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
 	// A user's trimap stands alone: no model runs.
@@ -182,11 +196,20 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 	start := time.Now()
 	n := len(p.Jobs)
 	width := len(strconv.Itoa(n))
-	runBatch(ctx, seg, p.Jobs, opt, func(r report) {
+	done := 0 // photos finished, well or not
+	// A full disk stops the batch: the photos after would only fail too.
+	batch, stopBatch := context.WithCancel(ctx)
+	defer stopBatch()
+	full := false
+	runBatch(batch, seg, p.Jobs, opt, func(r report) {
 		prefix := ""
 		if n > 1 {
 			prefix = fmt.Sprintf("[%*d/%d] ", width, r.Index+1, n)
 		}
+		if r.Err != nil && batch.Err() != nil && errors.Is(r.Err, context.Canceled) {
+			return // not done: stopped by a signal or a full disk, or never started
+		}
+		done++
 		if r.Err != nil {
 			failed++
 			msg := oneLine(r.Err)
@@ -194,6 +217,11 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 				msg += " (use --force to replace it)"
 			}
 			fmt.Fprintf(stderr, "FAIL %s: %s\n", quoteName(r.Input), msg)
+			if diskFull(r.Err) && !full && r.Index+1 < n {
+				full = true
+				stopBatch()
+				fmt.Fprintf(stderr, "cutout: the disk of %s is full: the batch stops here; make room and run it again for the photos not done\n", quoteName(*outDir))
+			}
 			return
 		}
 		ok++
@@ -211,22 +239,111 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 		if *stageTimes {
 			fmt.Fprintf(stdout, "%stimings: %s\n", prefix, t.milliseconds(seg != nil))
 		}
-		if r.Note != "" {
-			fmt.Fprintf(stdout, "%snote: %s: %s\n", prefix, quoteName(r.Input), r.Note)
+		for _, note := range append(r.job.Notes, r.Note) {
+			if note != "" {
+				fmt.Fprintf(stdout, "%snote: %s: %s\n", prefix, quoteName(r.Input), note)
+			}
 		}
 		if r.Warning != "" {
 			fmt.Fprintf(stdout, "%swarning: %s: %s\n", prefix, quoteName(r.Input), r.Warning)
 		}
 	})
-	fmt.Fprintf(stdout, "%d ok, %d failed, %d skipped, in %s on %s, peak memory %s\n",
-		ok, failed, len(p.Skips), time.Since(start).Round(time.Millisecond), device, peakMemory())
-	if ctx.Err() != nil {
-		return 130
+	stopped := ""
+	if sig := interrupted(); sig != nil {
+		stopped = fmt.Sprintf("interrupted by %s after %d of %d photos: ", signalName(sig), done, n)
+	} else if full && done < n {
+		stopped = fmt.Sprintf("stopped by a full disk after %d of %d photos: ", done, n)
+	}
+	fmt.Fprintf(lines.summary(), "%s%d ok, %d failed, %d skipped, in %s on %s, peak memory %s\n",
+		stopped, ok, failed, len(p.Skips), time.Since(start).Round(time.Millisecond), device, peakMemory())
+	if sig := interrupted(); sig != nil {
+		return signalExit(sig)
 	}
 	if failed > 0 {
 		return 1
 	}
 	return 0
+}
+
+// makeOutDir makes the output folder dir if it is missing, with errors
+// that name what is in the way: a symbolic link to nothing, a file.
+func makeOutDir(dir string) error {
+	if fi, err := os.Lstat(dir); err == nil && fi.Mode()&os.ModeSymlink != 0 {
+		if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+			target, _ := os.Readlink(dir)
+			return fmt.Errorf("%s is a symbolic link to %s, which does not exist", quoteName(dir), quoteName(target))
+		}
+	}
+	if fi, err := os.Stat(dir); err == nil && !fi.IsDir() {
+		return fmt.Errorf("%s is a file, not a folder", quoteName(dir))
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return fmt.Errorf("cannot make %s: %w", quoteName(pe.Path), pe.Err)
+		}
+		return err
+	}
+	return nil
+}
+
+// onSignal returns a context cancelled by the first of sigs to arrive,
+// a function that says which one did (nil before), and one that stops
+// listening. After the first signal the default action is back, so a
+// second Ctrl+C ends the process at once.
+func onSignal(sigs ...os.Signal) (context.Context, func() os.Signal, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, sigs...)
+	var mu sync.Mutex
+	var got os.Signal
+	quit := make(chan struct{})
+	go func() {
+		select {
+		case s := <-ch:
+			signal.Stop(ch)
+			mu.Lock()
+			got = s
+			mu.Unlock()
+			cancel()
+		case <-quit:
+		}
+	}()
+	which := func() os.Signal {
+		mu.Lock()
+		defer mu.Unlock()
+		return got
+	}
+	var once sync.Once
+	return ctx, which, func() {
+		once.Do(func() {
+			signal.Stop(ch)
+			close(quit)
+			cancel()
+		})
+	}
+}
+
+// signalName names a signal as a person knows it: SIGINT (Ctrl+C),
+// SIGTERM.
+func signalName(sig os.Signal) string {
+	switch sig {
+	case os.Interrupt:
+		return "SIGINT (Ctrl+C)"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	}
+	return sig.String()
+}
+
+// signalExit is the exit status of a process stopped by sig, as a shell
+// reports one killed by it: 128 + the signal's number (130 for SIGINT,
+// 143 for SIGTERM).
+func signalExit(sig os.Signal) int {
+	if s, ok := sig.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return 130
 }
 
 // maxBand is the widest automatic unknown band --band accepts, as a
@@ -276,14 +393,26 @@ func runVersion(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var ef engineFlags
 	ef.register(fs)
+	licences := fs.Bool("licences", false, "print the licences of the third-party parts Cutout carries (ONNX Runtime, DirectML, the ISNet weights, the HEIC and AVIF decoders) and nothing else")
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "cutout version: unexpected argument %s\n", quoteName(fs.Arg(0)))
 		return 2
 	}
 	if err := ef.check(); err != nil {
 		fmt.Fprintln(stderr, "cutout:", err)
 		return 2
 	}
-	fmt.Fprintf(stdout, "cutout %s\n", version)
+	if *licences {
+		if err := models.WriteNotices(stdout); err != nil {
+			fmt.Fprintln(stderr, "cutout:", err)
+			return 1
+		}
+		return 0
+	}
+	fmt.Fprintf(stdout, "cutout %s (third-party licences: cutout version --licences)\n", version)
 	sess, done, code := ef.open(stderr, false)
 	if sess == nil {
 		return code

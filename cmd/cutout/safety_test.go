@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+
+	"cutout/refine/imagefile/locktest"
 )
 
 // setup makes the files of a case in dir.
@@ -178,19 +180,17 @@ func TestOutputNamesPlanned(t *testing.T) {
 }
 
 // TestPhotoAllOrNothing: a photo whose outputs cannot all be written
-// writes none of them: an existing one skips it (without --force), a name
+// writes none of them: existing ones skip it (without --force), a name
 // the file system refuses fails it, before anything runs. (A full disk
 // and a replacement that cannot be put in place are in
 // TestWritesOnMounts.)
 func TestPhotoAllOrNothing(t *testing.T) {
 	long := strings.Repeat("n", 251) // NAME.png fits in 255 bytes, NAME.mask.png does not
 	cases := map[string]safetyCase{
-		"an output exists": {
-			files: []setup{photo("a.jpg"), trimapFile("t.png", 64, 48), func(t *testing.T, dir string) {
-				os.WriteFile(filepath.Join(dir, "a.trimap.png"), []byte("the user's"), 0o644)
-			}},
+		"every output exists": {
+			files:  []setup{photo("a.jpg"), trimapFile("t.png", 64, 48), cutoutPNG("a.png"), cutoutPNG("a.trimap.png")},
 			args:   []string{"remove", "--trimap", "t.png", "--save-trimap", "a.jpg"},
-			stdout: []string{"skip a.jpg: a.trimap.png exists (use --force to replace it)", "0 ok, 0 failed, 1 skipped"},
+			stdout: []string{"skip a.jpg: a.png exists (use --force to replace it)", "0 ok, 0 failed, 1 skipped"},
 		},
 		"a name too long for the matte": {
 			files:  []setup{func(t *testing.T, dir string) { photo(long[:247]+".jpg")(t, dir) }, trimapFile("t.png", 64, 48)},
@@ -289,7 +289,7 @@ func TestFailureLines(t *testing.T) {
 		"FAIL gone.jpg: no such file or directory",
 		"FAIL loop.jpg: too many levels of symbolic links",
 		"cutout: model M",
-		`FAIL "bad\nname.jpg": imagefile: decode "bad\nname.jpg": imagefile: unsupported image format`,
+		`FAIL "bad\nname.jpg": imagefile: decode "bad\nname.jpg": unsupported image format`,
 		`FAIL "tab\tname.png": imagefile: decode "tab\tname.png": png: invalid format: not enough pixel data`,
 	})
 	for _, name := range []string{"gone.jpg", "loop.jpg", `"bad\nname.jpg"`, `"tab\tname.png"`} {
@@ -460,7 +460,8 @@ func TestTrimapOfRotatedPhoto(t *testing.T) {
 
 // TestStaleTempFilesCleaned: the temporary files a killed run left in the
 // output folder are removed by the next run, which says so; those of a
-// run still going, and the user's own files, stay.
+// run still going (held by its lock, whatever process ID its name holds),
+// and the user's own files, stay.
 func TestStaleTempFilesCleaned(t *testing.T) {
 	dir := t.TempDir()
 	photo("a.jpg")(t, dir)
@@ -480,10 +481,15 @@ func TestStaleTempFilesCleaned(t *testing.T) {
 		".y.png." + dead + "-12-old.tmp": "a kept copy of y.png",
 		"y.png":                          "y.png",
 		".z.png." + live + "-13.tmp":     "a cutout being written",
+		".w.png." + dead + "-14.tmp":     "a cutout being written in another container",
 		".notes.tmp":                     "the user's",
 	} {
 		os.WriteFile(filepath.Join(out, name), []byte(content), 0o644)
 	}
+	// Their writers hold them: this process, and one whose process ID
+	// is unknown here, as in another container sharing the folder.
+	locktest.Hold(t, filepath.Join(out, ".z.png."+live+"-13.tmp"))
+	locktest.Hold(t, filepath.Join(out, ".w.png."+dead+"-14.tmp"))
 	before := hashes(t, out)
 	delete(before, ".x.png."+dead+"-11.tmp")
 	delete(before, ".y.png."+dead+"-12-old.tmp")

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	_ "golang.org/x/image/bmp"  // register BMP
@@ -35,6 +36,13 @@ const MaxSide = 1 << 20
 // photos), which decoders ignore.
 const slackBytes = 64 << 20
 
+// minHEICWidth is the narrowest HEIC image Decode reads. The HEIC
+// decoder (github.com/gen2brain/heic 0.4.5) assumes rows of each plane
+// padded to 16 bytes where libheif pads them to 64 bytes or more, so an
+// image under 97 pixels wide comes out scrambled (measured from 16 to 96
+// pixels; 97 to 4032 decode right); photos are far wider.
+const minHEICWidth = 97
+
 // DecodeOptions tunes Decode. A nil *DecodeOptions means the defaults.
 type DecodeOptions struct {
 	// MaxPixels is the largest width×height accepted, checked from the
@@ -53,7 +61,8 @@ func (o *DecodeOptions) maxPixels() int64 {
 // Info describes a decoded image.
 type Info struct {
 	// Format is the format sniffed from the content, as registered with
-	// package image: "jpeg", "png", "webp", "tiff", "bmp" or "gif".
+	// package image: "jpeg", "png", "webp", "tiff", "bmp", "gif", "heic"
+	// or "avif".
 	Format string
 	// Width and Height are the size in pixels after orientation.
 	Width, Height int
@@ -91,11 +100,12 @@ func DecodeFile(path string, opt *DecodeOptions) (*image.NRGBA, Info, error) {
 }
 
 // IsImageFile reports whether name has an extension Decode is meant for:
-// .jpg, .jpeg, .png, .webp, .tif, .tiff, .bmp or .gif, in any case. It
-// looks at the name only; Decode sniffs the content regardless.
+// .jpg, .jpeg, .jpe, .jfif, .png, .webp, .tif, .tiff, .bmp, .gif, .heic,
+// .heif, .hif or .avif, in any case. It looks at the name only; Decode
+// sniffs the content regardless.
 func IsImageFile(name string) bool {
 	switch strings.ToLower(filepath.Ext(name)) {
-	case ".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".bmp", ".gif":
+	case ".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".webp", ".tif", ".tiff", ".bmp", ".gif", ".heic", ".heif", ".hif", ".avif":
 		return true
 	}
 	return false
@@ -105,13 +115,25 @@ func IsImageFile(name string) bool {
 var errEmpty = fmt.Errorf("empty file: %w", io.ErrUnexpectedEOF)
 
 // decodeErr wraps err with the package prefix and, when known, the name
-// of the input.
+// of the input; a sentinel of this package (ErrTooLarge, ...) does not
+// repeat the prefix: imagefile: decode "x": unsupported image format.
 func decodeErr(name string, err error) error {
-	if name == "" {
-		return fmt.Errorf("imagefile: decode: %w", err)
+	where := "imagefile: decode"
+	if name != "" {
+		where += " " + strconv.Quote(name)
 	}
-	return fmt.Errorf("imagefile: decode %q: %w", name, err)
+	return &contextError{msg: where + ": " + strings.TrimPrefix(err.Error(), "imagefile: "), err: err}
 }
+
+// contextError is an error with context before its cause's text; it
+// unwraps to the cause.
+type contextError struct {
+	msg string
+	err error
+}
+
+func (e *contextError) Error() string { return e.msg }
+func (e *contextError) Unwrap() error { return e.err }
 
 // openRegular opens path for reading after checking, before and after
 // opening, that it is a regular file, so that a directory, a FIFO (whose
@@ -182,6 +204,9 @@ func decode(r io.Reader, name string, size int64, opt *DecodeOptions) (*image.NR
 	if err := checkSize(cfg.Width, cfg.Height, opt.maxPixels()); err != nil {
 		return nil, Info{}, decodeErr(name, err)
 	}
+	if format == "heic" && cfg.Width < minHEICWidth {
+		return nil, Info{}, decodeErr(name, fmt.Errorf("%w: HEIC %d pixels wide: the HEIC decoder reads images %d pixels wide or more", ErrUnsupportedFormat, cfg.Width, minHEICWidth))
+	}
 
 	limit := int64(cfg.Width)*int64(cfg.Height)*8 + slackBytes
 	data, truncated, err := readRest(r, rec.buf, size, limit)
@@ -199,7 +224,15 @@ func decode(r io.Reader, name string, size int64, opt *DecodeOptions) (*image.NR
 		return nil, Info{}, decodeErr(name, err)
 	}
 	info.ColorModel = model
-	out := Orient(conv, orientation)
+	apply := orientation
+	if format == "heic" {
+		// libheif applies the container's transforms itself (and
+		// reports the size after them), not the Exif orientation.
+		if _, container := heifOrientation(bytes.NewReader(data), int64(len(data))); container {
+			apply = 1
+		}
+	}
+	out := Orient(conv, apply)
 	info.Width, info.Height = out.Rect.Dx(), out.Rect.Dy()
 	return out, info, nil
 }

@@ -4,9 +4,15 @@
 //
 // # Decoding
 //
-// Decode and DecodeFile accept JPEG, PNG, WebP, TIFF, BMP and GIF (first
-// frame only), whatever the file name says: the format is sniffed from the
-// content, and decoded by the standard library and golang.org/x/image.
+// Decode and DecodeFile accept JPEG, PNG, WebP, TIFF, BMP, GIF (first
+// frame only), HEIC and AVIF, whatever the file name says: the format is
+// sniffed from the content, and decoded by the standard library and
+// golang.org/x/image, HEIC by libheif and libde265 and AVIF by libavif and
+// aom, compiled to WebAssembly and run by wazero (github.com/gen2brain/heic
+// and github.com/gen2brain/avif): still no cgo, and the same decoder on
+// every platform. (They use a system libheif.so or libavif.so instead
+// when one is installed, unless built with -tags nodynamic.) HEIC images
+// under 97 pixels wide are refused: that decoder scrambles them.
 // Every decoded image is converted once to *image.NRGBA (8 bits per
 // channel, straight alpha, origin at (0, 0)) by imaging.Clone. 16-bit
 // images are reduced to their high byte; premultiplied images are
@@ -21,7 +27,10 @@
 //
 // EXIF orientation (values 1 to 8) is applied once at load with imaging's
 // transforms, so the returned pixels are upright. It is read from the JPEG APP1 Exif segment, the PNG
-// eXIf chunk, the WebP EXIF chunk and the TIFF file's own IFD0. Malformed or
+// eXIf chunk, the WebP EXIF chunk and the TIFF file's own IFD0. A HEIC or
+// AVIF file is turned by its container's transforms of the primary image
+// (irot and imir, as phones store portraits), which its format puts
+// before Exif; a file without them, by the orientation of its Exif item. Malformed or
 // missing orientation metadata is treated as orientation 1; it never fails a
 // decode.
 //
@@ -64,13 +73,17 @@
 // untouched. WritePNG combines it with EncodePNG. WriteFiles writes a
 // group (a cutout and its matte) all together or not at all: every
 // destination is checked, every file staged, and only then are they put
-// in place, undoing the group if one cannot be. Temporary files carry the
-// writing process's ID, so CleanTemp can remove those a killed process
-// left without touching those of one still writing.
+// in place, undoing the group if one cannot be. On Unix a writer holds a
+// lock on each of its temporary files until they are in place, so
+// CleanTemp removes those a killed process left without touching those of
+// one still writing, whatever process table it is in; elsewhere the
+// writing process's ID in the name decides.
 //
 // Every PNG EncodePNG writes carries a tEXt chunk "Software: Cutout";
 // MadeByCutout looks for it, so a batch can tell its own earlier outputs
-// from a user's photos.
+// from a user's photos, and WholeByCutout also checks that the file ends
+// whole. EncodePNGSource adds an iTXt chunk "Source" saying what the
+// image was made from, which Source reads back.
 //
 // # Example
 //

@@ -9,7 +9,7 @@ var (
 	ErrTooLarge = errors.New("imagefile: image too large")
 
 	// ErrUnsupportedFormat reports an input that is not an image in one of
-	// the supported formats (JPEG, PNG, WebP, TIFF, BMP, GIF).
+	// the supported formats (JPEG, PNG, WebP, TIFF, BMP, GIF, HEIC, AVIF).
 	ErrUnsupportedFormat = errors.New("imagefile: unsupported image format")
 
 	// ErrNotRegular reports a path that names a directory, pipe, device or

@@ -65,7 +65,7 @@ func ExampleDecodeOptions() {
 	fmt.Println(err)
 	// Output:
 	// true
-	// imagefile: decode: imagefile: image too large: 2000x1000 is 2000000 pixels, over the limit of 1000000
+	// imagefile: decode: image too large: 2000x1000 is 2000000 pixels, over the limit of 1000000
 }
 
 // Encode a matte as 8-bit greyscale, straight into any writer.

@@ -30,6 +30,8 @@ func orientationOf(r io.ReaderAt, size int64, format string) int {
 		o = webpOrientation(r, size)
 	case "tiff":
 		o = tiffOrientation(io.NewSectionReader(r, 0, size))
+	case "heic", "avif":
+		o, _ = heifOrientation(r, size)
 	}
 	if o < 1 || o > 8 {
 		return 1

@@ -91,7 +91,8 @@ func TestIsImageFile(t *testing.T) {
 	cases := map[string]bool{
 		"a.jpg": true, "a.JPG": true, "a.jpeg": true, "b.Png": true, "c.webp": true, "d.tif": true,
 		"e.TIFF": true, "f.bmp": true, "g.gif": true, "dir.d/h.jpeg": true, "my photo.JpEg": true,
-		"a.heic": false, "a.jpg.txt": false, "jpg": false, ".png.bak": false, "": false, "a.": false, "a.svg": false,
+		"a.heic": true, "b.HEIF": true, "c.hif": true, "d.avif": true, "e.jfif": true, "f.jpe": true,
+		"a.jpg.txt": false, "jpg": false, ".png.bak": false, "": false, "a.": false, "a.svg": false,
 	}
 	for name, want := range cases {
 		if got := imagefile.IsImageFile(name); got != want {

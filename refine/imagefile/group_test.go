@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"cutout/refine/imagefile"
+	"cutout/refine/imagefile/locktest"
 )
 
 // TestWriteFiles: a group is written all together or not at all; a
@@ -160,6 +161,9 @@ func TestCleanTemp(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Their writers hold them (on Unix by a lock, see TestCleanTempByLock).
+	locktest.Hold(t, filepath.Join(dir, ".c.png."+live+"-126.tmp"))
+	locktest.Hold(t, filepath.Join(dir, ".d.png."+self+"-127.tmp"))
 	done, err := imagefile.CleanTemp(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package imagefile_test
 
 import (
 	"cutout/assets/evalset"
+	"math"
 
 	"bytes"
 	"encoding/binary"
@@ -366,3 +367,22 @@ func maxDiff(a, b *image.NRGBA) int {
 }
 
 func portraitsDir(t testing.TB) string { return evalset.Portraits(t) }
+
+// meanDiff returns the mean absolute difference per colour channel
+// between two NRGBA images of the same size, or 256 when the sizes differ.
+func meanDiff(a, b *image.NRGBA) float64 {
+	if a.Rect.Size() != b.Rect.Size() {
+		return 256
+	}
+	var sum, n float64
+	for y := 0; y < a.Rect.Dy(); y++ {
+		for x := 0; x < a.Rect.Dx(); x++ {
+			p, q := a.Pix[y*a.Stride+x*4:], b.Pix[y*b.Stride+x*4:]
+			for c := 0; c < 3; c++ {
+				sum += math.Abs(float64(p[c]) - float64(q[c]))
+				n++
+			}
+		}
+	}
+	return sum / n
+}

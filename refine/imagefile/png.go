@@ -35,11 +35,18 @@ const stripBytes = 1 << 20
 // It returns an error for an empty image or when w fails; errors are
 // prefixed "imagefile: encode png:". It is safe for concurrent use.
 func EncodePNG(w io.Writer, img image.Image) error {
-	return encodePNG(w, img, useAuto)
+	return encodePNG(w, img, useAuto, "")
 }
 
-// encodePNG is EncodePNG with a given row filter (tests try each).
-func encodePNG(w io.Writer, img image.Image, filter pngFilter) error {
+// EncodePNGSource is EncodePNG with an iTXt chunk "Source" holding source
+// (UTF-8), which says what the image was made from; Source reads it back.
+func EncodePNGSource(w io.Writer, img image.Image, source string) error {
+	return encodePNG(w, img, useAuto, source)
+}
+
+// encodePNG is EncodePNG with a given row filter (tests try each) and
+// source text ("" for none).
+func encodePNG(w io.Writer, img image.Image, filter pngFilter, source string) error {
 
 	var src pngSource
 	switch m := img.(type) {
@@ -63,6 +70,7 @@ func encodePNG(w io.Writer, img image.Image, filter pngFilter) error {
 	if int64(src.w) > 1<<31-1 || int64(src.h) > 1<<31-1 {
 		return fmt.Errorf("imagefile: encode png: %dx%d is too large for PNG", src.w, src.h)
 	}
+	src.source = source
 	if err := writePNG(w, &src, filter); err != nil {
 		return fmt.Errorf("imagefile: encode png: %w", err)
 	}
@@ -94,6 +102,60 @@ func MadeByCutout(path string) bool {
 		string(b[at+4:at+8]) == "tEXt" && string(b[at+8:]) == softwareText
 }
 
+// sourceKeyword starts the iTXt chunk of EncodePNGSource: the keyword,
+// NUL, no compression (flag and method), no language tag, no translated
+// keyword.
+const sourceKeyword = "Source\x00\x00\x00\x00\x00"
+
+// Source returns the text of the Source chunk EncodePNGSource wrote into
+// the PNG at path, right after Cutout's mark, or "" when it has none (a
+// file another program wrote, a PNG of an older Cutout).
+func Source(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	const at = 8 + 12 + 13 + 12 + len(softwareText) // signature, IHDR, the mark
+	var b [at + 8 + 4096]byte
+	n, _ := io.ReadFull(f, b[:])
+	if n < at+8 || string(b[:8]) != "\x89PNG\r\n\x1a\n" || string(b[at-len(softwareText)-4:at-4]) != softwareText {
+		return ""
+	}
+	size := int(binary.BigEndian.Uint32(b[at:]))
+	if string(b[at+4:at+8]) != "iTXt" || size > n-at-8 || size < len(sourceKeyword) || string(b[at+8:at+8+len(sourceKeyword)]) != sourceKeyword {
+		return ""
+	}
+	return string(b[at+8+len(sourceKeyword) : at+8+size])
+}
+
+// WholeByCutout reports whether the file at path is a PNG that EncodePNG
+// wrote (MadeByCutout) and that ends with its IEND chunk: whole, not cut
+// short by a kill or a full disk. It reads the first 56 and the last 12
+// bytes.
+func WholeByCutout(path string) bool {
+	if !MadeByCutout(path) {
+		return false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || fi.Size() < 12 {
+		return false
+	}
+	var end [12]byte
+	if _, err := f.ReadAt(end[:], fi.Size()-12); err != nil {
+		return false
+	}
+	return string(end[:]) == iendChunk
+}
+
+// iendChunk is the last chunk of every PNG: length 0, "IEND", its CRC.
+const iendChunk = "\x00\x00\x00\x00IEND\xaeB`\x82"
+
 // NRGBARower is an image that writes its rows as straight (not
 // premultiplied) 8-bit RGBA on demand. EncodePNG asks such an image for
 // one row at a time, from several goroutines at once, instead of reading
@@ -112,6 +174,7 @@ type pngSource struct {
 	stride    int
 	rows      NRGBARower
 	w, h, bpp int
+	source    string // the Source text; "" for none
 }
 
 // read writes row y of the source into dst, zeroing the colour of fully
@@ -185,6 +248,9 @@ func writePNG(w io.Writer, src *pngSource, filter pngFilter) error {
 	// ihdr[10:13]: deflate, adaptive filtering, no interlace
 	ew.chunk("IHDR", ihdr[:])
 	ew.chunk("tEXt", []byte(softwareText))
+	if src.source != "" {
+		ew.chunk("iTXt", []byte(sourceKeyword+src.source))
+	}
 
 	adler := uint32(1)
 	for i, s := range strips {

@@ -10,6 +10,8 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"os"
+	"path/filepath"
 	"runtime"
 	"testing"
 
@@ -277,4 +279,58 @@ func withRampAlpha(img *image.NRGBA) *image.NRGBA {
 		}
 	}
 	return out
+}
+
+// TestWholeByCutout: a PNG Cutout wrote is whole; the same cut short (a
+// kill, a full disk), an empty file, another program's PNG are not.
+func TestWholeByCutout(t *testing.T) {
+	dir := t.TempDir()
+	var ours bytes.Buffer
+	if err := imagefile.EncodePNG(&ours, pattern(40, 30, true)); err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string]struct {
+		data []byte
+		want bool
+	}{
+		"whole":       {ours.Bytes(), true},
+		"cut short":   {ours.Bytes()[:ours.Len()-5], false},
+		"empty":       {nil, false},
+		"another PNG": {encodeStdPNG(t, pattern(40, 30, true)), false},
+	}
+	for name, c := range cases {
+		p := filepath.Join(dir, name+".png")
+		if err := os.WriteFile(p, c.data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got := imagefile.WholeByCutout(p); got != c.want {
+			t.Errorf("%s: WholeByCutout = %v, want %v", name, got, c.want)
+		}
+	}
+}
+
+// TestSource: the Source text EncodePNGSource writes is read back whole,
+// the PNG stays Cutout's and decodes; a PNG without one has none.
+func TestSource(t *testing.T) {
+	dir := t.TempDir()
+	cases := map[string]string{"with": "cutout of IMG 1 é.jpg, 123 bytes", "without": ""}
+	for name, source := range cases {
+		var b bytes.Buffer
+		if err := imagefile.EncodePNGSource(&b, pattern(8, 6, true), source); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, name+".png")
+		if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got := imagefile.Source(p); got != source {
+			t.Errorf("%s: Source = %q, want %q", name, got, source)
+		}
+		if !imagefile.WholeByCutout(p) {
+			t.Errorf("%s: not a whole PNG of Cutout's", name)
+		}
+		if _, err := png.Decode(bytes.NewReader(b.Bytes())); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
 }

@@ -24,9 +24,13 @@ var tempName = regexp.MustCompile(`^\.(.+)\.([0-9]+)-[0-9]+(-old)?\.tmp$`)
 
 // CleanTemp removes the temporary files that WriteFiles left in dir when
 // its process was killed (kill -9, a crash, a power cut): the files
-// named as WriteFiles names them (".<name>.<pid>-<random>.tmp") whose
-// process no longer runs. Files of processes still running, of this
-// process, and every other file are left alone. A copy of a replaced
+// named as WriteFiles names them (".<name>.<pid>-<random>.tmp") that no
+// writer holds. On Unix a writer holds each of its temporary files by a
+// lock (flock) until it is in place, so a file is in use exactly while
+// its writer lives, whichever process table the writer is in (another
+// container, another machine); where locks are missing (Windows, a file
+// system without them) the process ID in the name decides. Files in use
+// and every other file are left alone. A copy of a replaced
 // file ("...-old.tmp") whose file is missing, as a kill between moving it
 // aside and putting the new file in place leaves it on file systems
 // without hard links, is renamed back instead of removed.
@@ -47,10 +51,10 @@ func CleanTemp(dir string) ([]string, error) {
 			continue
 		}
 		pid, err := strconv.Atoi(m[2])
-		if err != nil || pid == os.Getpid() || processAlive(pid) {
+		p := filepath.Join(dir, e.Name())
+		if err != nil || tempInUse(p, pid) {
 			continue
 		}
-		p := filepath.Join(dir, e.Name())
 		if m[3] != "" {
 			target := filepath.Join(dir, m[1])
 			if _, err := os.Lstat(target); errors.Is(err, fs.ErrNotExist) {
@@ -82,7 +86,12 @@ func CheckDir(dir string) error {
 	if err != nil {
 		return fmt.Errorf("imagefile: folder %q: %w", dir, unwrapPath(err))
 	}
-	err = errors.Join(f.Close(), os.Remove(f.Name()))
+	err = f.Close()
+	// Another run's CleanTemp may have removed it already: the file was
+	// made, which is what is checked.
+	if rerr := os.Remove(f.Name()); !errors.Is(rerr, fs.ErrNotExist) {
+		err = errors.Join(err, rerr)
+	}
 	if err != nil {
 		return fmt.Errorf("imagefile: folder %q: %w", dir, unwrapPath(err))
 	}

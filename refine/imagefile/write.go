@@ -57,9 +57,10 @@ type File struct {
 //     restored, a new one removed.
 //
 // Temporary files are named ".<name>.<pid>-<random>.tmp" (a replaced
-// file's copy "...-<random>-old.tmp"), where pid is this process's ID, so
+// file's copy "...-<random>-old.tmp"), where pid is this process's ID,
+// and on Unix held open with a lock until the group is in place, so
 // CleanTemp can tell the leftovers of a process that was killed from
-// those of one still writing. Errors are those of WriteFile, for the
+// those of one still writing, in this process table or another. Errors are those of WriteFile, for the
 // first file that failed; when undoing fails as well, they say so too.
 // A panic in a Write callback removes every temporary file and goes on.
 func WriteFiles(files []File, overwrite bool) error {
@@ -138,13 +139,17 @@ type staged struct {
 	moved  bool   // the replaced file was renamed to backup (no hard links here)
 	placed bool   // the new content is at Path
 	linked bool   // placed by a hard link: tmp remains to be removed
+	// held and heldBackup keep tmp and backup open and locked until the
+	// group is in place (where holdsTemp), so that CleanTemp in any
+	// process leaves them alone while this one lives.
+	held, heldBackup *os.File
 }
 
 // stage writes the content to a synced temporary file beside Path.
 func (s *staged) stage() error {
-	f, err := os.CreateTemp(s.dir, tempPattern(filepath.Base(s.Path)))
+	f, err := s.createHeld()
 	if err != nil {
-		return unwrapPath(err)
+		return err
 	}
 	s.tmp = f.Name()
 	closed := false
@@ -167,7 +172,46 @@ func (s *staged) stage() error {
 		return unwrapPath(err)
 	}
 	closed = true
+	if holdsTemp {
+		s.held = f // closed, and so unlocked, once in place or removed
+		return nil
+	}
 	return unwrapPath(f.Close())
+}
+
+// createHeld creates the temporary file beside Path and, where holdsTemp,
+// takes its lock. Another process's CleanTemp may find it in the instant
+// before the lock is taken and remove it; it is then made again.
+func (s *staged) createHeld() (*os.File, error) {
+	for try := 0; ; try++ {
+		f, err := os.CreateTemp(s.dir, tempPattern(filepath.Base(s.Path)))
+		if err != nil || !holdsTemp {
+			return f, unwrapPath(err)
+		}
+		if err := lockTemp(f); err != nil {
+			f.Close()
+			return nil, err
+		}
+		fi, err1 := f.Stat()
+		named, err2 := os.Lstat(f.Name())
+		if err1 == nil && err2 == nil && os.SameFile(fi, named) || try == 2 {
+			return f, nil
+		}
+		f.Close() // removed by a cleaner before it was held
+	}
+}
+
+// release closes the files held locked, once nothing of the group needs
+// them.
+func (s *staged) release() error {
+	var errs []error
+	for _, f := range []**os.File{&s.held, &s.heldBackup} {
+		if *f != nil {
+			errs = append(errs, (*f).Close())
+			*f = nil
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // place puts the staged content at Path: over an existing file, which is
@@ -193,6 +237,13 @@ func (s *staged) place(overwrite bool) error {
 			s.moved = true
 		}
 		s.backup = backup
+		if holdsTemp {
+			f, err := lockName(backup)
+			if err != nil {
+				return fmt.Errorf("hold the file being replaced: %w", unwrapPath(err))
+			}
+			s.heldBackup = f
+		}
 	}
 	if err := os.Rename(s.tmp, s.Path); err != nil {
 		return unwrapLink(err)
@@ -227,6 +278,7 @@ func (s *staged) discard() {
 	if s.backup != "" && !s.moved {
 		os.Remove(s.backup)
 	}
+	s.release()
 }
 
 // finish removes what a placed file no longer needs.
@@ -241,6 +293,9 @@ func (s *staged) finish() error {
 		if err := os.Remove(s.backup); err != nil {
 			errs = append(errs, fmt.Errorf("written, but the replaced file remains as %q: %w", s.backup, unwrapPath(err)))
 		}
+	}
+	if err := s.release(); err != nil {
+		errs = append(errs, fmt.Errorf("written, but closing it failed: %w", unwrapPath(err)))
 	}
 	return errors.Join(errs...)
 }
