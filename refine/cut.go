@@ -179,14 +179,22 @@ func copyAlpha(fg, img *image.NRGBA) {
 // towards the model's background only, as in hair.
 func brushedWeights(g *Guide, tri *Trimap) *Matte {
 	out := &Matte{W: tri.W, H: tri.H, Pix: make([]float32, len(tri.Pix))}
-	for i, l := range tri.Pix {
-		switch {
-		case l == g.Trimap.Pix[i]:
-			out.Pix[i] = g.Weight.Pix[i]
-		case l == Unknown:
-			m := clamp01(g.Prior.Pix[i])
-			out.Pix[i] = hairPriorWeight * (1 - m) * (1 - m)
+	spans(len(tri.Pix), func(i0, i1 int) {
+		for i := i0; i < i1; i++ {
+			out.Pix[i] = brushedWeight(g, tri.Pix[i], i)
 		}
-	}
+	})
 	return out
+}
+
+// brushedWeight is brushedWeights' value at pixel i labelled l.
+func brushedWeight(g *Guide, l uint8, i int) float32 {
+	switch {
+	case l == g.Trimap.Pix[i]:
+		return g.Weight.Pix[i]
+	case l == Unknown:
+		m := clamp01(g.Prior.Pix[i])
+		return hairPriorWeight * (1 - m) * (1 - m)
+	}
+	return 0
 }
