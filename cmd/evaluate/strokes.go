@@ -188,6 +188,9 @@ func (s sample) strokes(ctx context.Context, seg *cachedSegmenter) ([2]strokeRow
 	}
 	scene := stroke.NewScene(img, raw)
 	for tool := range rows {
+		if tool == 1 && os.Getenv("STROKES_NOPLAIN") != "" {
+			break
+		}
 		inc, _, err := refine.NewIncremental(ctx, img, refine.Input{Matte: raw}, nil)
 		if err != nil {
 			return rows, err

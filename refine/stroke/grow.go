@@ -5,6 +5,8 @@ import (
 	"image"
 	"math"
 	"slices"
+	"os"
+	"strconv"
 
 	"cutout/refine"
 	"cutout/refine/parallel"
@@ -27,7 +29,7 @@ import (
 
 // Growth parameters, measured with the simulated-user benchmark
 // (go run ./cmd/evaluate strokes).
-const (
+var (
 	// gridSize is the long side of the grid the region is grown on.
 	gridSize = 512
 	// stepCost is the cost of one grid step on a flat colour, so a
@@ -36,15 +38,31 @@ const (
 	// growLimit is the geodesic distance (in 8-bit colour levels summed
 	// over R, G, B along the path, plus stepCost a step) up to which
 	// the region grows.
-	growLimit = 90
+	growLimit = 90.0
 	// colourLimit bounds the distance (8-bit levels, summed over R, G, B)
 	// between a grown pixel's colour and the stroke's mean colour plus
 	// its spread.
-	colourLimit = 60
+	colourLimit = 60.0
 	// sureLo and sureHi: the model is confident of the background at or
 	// below sureLo and of the foreground at or above sureHi.
-	sureLo, sureHi = 0.05, 0.95
+	sureLo, sureHi = float32(0.05), float32(0.95)
 )
+
+func init() {
+	get := func(k string, v *float64) {
+		if e := os.Getenv(k); e != "" {
+			*v, _ = strconv.ParseFloat(e, 64)
+		}
+	}
+	var lo, hi float64 = 0.05, 0.95
+	get("G_STEP", &stepCost)
+	get("G_LIMIT", &growLimit)
+	get("G_COLOUR", &colourLimit)
+	get("G_LO", &lo)
+	get("G_HI", &hi)
+	sureLo, sureHi = float32(lo), float32(hi)
+	blockSame = os.Getenv("G_SAME") != ""
+}
 
 // Scene holds what strokes that understand the photo read: the photo and
 // the model's matte reduced to the growth grid. Build it once per photo;
@@ -233,7 +251,7 @@ func (s *Scene) region(pts []Point, br Brush) ([]bool, image.Rectangle, image.Re
 					step *= math.Sqrt2
 				}
 				d := it.d + step + colourStep(s.rgb[3*k:3*k+3], s.rgb[3*j:3*j+3])
-				if d <= growLimit && d < dist[j] {
+				if d <= float32(growLimit) && d < dist[j] {
 					dist[j] = d
 					heap.Push(q, cellItem{int32(j), d})
 				}
