@@ -35,9 +35,14 @@ const (
 	// stepCost is the cost of one grid step on a flat colour, so a
 	// region cannot spread forever over a smooth gradient.
 	stepCost = 0.5
-	// growLimit is the geodesic distance (in 8-bit colour levels summed
-	// over R, G, B along the path, plus stepCost a step) up to which
-	// the region grows.
+	// noiseFloor is the colour step (8-bit levels summed over R, G, B)
+	// that costs nothing: a photo's noise and fine texture. Without it a
+	// region stops a few cells into a noisy suit (on the benchmark NoC@95
+	// 4.03 against 3.83 with it; 24 spreads further and leaks more).
+	noiseFloor = 12
+	// growLimit is the geodesic distance (colour steps beyond noiseFloor,
+	// in 8-bit levels summed over R, G, B along the path, plus stepCost a
+	// step) up to which the region grows.
 	growLimit = 90
 	// colourLimit bounds the distance (8-bit levels, summed over R, G, B)
 	// between a grown pixel's colour and the stroke's mean colour plus
@@ -47,7 +52,6 @@ const (
 	// below sureLo and of the foreground at or above sureHi.
 	sureLo, sureHi = 0.05, 0.95
 )
-
 
 // Scene holds what strokes that understand the photo read: the photo and
 // the model's matte reduced to the growth grid. Build it once per photo;
@@ -329,9 +333,9 @@ func dilate(m []bool, w int, box image.Rectangle, r int) []bool {
 }
 
 // colourStep is the colour difference between two neighbouring cells,
-// summed over R, G, B (8-bit levels).
+// summed over R, G, B (8-bit levels), less noiseFloor.
 func colourStep(a, b []float32) float32 {
-	return abs(a[0]-b[0]) + abs(a[1]-b[1]) + abs(a[2]-b[2])
+	return max(0, abs(a[0]-b[0])+abs(a[1]-b[1])+abs(a[2]-b[2])-noiseFloor)
 }
 
 // colourDist is a cell's colour distance from mean, summed over R, G, B.
@@ -345,7 +349,6 @@ func abs(v float32) float32 {
 	}
 	return v
 }
-
 
 // cellItem is a grid cell in the growth's priority queue.
 type cellItem struct {
