@@ -188,9 +188,6 @@ func (s sample) strokes(ctx context.Context, seg *cachedSegmenter) ([2]strokeRow
 	}
 	scene := stroke.NewScene(img, raw)
 	for tool := range rows {
-		if tool == 1 && os.Getenv("STROKES_NOPLAIN") != "" {
-			break
-		}
 		inc, _, err := refine.NewIncremental(ctx, img, refine.Input{Matte: raw}, nil)
 		if err != nil {
 			return rows, err
@@ -253,9 +250,6 @@ func simulateUser(ctx context.Context, inc *refine.Incremental, truth *refine.Ma
 		total += time.Since(t0)
 		steps++
 		v := iou(inc.Alpha(), truth)
-		if os.Getenv("STROKES_DEBUG") != "" {
-			fmt.Fprintf(os.Stderr, "step %d click %v fg %v changed %v iou %.4f\n", step, p, fg, changed, v)
-		}
 		row.worstDrop = max(row.worstDrop, prev-v)
 		prev = v
 		score(step, v)
