@@ -117,7 +117,7 @@ func Cut(ctx context.Context, img *image.NRGBA, in Input, opt *CutOptions) (*Cut
 			tri = g.Trimap
 			ro.Prior, ro.PriorWeights = g.Prior, g.Weight
 		} else {
-			ro.Prior, ro.PriorWeights = g.Prior, brushedWeights(g, tri)
+			ro.Prior, ro.PriorWeights = brushedPrior(g, tri)
 		}
 	}
 	t1 := time.Now()
@@ -173,21 +173,38 @@ func copyAlpha(fg, img *image.NRGBA) {
 	})
 }
 
-// brushedWeights returns the guide's data-term weights for a trimap the
-// user changed: unchanged pixels keep the guide's meaning; changed known
-// pixels follow their label (weight 0); changed unknown pixels are held
-// towards the model's background only, as in hair.
-func brushedWeights(g *Guide, tri *Trimap) *Matte {
-	out := &Matte{W: tri.W, H: tri.H, Pix: make([]float32, len(tri.Pix))}
+// brushedPrior returns the data term's target and weights for a trimap
+// the user changed: unchanged pixels keep the guide's meaning; changed
+// known pixels follow their label (weight 0); changed unknown pixels are
+// held towards the model's background only, as in hair, or towards the
+// brush's ramp where the model is sure (see brushedTerms).
+func brushedPrior(g *Guide, tri *Trimap) (prior, weight *Matte) {
+	weight = &Matte{W: tri.W, H: tri.H, Pix: make([]float32, len(tri.Pix))}
 	spans(len(tri.Pix), func(i0, i1 int) {
 		for i := i0; i < i1; i++ {
-			out.Pix[i] = brushedWeight(g, tri.Pix[i], i)
+			weight.Pix[i] = brushedWeight(g, tri.Pix[i], i)
 		}
 	})
-	return out
+	prior = g.Prior
+	if r := brushedRect(g, tri); !r.Empty() {
+		prior = g.Prior.Clone()
+		rw := r.Dx()
+		p, wt := make([]float32, rw*r.Dy()), make([]float32, rw*r.Dy())
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			copy(p[(y-r.Min.Y)*rw:], prior.Pix[y*tri.W+r.Min.X:y*tri.W+r.Max.X])
+			copy(wt[(y-r.Min.Y)*rw:], weight.Pix[y*tri.W+r.Min.X:y*tri.W+r.Max.X])
+		}
+		brushedTerms(g, tri, r, p, wt)
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			copy(prior.Pix[y*tri.W+r.Min.X:y*tri.W+r.Max.X], p[(y-r.Min.Y)*rw:])
+			copy(weight.Pix[y*tri.W+r.Min.X:y*tri.W+r.Max.X], wt[(y-r.Min.Y)*rw:])
+		}
+	}
+	return prior, weight
 }
 
-// brushedWeight is brushedWeights' value at pixel i labelled l.
+// brushedWeight is brushedPrior's weight at pixel i labelled l, before
+// the brush ramp.
 func brushedWeight(g *Guide, l uint8, i int) float32 {
 	switch {
 	case l == g.Trimap.Pix[i]:

@@ -207,6 +207,35 @@ func (r *Incremental) solveWindow(ctx context.Context, win image.Rectangle, f in
 			}
 		}
 	})
+	if r.guide != nil {
+		// The brush ramp, inside the rim only: the rim keeps its values.
+		in := win
+		if win.Min.X > 0 {
+			in.Min.X += rim
+		}
+		if win.Min.Y > 0 {
+			in.Min.Y += rim
+		}
+		if win.Max.X < w {
+			in.Max.X -= rim
+		}
+		if win.Max.Y < h {
+			in.Max.Y -= rim
+		}
+		iw := in.Dx()
+		p, wt := make([]float32, iw*in.Dy()), make([]float32, iw*in.Dy())
+		for y := in.Min.Y; y < in.Max.Y; y++ {
+			o := (y-win.Min.Y)*ww + in.Min.X - win.Min.X
+			copy(p[(y-in.Min.Y)*iw:], prior.Pix[o:o+iw])
+			copy(wt[(y-in.Min.Y)*iw:], weight.Pix[o:o+iw])
+		}
+		brushedTerms(r.guide, r.tri, in, p, wt)
+		for y := in.Min.Y; y < in.Max.Y; y++ {
+			o := (y-win.Min.Y)*ww + in.Min.X - win.Min.X
+			copy(prior.Pix[o:o+iw], p[(y-in.Min.Y)*iw:])
+			copy(weight.Pix[o:o+iw], wt[(y-in.Min.Y)*iw:])
+		}
+	}
 	o := r.opt
 	o.Prior, o.PriorWeights = prior, weight
 	sub := r.img.SubImage(image.Rectangle{Min: r.img.Rect.Min.Add(win.Min), Max: r.img.Rect.Min.Add(win.Max)}).(*image.NRGBA)
