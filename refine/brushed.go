@@ -26,8 +26,9 @@ import (
 const brushRampWeight = 2
 
 // brushRampReach bounds, in pixels, how far the ramp looks for the labels
-// on either side of a rim.
-const brushRampReach = 256
+// on either side of a rim: the rim of a brush 320 px wide at the
+// editor's default hardness (0.8) is 32 px wide.
+const brushRampReach = 64
 
 // brushedTerms overrides prior and weight (rect's size, row-major) with
 // the brush ramp on the pixels of rect that the user made Unknown where

@@ -140,20 +140,7 @@ func (r *Incremental) Update(ctx context.Context, tri *Trimap, changed image.Rec
 	// guided filter's coefficients see the rim's values rather than a
 	// solve's, so a band of 4f pixels keeps the current alpha, as close
 	// to a new full solve there as the window's reach makes it.
-	in := win
-	edge := 4 * f
-	if in.Min.X > 0 {
-		in.Min.X += edge
-	}
-	if in.Min.Y > 0 {
-		in.Min.Y += edge
-	}
-	if in.Max.X < w {
-		in.Max.X -= edge
-	}
-	if in.Max.Y < h {
-		in.Max.Y -= edge
-	}
+	in := insetInside(win, 4*f, w, h)
 	ww := win.Dx()
 	for y := in.Min.Y; y < in.Max.Y; y++ {
 		o := (y-win.Min.Y)*ww + in.Min.X - win.Min.X
@@ -163,6 +150,24 @@ func (r *Incremental) Update(ctx context.Context, tri *Trimap, changed image.Rec
 		return in, err
 	}
 	return in, solveErr
+}
+
+// insetInside returns r moved in by d on each side that is not on the
+// border of the w×h photo.
+func insetInside(r image.Rectangle, d, w, h int) image.Rectangle {
+	if r.Min.X > 0 {
+		r.Min.X += d
+	}
+	if r.Min.Y > 0 {
+		r.Min.Y += d
+	}
+	if r.Max.X < w {
+		r.Max.X -= d
+	}
+	if r.Max.Y < h {
+		r.Max.Y -= d
+	}
+	return r
 }
 
 func isUnknown(l uint8) int {
@@ -209,19 +214,7 @@ func (r *Incremental) solveWindow(ctx context.Context, win image.Rectangle, f in
 	})
 	if r.guide != nil {
 		// The brush ramp, inside the rim only: the rim keeps its values.
-		in := win
-		if win.Min.X > 0 {
-			in.Min.X += rim
-		}
-		if win.Min.Y > 0 {
-			in.Min.Y += rim
-		}
-		if win.Max.X < w {
-			in.Max.X -= rim
-		}
-		if win.Max.Y < h {
-			in.Max.Y -= rim
-		}
+		in := insetInside(win, rim, w, h)
 		iw := in.Dx()
 		p, wt := make([]float32, iw*in.Dy()), make([]float32, iw*in.Dy())
 		for y := in.Min.Y; y < in.Max.Y; y++ {

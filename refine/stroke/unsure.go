@@ -122,8 +122,8 @@ const unsureRim = 2
 // ApplyUnsure gives the region of runs (from PickUnsure) the label of a
 // Keep (Foreground) or a Drop (Background), except within unsureRim of
 // pixels outside the region that hold another label, which become
-// Unknown. It returns the rectangle it changed; RegionBounds(tri, runs,
-// false) grown by unsureRim bounds it beforehand.
+// Unknown. It changes only the pixels of runs and returns their bounds,
+// RegionBounds(tri, runs, false), which an editor saves for undo first.
 func ApplyUnsure(tri *refine.Trimap, runs []int32, keep bool) image.Rectangle {
 	label := refine.Background
 	if keep {
