@@ -29,6 +29,9 @@ type Incremental struct {
 	unknowns int     // Unknown pixels of tri
 	alpha    *Matte
 	fg       *image.NRGBA
+	// dirty holds the labels taken by an Update that was cancelled
+	// before its solve was written: the next Update solves them too.
+	dirty image.Rectangle
 }
 
 // NewIncremental runs Cut on img and in (the model's matte, a trimap, or
@@ -94,8 +97,8 @@ const (
 // the foreground colours there. It returns the rectangle of Alpha and
 // Foreground it rewrote (empty when changed misses the photo). tri must
 // have the photo's size; it is read, not kept. On ctx's cancellation it
-// returns ctx.Err() and the cutout is left as it was before the call,
-// except that the labels inside changed are taken.
+// returns ctx.Err(); the labels inside changed are taken, and the next
+// Update solves them as well as its own.
 func (r *Incremental) Update(ctx context.Context, tri *Trimap, changed image.Rectangle) (image.Rectangle, error) {
 	w, h := r.tri.W, r.tri.H
 	if tri.W != w || tri.H != h || len(tri.Pix) != w*h {
@@ -118,9 +121,10 @@ func (r *Incremental) Update(ctx context.Context, tri *Trimap, changed image.Rec
 			}
 		}
 	}
-	if changed = diff; changed.Empty() {
+	if changed = diff.Union(r.dirty); changed.Empty() {
 		return image.Rectangle{}, nil
 	}
+	r.dirty = changed
 	f := solveScale(w, h, r.unknowns, r.opt)
 	reach := max(incrementalMinReach, int(math.Ceil(incrementalReach*float64(min(w, h)))))
 	// The window is aligned to the solve's grid of f×f blocks, so its
@@ -149,6 +153,7 @@ func (r *Incremental) Update(ctx context.Context, tri *Trimap, changed image.Rec
 	if err := r.foregroundWindow(ctx, in); err != nil {
 		return in, err
 	}
+	r.dirty = image.Rectangle{}
 	return in, solveErr
 }
 

@@ -111,3 +111,52 @@ func TestIncrementalMatchesFullSolve(t *testing.T) {
 		})
 	}
 }
+
+// TestIncrementalCancelled: an Update cancelled before it solves leaves
+// its labels to the next Update, which solves both edits: the result is
+// that of the two edits solved in turn.
+func TestIncrementalCancelled(t *testing.T) {
+	c := loadGT(t)[0]
+	ctx := context.Background()
+	seg := simulatedSegmentation(c.alpha, 3, 1)
+	a, _, err := NewIncremental(ctx, c.img, Input{Matte: seg}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := NewIncremental(ctx, c.img, Input{Matte: seg}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tri := a.Trimap().Clone()
+	first := paintDisc(tri, 200, 300, 260, 340, 12, Foreground)
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := a.Update(cancelled, tri, first); err == nil {
+		t.Fatal("a cancelled Update returned no error")
+	}
+	if _, err := b.Update(ctx, tri, first); err != nil {
+		t.Fatal(err)
+	}
+	second := paintDisc(tri, 400, 100, 420, 160, 10, Background)
+	if _, err := a.Update(ctx, tri, second); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Update(ctx, tri, second); err != nil {
+		t.Fatal(err)
+	}
+	// Over the first edit: all but 1% (the two edits are solved in one
+	// window instead of two, so their solves stop at slightly different
+	// points).
+	var off int
+	for y := first.Min.Y; y < first.Max.Y; y++ {
+		for x := first.Min.X; x < first.Max.X; x++ {
+			i := y*tri.W + x
+			if math.Abs(float64(a.Alpha().Pix[i]-b.Alpha().Pix[i])) > 2.0/255 {
+				off++
+			}
+		}
+	}
+	if n := first.Dx() * first.Dy(); off > n/100 {
+		t.Fatalf("%d of %d pixels of the cancelled edit differ by more than 2/255 from the edits solved in turn", off, n)
+	}
+}
