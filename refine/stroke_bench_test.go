@@ -112,7 +112,7 @@ func benchStroke(b *testing.B, side int, full bool) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	scene := stroke.NewScene(img, seg)
+	scene := stroke.NewScene(img, seg, guide.Trimap)
 	base := inc.Trimap().Clone()
 	restore := inc.Restore()
 	s := float64(side)

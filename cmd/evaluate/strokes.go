@@ -186,9 +186,10 @@ func (s sample) strokes(ctx context.Context, seg *cachedSegmenter) ([2]strokeRow
 	if err != nil {
 		return rows, err
 	}
-	scene := stroke.NewScene(img, raw)
+	guide := refine.AutoGuide(img, raw, nil)
+	scene := stroke.NewScene(img, raw, guide.Trimap)
 	for tool := range rows {
-		inc, _, err := refine.NewIncremental(ctx, img, refine.Input{Matte: raw}, nil)
+		inc, _, err := refine.NewIncremental(ctx, img, refine.Input{Matte: raw, Guide: guide}, nil)
 		if err != nil {
 			return rows, err
 		}

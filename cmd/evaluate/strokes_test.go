@@ -84,7 +84,7 @@ func TestDropUnsureRegionKeepsFace(t *testing.T) {
 	if !ok || !inRuns(old, w/2, h/2) {
 		t.Fatalf("the connected pick under the click does not hold the face (ok %v): not the case this test is about", ok)
 	}
-	scene := stroke.NewScene(img, raw)
+	scene := stroke.NewScene(img, raw, nil)
 	runs, ok := scene.PickUnsure(w*9/10, h*6/10)
 	if !ok {
 		t.Fatal("a click on the roses found no region the model was unsure of")

@@ -61,16 +61,22 @@ type Scene struct {
 	gw, gh int // the grid's size
 	cell   int // photo pixels per grid cell, along each axis
 	rgb    []float32
-	model  []float32     // the model's matte on the grid; nil without one
-	full   *refine.Matte // the model's matte at the photo's size, or nil
+	model  []float32      // the model's matte on the grid; nil without one
+	full   *refine.Matte  // the model's matte at the photo's size, or nil
+	auto   *refine.Trimap // the automatic guide's trimap, or nil
 }
 
 // NewScene reduces img and the model's matte (nil when no model ran;
-// else img's size) to the growth grid.
-func NewScene(img *image.NRGBA, model *refine.Matte) *Scene {
+// else img's size) to the growth grid. auto, the automatic guide's
+// trimap (or nil), tells the person's own labels from the guide's: a
+// stroke never grows over what the person painted with the other label
+// (clicks of the two labels side by side would otherwise undo each
+// other). Neither map is modified; auto and model are kept and must not
+// change afterwards.
+func NewScene(img *image.NRGBA, model *refine.Matte, auto *refine.Trimap) *Scene {
 	w, h := img.Rect.Dx(), img.Rect.Dy()
 	cell := max(1, (max(w, h)+gridSize-1)/gridSize)
-	s := &Scene{w: w, h: h, cell: cell, gw: (w + cell - 1) / cell, gh: (h + cell - 1) / cell, full: model}
+	s := &Scene{w: w, h: h, cell: cell, gw: (w + cell - 1) / cell, gh: (h + cell - 1) / cell, full: model, auto: auto}
 	s.rgb = make([]float32, 3*s.gw*s.gh)
 	if model != nil {
 		s.model = make([]float32, s.gw*s.gh)
@@ -112,7 +118,7 @@ func NewScene(img *image.NRGBA, model *refine.Matte) *Scene {
 // Unknown grows nothing. It returns the rectangle of pixels it may have
 // changed; GrowBounds gives it beforehand, for undo.
 func (s *Scene) Grow(tri *refine.Trimap, pts []Point, br Brush) image.Rectangle {
-	grown, box, rect := s.region(pts, br, nil)
+	grown, box, rect := s.region(tri, pts, br, nil)
 	if grown != nil {
 		s.paintRegion(tri, grown, box, br.Label)
 	}
@@ -126,7 +132,7 @@ func (s *Scene) Grow(tri *refine.Trimap, pts []Point, br Brush) image.Rectangle 
 // GrowBounds returns the rectangle Grow may change for the same
 // arguments, for an editor that saves pixels for undo before a stroke.
 func (s *Scene) GrowBounds(tri *refine.Trimap, pts []Point, br Brush) image.Rectangle {
-	_, _, rect := s.region(pts, br, nil)
+	_, _, rect := s.region(tri, pts, br, nil)
 	for i := range pts {
 		rect = rect.Union(SegmentBounds(tri, pts[max(i-1, 0)], pts[i], br))
 	}
@@ -137,7 +143,7 @@ func (s *Scene) GrowBounds(tri *refine.Trimap, pts []Point, br Brush) image.Rect
 // when nothing grows), the grid rectangle they and their edge band
 // cover, and the photo rectangle of those cells. With allowed set, the
 // region stays within the cells it marks.
-func (s *Scene) region(pts []Point, br Brush, allowed []bool) ([]bool, image.Rectangle, image.Rectangle) {
+func (s *Scene) region(tri *refine.Trimap, pts []Point, br Brush, allowed []bool) ([]bool, image.Rectangle, image.Rectangle) {
 	if len(pts) == 0 || (br.Label != refine.Foreground && br.Label != refine.Background) {
 		return nil, image.Rectangle{}, image.Rectangle{}
 	}
@@ -189,14 +195,22 @@ func (s *Scene) region(pts []Point, br Brush, allowed []bool) ([]bool, image.Rec
 	}
 	spread /= float64(n)
 	limit := colourLimit + spread
-	// The model blocks paths where it is sure of the other label.
-	blocked := func(int) bool { return false }
-	if s.model != nil {
-		if br.Label == refine.Foreground {
-			blocked = func(k int) bool { return s.model[k] <= sureLo }
-		} else {
-			blocked = func(k int) bool { return s.model[k] >= sureHi }
+	// The model blocks paths where it is sure of the other label, and so
+	// do the person's own labels of the other kind.
+	other := refine.Foreground
+	if br.Label == refine.Foreground {
+		other = refine.Background
+	}
+	blocked := func(k int) bool {
+		if s.model != nil && ((other == refine.Background && s.model[k] <= sureLo) || (other == refine.Foreground && s.model[k] >= sureHi)) {
+			return true
 		}
+		if s.auto == nil || tri == nil {
+			return false
+		}
+		// The person's own label of the other kind, at the cell's centre.
+		i := min((k/gw)*s.cell+s.cell/2, s.h-1)*s.w + min((k%gw)*s.cell+s.cell/2, s.w-1)
+		return tri.Pix[i] == other && s.auto.Pix[i] != other
 	}
 	dist := make([]float32, gw*gh)
 	for i := range dist {

@@ -60,7 +60,7 @@ func count(tri *refine.Trimap, r image.Rectangle, label uint8) int {
 
 func TestGrow(t *testing.T) {
 	img, m := scene()
-	s := NewScene(img, m)
+	s := NewScene(img, m, nil)
 	suit := image.Rect(50, 70, 150, 160)
 	tests := map[string]struct {
 		at    Point
@@ -112,7 +112,7 @@ func TestGrow(t *testing.T) {
 
 func TestPickUnsure(t *testing.T) {
 	img, m := scene()
-	s := NewScene(img, m)
+	s := NewScene(img, m, nil)
 	head := image.Rect(70, 10, 130, 70)
 	prop := image.Rect(130, 30, 170, 70)
 	tri := refine.NewTrimap(img.Rect.Dx(), img.Rect.Dy())
