@@ -30,10 +30,12 @@ const brushRampWeight = 2
 // editor's default hardness (0.8) is 32 px wide.
 const brushRampReach = 64
 
-// brushedTerms overrides prior and weight (rect's size, row-major) with
-// the brush ramp on the pixels of rect that the user made Unknown where
-// the guide had a known label and the model is sure.
-func brushedTerms(g *Guide, tri *Trimap, rect image.Rectangle, prior, weight []float32) {
+// brushedTerms overrides prior and weight with the brush ramp on the
+// pixels of rect that the user made Unknown where the guide had a known
+// label and the model is sure. prior and weight are maps whose pixel 0 is
+// the photo's pixel origin, stride wide (the photo's maps, or a
+// window's).
+func brushedTerms(g *Guide, tri *Trimap, rect image.Rectangle, prior, weight []float32, origin image.Point, stride int) {
 	w, h := tri.W, tri.H
 	box := rect.Inset(-brushRampReach).Intersect(image.Rect(0, 0, w, h))
 	bw, bh := box.Dx(), box.Dy()
@@ -75,7 +77,6 @@ func brushedTerms(g *Guide, tri *Trimap, rect image.Rectangle, prior, weight []f
 		return d
 	}
 	db, df := dist(Background), dist(Foreground)
-	rw := rect.Dx()
 	parallel.Rows(rect.Dy(), func(y0, y1 int) {
 		for y := rect.Min.Y + y0; y < rect.Min.Y+y1; y++ {
 			for x := rect.Min.X; x < rect.Max.X; x++ {
@@ -91,7 +92,7 @@ func brushedTerms(g *Guide, tri *Trimap, rect image.Rectangle, prior, weight []f
 				if b >= inf || f >= inf {
 					continue
 				}
-				k := (y-rect.Min.Y)*rw + x - rect.Min.X
+				k := (y-origin.Y)*stride + x - origin.X
 				prior[k] = float32(b) / float32(b+f)
 				weight[k] = brushRampWeight
 			}
@@ -99,13 +100,14 @@ func brushedTerms(g *Guide, tri *Trimap, rect image.Rectangle, prior, weight []f
 	})
 }
 
-// brushedRect returns the bounds of the pixels the user made Unknown
-// where the guide had a known label.
-func brushedRect(g *Guide, tri *Trimap) image.Rectangle {
+// brushedRect returns the bounds of the pixels of within that the user
+// made Unknown where the guide had a known label.
+func brushedRect(g *Guide, tri *Trimap, within image.Rectangle) image.Rectangle {
 	w := tri.W
 	var r image.Rectangle
-	for y := range tri.H {
-		row, auto := tri.Pix[y*w:(y+1)*w], g.Trimap.Pix[y*w:(y+1)*w]
+	for y := within.Min.Y; y < within.Max.Y; y++ {
+		row := tri.Pix[y*w+within.Min.X : y*w+within.Max.X]
+		auto := g.Trimap.Pix[y*w+within.Min.X : y*w+within.Max.X]
 		x0, x1 := -1, -1
 		for x, l := range row {
 			if l == Unknown && auto[x] != Unknown {
@@ -116,7 +118,7 @@ func brushedRect(g *Guide, tri *Trimap) image.Rectangle {
 			}
 		}
 		if x0 >= 0 {
-			r = r.Union(image.Rect(x0, y, x1+1, y+1))
+			r = r.Union(image.Rect(within.Min.X+x0, y, within.Min.X+x1+1, y+1))
 		}
 	}
 	return r

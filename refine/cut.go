@@ -186,19 +186,9 @@ func brushedPrior(g *Guide, tri *Trimap) (prior, weight *Matte) {
 		}
 	})
 	prior = g.Prior
-	if r := brushedRect(g, tri); !r.Empty() {
+	if r := brushedRect(g, tri, image.Rect(0, 0, tri.W, tri.H)); !r.Empty() {
 		prior = g.Prior.Clone()
-		rw := r.Dx()
-		p, wt := make([]float32, rw*r.Dy()), make([]float32, rw*r.Dy())
-		for y := r.Min.Y; y < r.Max.Y; y++ {
-			copy(p[(y-r.Min.Y)*rw:], prior.Pix[y*tri.W+r.Min.X:y*tri.W+r.Max.X])
-			copy(wt[(y-r.Min.Y)*rw:], weight.Pix[y*tri.W+r.Min.X:y*tri.W+r.Max.X])
-		}
-		brushedTerms(g, tri, r, p, wt)
-		for y := r.Min.Y; y < r.Max.Y; y++ {
-			copy(prior.Pix[y*tri.W+r.Min.X:y*tri.W+r.Max.X], p[(y-r.Min.Y)*rw:])
-			copy(weight.Pix[y*tri.W+r.Min.X:y*tri.W+r.Max.X], wt[(y-r.Min.Y)*rw:])
-		}
+		brushedTerms(g, tri, r, prior.Pix, weight.Pix, image.Point{}, tri.W)
 	}
 	return prior, weight
 }

@@ -219,19 +219,8 @@ func (r *Incremental) solveWindow(ctx context.Context, win image.Rectangle, f in
 	})
 	if r.guide != nil {
 		// The brush ramp, inside the rim only: the rim keeps its values.
-		in := insetInside(win, rim, w, h)
-		iw := in.Dx()
-		p, wt := make([]float32, iw*in.Dy()), make([]float32, iw*in.Dy())
-		for y := in.Min.Y; y < in.Max.Y; y++ {
-			o := (y-win.Min.Y)*ww + in.Min.X - win.Min.X
-			copy(p[(y-in.Min.Y)*iw:], prior.Pix[o:o+iw])
-			copy(wt[(y-in.Min.Y)*iw:], weight.Pix[o:o+iw])
-		}
-		brushedTerms(r.guide, r.tri, in, p, wt)
-		for y := in.Min.Y; y < in.Max.Y; y++ {
-			o := (y-win.Min.Y)*ww + in.Min.X - win.Min.X
-			copy(prior.Pix[o:o+iw], p[(y-in.Min.Y)*iw:])
-			copy(weight.Pix[o:o+iw], wt[(y-in.Min.Y)*iw:])
+		if in := brushedRect(r.guide, r.tri, insetInside(win, rim, w, h)); !in.Empty() {
+			brushedTerms(r.guide, r.tri, in, prior.Pix, weight.Pix, win.Min, ww)
 		}
 	}
 	o := r.opt
