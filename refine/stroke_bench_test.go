@@ -79,22 +79,23 @@ func toNRGBA(img image.Image) *image.NRGBA {
 // MP, through the incremental refiner to the refined alpha and
 // foreground. The model's matte is simulated from the reference mask.
 func BenchmarkStrokeToRefined(b *testing.B) {
-	for _, size := range []struct {
-		name string
-		side int
-	}{{"1MP", 1024}, {"12MP", 3464}, {"24MP", 4899}} {
+	for _, size := range strokeSizes {
 		b.Run(size.name, func(b *testing.B) { benchStroke(b, size.side, false) })
 	}
 }
+
+// strokeSizes are the stroke benchmarks' photo sizes: squares of 1, 12
+// and 24 MP.
+var strokeSizes = []struct {
+	name string
+	side int
+}{{"1MP", 1024}, {"12MP", 3464}, {"24MP", 4899}}
 
 // BenchmarkStrokeFullSolve is BenchmarkStrokeToRefined the way the editor
 // answered a stroke before the incremental refiner: the whole cutout
 // solved again (refine.Cut with the photo's automatic guide).
 func BenchmarkStrokeFullSolve(b *testing.B) {
-	for _, size := range []struct {
-		name string
-		side int
-	}{{"1MP", 1024}, {"12MP", 3464}, {"24MP", 4899}} {
+	for _, size := range strokeSizes {
 		b.Run(size.name, func(b *testing.B) { benchStroke(b, size.side, true) })
 	}
 }
