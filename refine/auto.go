@@ -82,6 +82,11 @@ type Guide struct {
 	Trimap *Trimap
 	// Prior is the model's matte, the data term's target.
 	Prior *Matte
+	// Target is the data term's target: the model's matte where the model
+	// is sure, and where it is unsure, its matte weighed with colour
+	// models of the subject and the background (see colourPosterior). Nil
+	// means Prior.
+	Target *Matte
 	// Weight is the data term's weight on Unknown pixels; on known pixels
 	// it is −1 where the pixel keeps the model's value (at the model's
 	// solid edges) and 0 where its label decides.
@@ -139,7 +144,12 @@ func AutoGuide(img *image.NRGBA, m *Matte, opt *TrimapOptions) *Guide {
 	})
 	island := islandMargins(cm, cw, ch, o.Lo, o.Hi)
 
-	contrast := localContrast(downNRGBA(img, f), cm, o.Lo, o.Hi, 2*cr)
+	small := downNRGBA(img, f)
+	contrast := localContrast(small, cm, o.Lo, o.Hi, 2*cr)
+	posterior := colourPosterior(small, cm, contrast, o.Lo, o.Hi)
+	target := &Matte{W: w, H: h, Pix: make([]float32, w*h)}
+	copy(target.Pix, m.Pix)
+	g.Target = target
 
 	edge2 := int32(math.Floor(edge * edge))
 	sharpen := scale >= 2
@@ -206,6 +216,9 @@ func AutoGuide(img *image.NRGBA, m *Matte, opt *TrimapOptions) *Guide {
 						hold = plateauPriorWeight * plateauContrast / (plateauContrast + k)
 					}
 					weight = hr*bgHold + (1-hr)*hold
+					if !atEdge {
+						target.Pix[i] = hr*v + (1-hr)*posterior[c]
+					}
 				}
 				g.Trimap.Pix[i] = label
 				g.Weight.Pix[i] = weight

@@ -338,3 +338,32 @@ func BenchmarkLaplacianMul(b *testing.B) {
 		s.mul(dst, x)
 	}
 }
+
+// BenchmarkCut12MP times the chain the command line and the editor run
+// (Cut: guide, alpha, decisions, foreground) on a 12 MP portrait and
+// reports each stage's time.
+func BenchmarkCut12MP(b *testing.B) {
+	img, seg, truth := load12MP(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	var guide, alpha, decide, fg time.Duration
+	var res *CutResult
+	for b.Loop() {
+		var err error
+		res, err = Cut(context.Background(), img, Input{Matte: seg}, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		d := res.Stats.Durations
+		guide += res.Guide
+		alpha += d["setup"] + d["solve"] + d["upsample"]
+		decide += d["decide"]
+		fg += d["foreground"]
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(guide.Milliseconds())/n, "guide-ms")
+	b.ReportMetric(float64(alpha.Milliseconds())/n, "alpha-ms")
+	b.ReportMetric(float64(decide.Milliseconds())/n, "decide-ms")
+	b.ReportMetric(float64(fg.Milliseconds())/n, "fg-ms")
+	b.ReportMetric(sadOf(res.Alpha, truth), "SAD")
+}

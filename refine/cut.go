@@ -108,20 +108,23 @@ func Cut(ctx context.Context, img *image.NRGBA, in Input, opt *CutOptions) (*Cut
 	}
 	t0 := time.Now()
 	tri := in.Trimap
+	var then func(*Matte)
 	if in.Matte != nil {
 		g := in.Guide
 		if g == nil {
 			g = AutoGuide(img, in.Matte, opt.Trimap)
 		}
+		user := tri
+		then = func(alpha *Matte) { decide(alpha, g, user) }
 		if tri == nil {
 			tri = g.Trimap
-			ro.Prior, ro.PriorWeights = g.Prior, g.Weight
+			ro.Prior, ro.PriorWeights = g.target(), g.Weight
 		} else {
 			ro.Prior, ro.PriorWeights = brushedPrior(g, tri)
 		}
 	}
 	t1 := time.Now()
-	res, err := Refine(ctx, img, tri, &ro)
+	res, err := refine(ctx, img, tri, &ro, then)
 	var se *SolveError
 	r := &CutResult{Trimap: tri, Guide: t1.Sub(t0), Solve: time.Since(t1)}
 	switch {
@@ -173,6 +176,14 @@ func copyAlpha(fg, img *image.NRGBA) {
 	})
 }
 
+// target returns the data term's target: Target, or Prior without one.
+func (g *Guide) target() *Matte {
+	if g.Target != nil {
+		return g.Target
+	}
+	return g.Prior
+}
+
 // brushedPrior returns the data term's target and weights for a trimap
 // the user changed: unchanged pixels keep the guide's meaning; changed
 // known pixels follow their label (weight 0); changed unknown pixels are
@@ -185,9 +196,9 @@ func brushedPrior(g *Guide, tri *Trimap) (prior, weight *Matte) {
 			weight.Pix[i] = brushedWeight(g, tri.Pix[i], i)
 		}
 	})
-	prior = g.Prior
+	prior = g.target()
 	if r := brushedRect(g, tri, image.Rect(0, 0, tri.W, tri.H)); !r.Empty() {
-		prior = g.Prior.Clone()
+		prior = prior.Clone()
 		brushedTerms(g, tri, r, prior.Pix, weight.Pix, image.Point{}, tri.W)
 	}
 	return prior, weight

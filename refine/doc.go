@@ -63,6 +63,30 @@
 //     side out, held only weakly to the model: pinned to the island's rim,
 //     the known background held the island at the model's value whatever
 //     the colours said.
+//   - Where the model is unsure, the data term's target is not the
+//     model's value alone: colour models of the subject and the background
+//     (histograms of the colours where the model is sure, over the whole
+//     photo: GrabCut's idea, Rother, Kolmogorov and Blake, SIGGRAPH 2004)
+//     weigh in, as much as the local subject and background colours
+//     differ, and evidence against the subject counts a quarter (its
+//     model lacks the colours of its unsure parts). Blue hair the model
+//     half saw against a white sky, or dark legs on grey paving, are then
+//     matted as the subject.
+//
+// After the alpha solve, the automatic cutout decides: where the solved
+// alpha shows no fine structure (no strands of hair or fur, which matting
+// found in the photo), its transition from 0 to 1 is made at most two
+// analysis pixels wide around its 0.5 level, so a plateau of the model's
+// doubt (a dark suit, a skirt, roses beside a face) becomes solid or
+// clear instead of a see-through ghost, and an anti-aliased edge stays as
+// it is. Every pixel keeps its side of 0.5. On the developer sets the
+// ghost area (metrics.Ghost: half-transparent pixels where the reference
+// is solid, away from its edge, as a share of the subject) falls from a
+// mean of 11.9% and a median of 2.9% to 5.3% and 1.7% (the model's own
+// matte: 12.2% and 3.1%), and the people's mean IoU rises from 0.8803 to
+// 0.8937 (the model: 0.8762; hsd-037 0.66 -> 0.88, hsd-198 0.65 -> 0.76),
+// every photo within 0.0042 of the model or above it; the hair mattes'
+// SAD goes from 7.09/13.84/4.67 to 6.43/13.90/4.63.
 //
 // On the developer sets (cmd/evaluate, make eval: 24 everyday photos of
 // people and 3 close-ups with reference masks, 3 hair mattes from

@@ -150,11 +150,38 @@ func (r *Incremental) Update(ctx context.Context, tri *Trimap, changed image.Rec
 		o := (y-win.Min.Y)*ww + in.Min.X - win.Min.X
 		copy(r.alpha.Pix[y*w+in.Min.X:y*w+in.Max.X], alpha[o:o+in.Dx()])
 	}
+	if r.guide != nil {
+		r.decide(in)
+	}
 	if err := r.foregroundWindow(ctx, in); err != nil {
 		return in, err
 	}
 	r.dirty = image.Rectangle{}
 	return in, solveErr
+}
+
+// decide makes Cut's decisions (see decide) on the pixels of in, from a
+// crop of the photo around it aligned to the analysis grid, with four
+// cells of context on each side.
+func (r *Incremental) decide(in image.Rectangle) {
+	w, h := r.tri.W, r.tri.H
+	f, width := decideGrid(w, h)
+	m := 4 * f
+	c := image.Rect((in.Min.X-m)/f*f, (in.Min.Y-m)/f*f, in.Max.X+m, in.Max.Y+m).Intersect(image.Rect(0, 0, w, h))
+	cw, ch := c.Dx(), c.Dy()
+	a := &Matte{W: cw, H: ch, Pix: make([]float32, cw*ch)}
+	gl, user := make([]uint8, cw*ch), make([]uint8, cw*ch)
+	for y := range ch {
+		i := (y+c.Min.Y)*w + c.Min.X
+		copy(a.Pix[y*cw:(y+1)*cw], r.alpha.Pix[i:i+cw])
+		copy(gl[y*cw:(y+1)*cw], r.guide.Trimap.Pix[i:i+cw])
+		copy(user[y*cw:(y+1)*cw], r.tri.Pix[i:i+cw])
+	}
+	decideWith(a, gl, user, f, width)
+	for y := in.Min.Y; y < in.Max.Y; y++ {
+		o := (y-c.Min.Y)*cw + in.Min.X - c.Min.X
+		copy(r.alpha.Pix[y*w+in.Min.X:y*w+in.Max.X], a.Pix[o:o+in.Dx()])
+	}
 }
 
 // insetInside returns r moved in by d on each side that is not on the
@@ -194,6 +221,10 @@ func (r *Incremental) solveWindow(ctx context.Context, win image.Rectangle, f in
 	weight := &Matte{W: ww, H: wh, Pix: make([]float32, ww*wh)}
 	init := make([]float32, ww*wh)
 	rim := 2 * f
+	var target *Matte
+	if r.guide != nil {
+		target = r.guide.target()
+	}
 	parallel.Rows(wh, func(y0, y1 int) {
 		for y := y0; y < y1; y++ {
 			gy := y + win.Min.Y
@@ -209,7 +240,7 @@ func (r *Incremental) solveWindow(ctx context.Context, win image.Rectangle, f in
 					// Known, with the current alpha (see Options.PriorWeights).
 					lab[k], prior.Pix[k], weight.Pix[k] = Foreground, r.alpha.Pix[i], -1
 				case r.guide != nil:
-					lab[k], prior.Pix[k] = l, r.guide.Prior.Pix[i]
+					lab[k], prior.Pix[k] = l, target.Pix[i]
 					weight.Pix[k] = brushedWeight(r.guide, l, i)
 				default:
 					lab[k] = l

@@ -27,6 +27,12 @@ type Result struct {
 // (see SolveAlpha). opt may be nil. Refine is safe for concurrent use on
 // different inputs.
 func Refine(ctx context.Context, img *image.NRGBA, tri *Trimap, opt *Options) (*Result, error) {
+	return refine(ctx, img, tri, opt, nil)
+}
+
+// refine is Refine, with then, when set, called on the solved alpha
+// before the foreground is estimated from it (Cut's decisions).
+func refine(ctx context.Context, img *image.NRGBA, tri *Trimap, opt *Options, then func(alpha *Matte)) (*Result, error) {
 	checkSameSize("Refine", img, tri.W, tri.H)
 	o := opt.resolve()
 	checkPrior("Refine", o, tri)
@@ -36,6 +42,11 @@ func Refine(ctx context.Context, img *image.NRGBA, tri *Trimap, opt *Options) (*
 		return nil, err
 	}
 	solveErr := err
+	if then != nil {
+		t := time.Now()
+		then(alpha)
+		st.Durations["decide"] = time.Since(t)
+	}
 	t0 := time.Now()
 	fg, err := estimateForeground(ctx, img, alpha, rep, 0.8, 1)
 	if err != nil {

@@ -13,7 +13,11 @@
 //
 // Mask sets are scored by IoU of the alpha thresholded at 0.5; alpha sets
 // by SAD (/1000), MSE (×1000) and gradient error (/1000) over the whole
-// image. Scores are deterministic; the times are wall-clock and are not.
+// image. Both are scored by ghost area (metrics.Ghost, in per cent of the
+// subject): the half-transparent plateaus left where the reference is
+// solid, away from its edge; a last table gives its mean, median, largest
+// value and count over 1% over every photo together. Scores are
+// deterministic; the times are wall-clock and are not.
 //
 //	go run -tags nogui ./cmd/evaluate [-data DIR] [-model medium] [-cache DIR] [-run REGEXP]
 //
@@ -35,6 +39,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -73,6 +78,7 @@ var methods = []string{"raw", "auto", "rembg", "given"}
 // score is one method's result on one sample.
 type score struct {
 	iou, sad, mse, grad float64
+	ghost               float64 // per cent of the subject
 	time                time.Duration
 	ok                  bool
 }
@@ -150,9 +156,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		bySet[s.set] = append(bySet[s.set], s)
 		results[s.set] = append(results[s.set], sc)
 	}
+	var all [][]score
 	for _, set := range sets {
 		printTable(stdout, set, bySet[set], results[set])
+		all = append(all, results[set]...)
 	}
+	printGhosts(stdout, all)
 	return 0
 }
 
@@ -284,7 +293,7 @@ func (s sample) scores(o *outcome) []score {
 		if alpha == nil {
 			continue
 		}
-		sc[i] = score{time: o.times[i], ok: true}
+		sc[i] = score{time: o.times[i], ok: true, ghost: 100 * metrics.Ghost(alpha, o.truth)}
 		if s.alpha != "" {
 			area := float64(upscale * upscale)
 			sc[i].sad = metrics.SAD(alpha, o.truth, nil) / area
@@ -297,8 +306,8 @@ func (s sample) scores(o *outcome) []score {
 	return sc
 }
 
-// dump writes every method's alpha and the automatic trimap into dir as
-// NAME.METHOD.png.
+// dump writes every method's alpha, the automatic trimap and the
+// automatic cutout's ghost pixels (white) into dir as NAME.METHOD.png.
 func (s sample) dump(o *outcome, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -312,6 +321,9 @@ func (s sample) dump(o *outcome, dir string) error {
 				return err
 			}
 		}
+	}
+	if err := save("auto-ghost", metrics.GhostMask(o.alphas[1], o.truth).Gray()); err != nil {
+		return err
 	}
 	return save("auto-trimap", o.auto.Trimap.Gray())
 }
@@ -419,11 +431,18 @@ func printTable(w io.Writer, set string, ss []sample, sc [][]score) {
 	alpha := ss[0].alpha != ""
 	fmt.Fprintf(w, "\n## %s (%d images)\n\n", set, len(ss))
 	if alpha {
-		fmt.Fprintln(w, "| image | raw SAD | auto SAD | rembg SAD | given SAD | raw MSE | auto MSE | rembg MSE | given MSE | raw grad | auto grad | rembg grad | given grad | auto s | rembg s | given s |")
-		fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+		fmt.Fprintln(w, "| image | raw SAD | auto SAD | rembg SAD | given SAD | raw MSE | auto MSE | rembg MSE | given MSE | raw grad | auto grad | rembg grad | given grad | raw ghost% | auto ghost% | rembg ghost% | auto s | rembg s | given s |")
+		fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	} else {
-		fmt.Fprintln(w, "| image | raw IoU | auto IoU | rembg IoU | auto − raw | raw s | auto s | rembg s |")
-		fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|")
+		fmt.Fprintln(w, "| image | raw IoU | auto IoU | rembg IoU | auto − raw | raw ghost% | auto ghost% | rembg ghost% | raw s | auto s | rembg s |")
+		fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|")
+	}
+	ghosts := func(i int) []string {
+		var out []string
+		for m := 0; m < 3; m++ {
+			out = append(out, cell(sc[i][m], func(s score) float64 { return s.ghost }, "%.2f"))
+		}
+		return out
 	}
 	cols := func(get func(score) float64, f string) func(int) []string {
 		return func(i int) []string {
@@ -443,12 +462,14 @@ func printTable(w io.Writer, set string, ss []sample, sc [][]score) {
 			row = append(row, cols(func(s score) float64 { return s.sad }, "%.2f")(i)...)
 			row = append(row, cols(func(s score) float64 { return s.mse }, "%.2f")(i)...)
 			row = append(row, cols(func(s score) float64 { return s.grad }, "%.2f")(i)...)
+			row = append(row, ghosts(i)...)
 			for m := 1; m < len(methods); m++ {
 				row = append(row, cell(sc[i][m], func(s score) float64 { return s.time.Seconds() }, "%.2f"))
 			}
 		} else {
 			row = append(row, cols(func(s score) float64 { return s.iou }, "%.4f")(i)...)
 			row = append(row, fmt.Sprintf("%+.4f", sc[i][1].iou-sc[i][0].iou))
+			row = append(row, ghosts(i)...)
 			for m := 0; m < 3; m++ {
 				row = append(row, fmt.Sprintf("%.2f", sc[i][m].time.Seconds()))
 			}
@@ -482,6 +503,9 @@ func printTable(w io.Writer, set string, ss []sample, sc [][]score) {
 					row = append(row, col(m, g, "%.2f"))
 				}
 			}
+			for m := 0; m < 3; m++ {
+				row = append(row, col(m, func(s score) float64 { return s.ghost }, "%.2f"))
+			}
 			for m := 1; m < len(methods); m++ {
 				row = append(row, col(m, func(s score) float64 { return s.time.Seconds() }, "%.2f"))
 			}
@@ -495,6 +519,9 @@ func printTable(w io.Writer, set string, ss []sample, sc [][]score) {
 				d = append(d, sc[i][1].iou-sc[i][0].iou)
 			}
 			row = append(row, fmt.Sprintf("%+.4f", agg.f(d)))
+			for m := 0; m < 3; m++ {
+				row = append(row, col(m, func(s score) float64 { return s.ghost }, "%.2f"))
+			}
 			for m := 0; m < 3; m++ {
 				row = append(row, col(m, func(s score) float64 { return s.time.Seconds() }, "%.2f"))
 			}
@@ -514,6 +541,26 @@ func printTable(w io.Writer, set string, ss []sample, sc [][]score) {
 			}
 		}
 		fmt.Fprintf(w, "\nauto − raw: worst %+.4f (%s); %d of %d images lose more than 0.005\n", worst, at, below, len(ss))
+	}
+}
+
+// printGhosts writes the ghost area over every photo of every set: mean,
+// median, largest and the count over 1%, for the model, the automatic
+// cutout and the rembg-style trimap.
+func printGhosts(w io.Writer, sc [][]score) {
+	fmt.Fprintf(w, "\n## ghost area, every photo (%d)\n\n", len(sc))
+	fmt.Fprintln(w, "| method | mean % | median % | max % | over 1% |")
+	fmt.Fprintln(w, "|---|---|---|---|---|")
+	for m := 0; m < 3; m++ {
+		v := make([]float64, len(sc))
+		over := 0
+		for i := range sc {
+			v[i] = sc[i][m].ghost
+			if v[i] > 1 {
+				over++
+			}
+		}
+		fmt.Fprintf(w, "| %s | %.2f | %.2f | %.2f | %d |\n", methods[m], mean(v), median(v), slices.Max(v), over)
 	}
 }
 
