@@ -26,12 +26,12 @@ func openSession(t *testing.T) *inference.Session {
 
 // TestDropUnsureRegionKeepsFace: on celebamaskhq-demo0 the model keeps
 // the roses beside the face at half its confidence, and they touch the
-// hair, and the automatic cutout shows them as a ghost (a mean alpha of
-// 13% right of the face). One Drop click on the roses removes them and
-// keeps the face: the roses' mean alpha falls below a third of what it
-// was (to 3.9%), the face keeps 99.9% of its alpha, and the IoU stays
-// within 0.01 (0.9450 -> 0.9393: the hair beside the roses, which the
-// model was unsure of too, thins where it meets them).
+// hair; the automatic cutout shows them as a ghost (a mean alpha of 8.5%
+// right of the face), and the connected part of the shown alpha under a
+// click on them holds the face. One Drop click on the roses removes them
+// and keeps the face: the roses' mean alpha falls below a third of what
+// it was (to 0.9%), the face keeps 99.9% of its alpha, and the IoU does
+// not fall (0.9435 -> 0.9457).
 func TestDropUnsureRegionKeepsFace(t *testing.T) {
 	dir := evalset.Portraits(t)
 	img, _, err := imagefile.DecodeFile(filepath.Join(dir, "celebamaskhq-demo0.jpg"), nil)
@@ -103,7 +103,7 @@ func TestDropUnsureRegionKeepsFace(t *testing.T) {
 	if face < 0.999 {
 		t.Errorf("after the Drop the cutout keeps %.2f%% of the face", 100*face)
 	}
-	if v < iou0-0.01 {
+	if v < iou0 {
 		t.Errorf("IoU %.4f after the Drop, %.4f before", v, iou0)
 	}
 }

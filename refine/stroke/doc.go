@@ -30,8 +30,8 @@
 //
 // The simulated-user benchmark (go run ./cmd/evaluate strokes DIR...,
 // make eval-strokes) measures both tools: on the developer sets (30
-// photos) the clicks to reach IoU 0.95 average 3.93 with Grow against
-// 4.60 with the plain brush, and 0.90 takes 1.80 against 2.43.
+// photos) the clicks to reach IoU 0.95 average 3.83 with Grow against
+// 4.63 with the plain brush, and 0.90 takes 1.63 against 2.10.
 //
 // # Usage
 //
