@@ -138,7 +138,7 @@
 // on a 24 MP portrait is refined in under half a second on 2 cores,
 // against 2.4 s for a full solve (BenchmarkStrokeToRefined,
 // BenchmarkStrokeFullSolve), and the result stays within 2/255 of a full
-// solve on all but 0.01% of the pixels. The editor's edit operations on
+// solve on all but 0.1% of the pixels. The editor's edit operations on
 // the trimap are in refine/stroke.
 //
 // Non-local terms of information-flow matting (Aksoy, Aydin and Pollefeys,
