@@ -120,7 +120,7 @@ func Cut(ctx context.Context, img *image.NRGBA, in Input, opt *CutOptions) (*Cut
 			tri = g.Trimap
 			ro.Prior, ro.PriorWeights = g.target(), g.Weight
 		} else {
-			ro.Prior, ro.PriorWeights = g.target(), brushedWeights(g, tri)
+			ro.Prior, ro.PriorWeights = brushedPrior(g, tri)
 		}
 	}
 	t1 := time.Now()
@@ -184,20 +184,35 @@ func (g *Guide) target() *Matte {
 	return g.Prior
 }
 
-// brushedWeights returns the guide's data-term weights for a trimap the
-// user changed: unchanged pixels keep the guide's meaning; changed known
-// pixels follow their label (weight 0); changed unknown pixels are held
-// towards the model's background only, as in hair.
-func brushedWeights(g *Guide, tri *Trimap) *Matte {
-	out := &Matte{W: tri.W, H: tri.H, Pix: make([]float32, len(tri.Pix))}
-	for i, l := range tri.Pix {
-		switch {
-		case l == g.Trimap.Pix[i]:
-			out.Pix[i] = g.Weight.Pix[i]
-		case l == Unknown:
-			m := clamp01(g.Prior.Pix[i])
-			out.Pix[i] = hairPriorWeight * (1 - m) * (1 - m)
+// brushedPrior returns the data term's target and weights for a trimap
+// the user changed: unchanged pixels keep the guide's meaning; changed
+// known pixels follow their label (weight 0); changed unknown pixels are
+// held towards the model's background only, as in hair, or towards the
+// brush's ramp where the model is sure (see brushedTerms).
+func brushedPrior(g *Guide, tri *Trimap) (prior, weight *Matte) {
+	weight = &Matte{W: tri.W, H: tri.H, Pix: make([]float32, len(tri.Pix))}
+	spans(len(tri.Pix), func(i0, i1 int) {
+		for i := i0; i < i1; i++ {
+			weight.Pix[i] = brushedWeight(g, tri.Pix[i], i)
 		}
+	})
+	prior = g.target()
+	if r := brushedRect(g, tri, image.Rect(0, 0, tri.W, tri.H)); !r.Empty() {
+		prior = prior.Clone()
+		brushedTerms(g, tri, r, prior.Pix, weight.Pix, image.Point{}, tri.W)
 	}
-	return out
+	return prior, weight
+}
+
+// brushedWeight is brushedPrior's weight at pixel i labelled l, before
+// the brush ramp.
+func brushedWeight(g *Guide, l uint8, i int) float32 {
+	switch {
+	case l == g.Trimap.Pix[i]:
+		return g.Weight.Pix[i]
+	case l == Unknown:
+		m := clamp01(g.Prior.Pix[i])
+		return hairPriorWeight * (1 - m) * (1 - m)
+	}
+	return 0
 }

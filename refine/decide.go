@@ -46,18 +46,36 @@ const (
 // does not scatter its decision. The threshold at 0.5 keeps every pixel
 // on the side of 0.5 it was on.
 func decide(alpha *Matte, g *Guide, user *Trimap) {
+	var u []uint8
+	if user != nil {
+		u = user.Pix
+	}
+	f, width := decideGrid(alpha.W, alpha.H)
+	decideWith(alpha, g.Trimap.Pix, u, f, width)
+}
+
+// decideGrid returns the analysis grid's cell size and the widest
+// transition kept, in pixels, for a w×h photo.
+func decideGrid(w, h int) (f int, width float32) {
+	f = max(1, (max(w, h)+analysisSize-1)/analysisSize)
+	scale := math.Max(1, float64(max(w, h))/analysisSize)
+	return f, float32(decideWidth * scale)
+}
+
+// decideWith is decide on maps of alpha's size (the guide's labels gl and
+// the user's, or nil) with the grid's cell size f and the width given:
+// a window of a photo, aligned to the grid, decides as the photo does
+// (Incremental) but for cells within three of its border.
+func decideWith(alpha *Matte, gl, user []uint8, f int, width float32) {
 	w, h := alpha.W, alpha.H
 	if w < 3 || h < 3 {
 		return
 	}
-	f := max(1, (max(w, h)+analysisSize-1)/analysisSize)
 	cw, ch := (w+f-1)/f, (h+f-1)/f
-	scale := math.Max(1, float64(max(w, h))/analysisSize)
-	width := float32(decideWidth * scale)
-	a, gl := alpha.Pix, g.Trimap.Pix
+	a := alpha.Pix
 	solved := func(i int) bool {
 		v := a[i]
-		return gl[i] == Unknown && v > 0 && v < 1 && (user == nil || user.Pix[i] == Unknown)
+		return gl[i] == Unknown && v > 0 && v < 1 && (user == nil || user[i] == Unknown)
 	}
 	// mean3 returns the 3×3 mean around i (not on the border) and the
 	// central-difference slope of that mean.

@@ -197,6 +197,7 @@ type level struct {
 	idx    []int32   // unknown pixels, increasing
 	prior  []float32 // data-term target per pixel, or nil
 	weight []float32 // data-term weight per pixel, or nil
+	init   []float32 // starting alpha per pixel, or nil for the cascade's
 }
 
 // newLevel splits labels into known alphas and unknown indices and
@@ -263,12 +264,14 @@ const maxFullImage = 8_000_000
 // MaxSolvePixels and the photo in maxFullImage, and otherwise at 1/f of
 // the size with guided-filter upsampling.
 func solveAlphaImage(ctx context.Context, img *image.NRGBA, tri *Trimap, o resolved, rep *reporter, f0, f1 float64) (*Matte, Stats, error) {
-	w, h := tri.W, tri.H
-	// The full-resolution level: labels, known alphas and data term; its
-	// float image is made only when it is solved.
-	full := newLevel(&rgb{W: w, H: h}, tri.Pix, o)
-	idx := full.idx
-	n := len(idx)
+	full := newLevel(&rgb{W: tri.W, H: tri.H}, tri.Pix, o)
+	return solveAlphaAt(ctx, img, full, solveScale(tri.W, tri.H, len(full.idx), o), nil, o, rep, f0, f1)
+}
+
+// solveScale returns the factor by which SolveAlpha reduces a w×h photo
+// with n unknowns before solving: 1 when the unknowns fit in
+// MaxSolvePixels and the photo in maxFullImage.
+func solveScale(w, h, n int, o resolved) int {
 	f := 1
 	if n > o.MaxSolvePixels {
 		f = int(math.Ceil(math.Sqrt(float64(n) / float64(o.MaxSolvePixels))))
@@ -276,13 +279,28 @@ func solveAlphaImage(ctx context.Context, img *image.NRGBA, tri *Trimap, o resol
 	if w*h > maxFullImage && n > 0 {
 		f = max(f, int(math.Ceil(math.Sqrt(float64(w*h)/maxFullImage))))
 	}
+	return f
+}
+
+// solveAlphaAt solves the full-resolution level full (whose image is
+// made here) at 1/f of its size, f ≥ 1. init, if set, is the starting
+// alpha of every pixel at full resolution (a previous solution): the
+// coarse-to-fine cascade is then skipped.
+func solveAlphaAt(ctx context.Context, img *image.NRGBA, full *level, f int, init []float32, o resolved, rep *reporter, f0, f1 float64) (*Matte, Stats, error) {
+	w, h := full.im.W, full.im.H
+	idx := full.idx
+	n := len(idx)
 	if f == 1 {
 		full.im = toRGB(img)
+		full.init = init
 		return solveAlpha(ctx, full, o, rep, f0, f1)
 	}
 	t0 := time.Now()
 	cim := downNRGBA(img, f)
 	coarse := full.down(cim, f)
+	if init != nil {
+		coarse.init = downMatte(init, w, h, f)
+	}
 	setup := time.Since(t0)
 	calpha, st, err := solveAlpha(ctx, coarse, o, rep, f0, f0+(f1-f0)*0.9)
 	st.Durations["setup"] += setup
@@ -361,8 +379,8 @@ const coarsestUnknowns = 20_000
 func solveLevels(ctx context.Context, l *level, o resolved, rep *reporter, st *Stats, f0, f1 float64) error {
 	im := l.im
 	w, h := im.W, im.H
-	var init []float32
-	if len(l.idx) > coarsestUnknowns && w >= 16 && h >= 16 {
+	init := l.init
+	if init == nil && len(l.idx) > coarsestUnknowns && w >= 16 && h >= 16 {
 		c := l.down(halfRGB(im), 2)
 		if err := solveLevels(ctx, c, o, rep, st, f0, f0+(f1-f0)/4); err != nil && !isSolveError(err) {
 			return err

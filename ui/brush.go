@@ -2,9 +2,9 @@ package ui
 
 import (
 	"image"
-	"math"
 
 	"cutout/refine"
+	"cutout/refine/stroke"
 )
 
 // Tool is what a press on the canvas does.
@@ -76,63 +76,18 @@ func (t Tool) label() uint8 {
 // isBrush reports whether the tool paints strokes (rather than picking).
 func (t Tool) isBrush() bool { return t <= ToolUnknown }
 
-// brush is one stroke's paint settings. Radius is in source pixels;
-// Hardness in [0,1] is the fraction of the radius painted with the label:
-// the rim beyond it becomes refine.Unknown (unless it already holds the
-// label), so a soft brush leaves the exact edge to the matting solver.
-type brush struct {
-	Radius   float64
-	Hardness float64
-	Label    uint8
-}
+// brush is one stroke's paint settings (see stroke.Brush).
+type brush = stroke.Brush
 
 // paintSegment stamps a capsule from a to b (source pixel coordinates)
-// into tri, so consecutive drag events join without gaps however fast the
-// pointer moves. Before touching a pixel it lets rec save the pixel's tile
-// for undo. It returns the rectangle of pixels it may have changed.
+// into tri with stroke.Segment, after letting rec save the tiles it may
+// change for undo. It returns the rectangle of pixels it may have changed.
 func paintSegment(tri *refine.Trimap, a, b vec, br brush, rec *tileRecorder) image.Rectangle {
-	r := br.Radius
-	if r < 0.5 {
-		r = 0.5
-	}
-	core := r * min(max(br.Hardness, 0), 1)
-	rect := image.Rect(
-		int(math.Floor(math.Min(a.X, b.X)-r)), int(math.Floor(math.Min(a.Y, b.Y)-r)),
-		int(math.Ceil(math.Max(a.X, b.X)+r))+1, int(math.Ceil(math.Max(a.Y, b.Y)+r))+1,
-	).Intersect(image.Rect(0, 0, tri.W, tri.H))
-	if rect.Empty() {
-		return image.Rectangle{}
-	}
+	pa, pb := stroke.Point(a), stroke.Point(b)
 	if rec != nil {
-		rec.save(rect)
+		rec.save(stroke.SegmentBounds(tri, pa, pb, br))
 	}
-	dx, dy := b.X-a.X, b.Y-a.Y
-	ll := dx*dx + dy*dy
-	r2, c2 := r*r, core*core
-	lab := br.Label
-	for y := rect.Min.Y; y < rect.Max.Y; y++ {
-		py := float64(y) + 0.5
-		row := tri.Pix[y*tri.W : (y+1)*tri.W]
-		for x := rect.Min.X; x < rect.Max.X; x++ {
-			px := float64(x) + 0.5
-			// Squared distance from the pixel centre to segment ab:
-			// t = clamp(((p-a)·(b-a)) / |b-a|²), d² = |p - (a + t(b-a))|².
-			t := 0.0
-			if ll > 0 {
-				t = min(max(((px-a.X)*dx+(py-a.Y)*dy)/ll, 0), 1)
-			}
-			ex, ey := px-(a.X+t*dx), py-(a.Y+t*dy)
-			d2 := ex*ex + ey*ey
-			switch {
-			case d2 > r2:
-			case d2 <= c2:
-				row[x] = lab
-			case row[x] != lab:
-				row[x] = refine.Unknown
-			}
-		}
-	}
-	return rect
+	return stroke.Segment(tri, pa, pb, br)
 }
 
 // vec is a point in source pixel coordinates.

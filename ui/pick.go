@@ -4,218 +4,35 @@ import (
 	"image"
 
 	"cutout/refine"
+	"cutout/refine/stroke"
 )
 
-// Picks (the Keep and Drop tools) work on what the person sees: the shown
-// alpha, refined where the refinement is current. A click selects the
-// connected region around it whose alpha is at least half the alpha
-// under the pointer (but at least minPickAlpha and at most 50%), so a
-// click on a faint, semi-transparent ghost selects the ghost and a click
-// on the subject selects the solid subject, plus the unknown band around
-// the region. The region is recorded as runs, so that replaying the edit
-// later (crash recovery, a reloaded photo) gives the same labels without
-// the refinement that was on screen.
+// Picks (the Keep and Drop tools) work on what the person sees; see
+// refine/stroke.
 
 // minPickAlpha is the faintest alpha (of 255) a click picks: about 5%.
-const minPickAlpha = 13
-
-// pickRegion finds the region under (x, y) given the shown alpha of each
-// pixel: the 4-connected pixels with alpha ≥ the threshold described
-// above, plus the Unknown pixels around them up to ring pixels away. It
-// returns a mark per pixel (non-zero inside the region), the region's
-// bounds, and false when (x, y) shows nothing.
-func pickRegion(tri *refine.Trimap, alpha func(i int) uint8, x, y, ring int) ([]uint8, image.Rectangle, bool) {
-	w, h := tri.W, tri.H
-	if x < 0 || y < 0 || x >= w || y >= h {
-		return nil, image.Rectangle{}, false
-	}
-	at := alpha(y*w + x)
-	if at < minPickAlpha {
-		return nil, image.Rectangle{}, false
-	}
-	thr := min(max(at/2, minPickAlpha), 128)
-	core := func(i int) bool { return alpha(i) >= thr }
-	mark := make([]uint8, w*h)
-	bounds := image.Rect(x, y, x+1, y+1)
-	// Scanline flood fill of the core component.
-	stack := []int{y*w + x}
-	mark[y*w+x] = 1
-	var rim []int
-	for len(stack) > 0 {
-		i := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		py, px := i/w, i%w
-		x0 := px
-		for x0 > 0 && mark[py*w+x0-1] == 0 && core(py*w+x0-1) {
-			x0--
-			mark[py*w+x0] = 1
-		}
-		x1 := px
-		for x1 < w-1 && mark[py*w+x1+1] == 0 && core(py*w+x1+1) {
-			x1++
-			mark[py*w+x1] = 1
-		}
-		bounds = bounds.Union(image.Rect(x0, py, x1+1, py+1))
-		for _, ny := range [2]int{py - 1, py + 1} {
-			if ny < 0 || ny >= h {
-				continue
-			}
-			for nx := x0; nx <= x1; nx++ {
-				j := ny*w + nx
-				if mark[j] != 0 {
-					continue
-				}
-				if core(j) {
-					mark[j] = 1
-					stack = append(stack, j)
-				} else if tri.Pix[j] == refine.Unknown {
-					mark[j] = 2
-					rim = append(rim, j)
-				}
-			}
-		}
-		for _, nx := range [2]int{x0 - 1, x1 + 1} {
-			if nx < 0 || nx >= w {
-				continue
-			}
-			if j := py*w + nx; mark[j] == 0 && tri.Pix[j] == refine.Unknown {
-				mark[j] = 2
-				rim = append(rim, j)
-			}
-		}
-	}
-	// Grow the Unknown rim breadth-first, one pixel per step.
-	for step := 1; step < ring && len(rim) > 0; step++ {
-		var next []int
-		for _, i := range rim {
-			py, px := i/w, i%w
-			for _, j := range [4]int{i - 1, i + 1, i - w, i + w} {
-				if (j == i-1 && px == 0) || (j == i+1 && px == w-1) || j < 0 || j >= w*h {
-					continue
-				}
-				if mark[j] == 0 && tri.Pix[j] == refine.Unknown && !core(j) {
-					mark[j] = 2
-					next = append(next, j)
-				}
-			}
-			bounds = bounds.Union(image.Rect(px, py, px+1, py+1))
-		}
-		rim = next
-	}
-	for _, i := range rim {
-		bounds = bounds.Union(image.Rect(i%w, i/w, i%w+1, i/w+1))
-	}
-	return mark, bounds, true
-}
-
-// pickRing is how far (in source pixels) a picked region's Unknown rim
-// reaches: about the width of the automatic trimap's band.
-func pickRing(w, h int) int {
-	r := (w + h) / 100
-	if r < 4 {
-		r = 4
-	}
-	return r
-}
-
-// regionRuns encodes the marked pixels inside bounds as runs: triples
-// (y, x0, x1) with x1 exclusive, row by row.
-func regionRuns(mark []uint8, w int, bounds image.Rectangle) []int32 {
-	var runs []int32
-	for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
-		row := mark[y*w : (y+1)*w]
-		for x := bounds.Min.X; x < bounds.Max.X; {
-			if row[x] == 0 {
-				x++
-				continue
-			}
-			x0 := x
-			for x < bounds.Max.X && row[x] != 0 {
-				x++
-			}
-			runs = append(runs, int32(y), int32(x0), int32(x))
-		}
-	}
-	return runs
-}
+const minPickAlpha = stroke.MinPickAlpha
 
 // applyRegion keeps (keep true) or drops the region given as runs,
 // writing Background over what goes. Before changing pixels it lets rec
 // save their tiles. It returns the changed bounds.
 func applyRegion(tri *refine.Trimap, runs []int32, keep bool, rec *tileRecorder) image.Rectangle {
-	if !keep {
-		var bounds image.Rectangle
-		for k := 0; k+2 < len(runs); k += 3 {
-			bounds = bounds.Union(image.Rect(int(runs[k+1]), int(runs[k]), int(runs[k+2]), int(runs[k]+1)))
-		}
-		bounds = bounds.Intersect(image.Rect(0, 0, tri.W, tri.H))
-		rec.save(bounds)
-		for k := 0; k+2 < len(runs); k += 3 {
-			y, x0, x1 := int(runs[k]), int(runs[k+1]), int(runs[k+2])
-			if y < 0 || y >= tri.H {
-				continue
-			}
-			row := tri.Pix[y*tri.W : (y+1)*tri.W]
-			for x := max(x0, 0); x < min(x1, tri.W); x++ {
-				row[x] = refine.Background
-			}
-		}
-		return bounds
+	if keep {
+		rec.saveAll()
+	} else {
+		rec.save(stroke.RegionBounds(tri, runs, false))
 	}
-	rec.saveAll()
-	kept := make([]bool, tri.W)
-	changed := image.Rectangle{}
-	k := 0
-	for y := 0; y < tri.H; y++ {
-		clear(kept)
-		for ; k+2 < len(runs) && int(runs[k]) <= y; k += 3 {
-			if int(runs[k]) == y {
-				for x := max(int(runs[k+1]), 0); x < min(int(runs[k+2]), tri.W); x++ {
-					kept[x] = true
-				}
-			}
-		}
-		row := tri.Pix[y*tri.W : (y+1)*tri.W]
-		x0, x1 := -1, -1
-		for x, v := range row {
-			if !kept[x] && v != refine.Background {
-				row[x] = refine.Background
-				if x0 < 0 {
-					x0 = x
-				}
-				x1 = x
-			}
-		}
-		if x0 >= 0 {
-			changed = changed.Union(image.Rect(x0, y, x1+1, y+1))
-		}
-	}
-	return changed
+	return stroke.ApplyRegion(tri, runs, keep)
 }
 
 // pickRuns finds the region a click at (x, y) selects, as runs (see
-// regionRuns); false when the click shows nothing.
+// stroke.Runs); false when the click shows nothing.
 func pickRuns(tri *refine.Trimap, alpha func(i int) uint8, x, y int) ([]int32, bool) {
-	mark, bounds, ok := pickRegion(tri, alpha, x, y, pickRing(tri.W, tri.H))
-	if !ok {
-		return nil, false
-	}
-	return regionRuns(mark, tri.W, bounds), true
+	return stroke.PickRuns(tri, alpha, x, y)
 }
 
-// labelAlpha is the alpha a trimap and the model's matte alone show:
-// Foreground 255, Background 0, Unknown the model's value. Picks recorded
-// before picks kept their region replay with it.
+// labelAlpha is the alpha a trimap and the model's matte alone show
+// (stroke.LabelAlpha).
 func labelAlpha(tri *refine.Trimap, model []uint8) func(int) uint8 {
-	return func(i int) uint8 {
-		switch tri.Pix[i] {
-		case refine.Foreground:
-			return 255
-		case refine.Unknown:
-			if model != nil {
-				return model[i]
-			}
-		}
-		return 0
-	}
+	return stroke.LabelAlpha(tri, model)
 }

@@ -26,7 +26,7 @@ type editOp struct {
 	Radius   float64      `json:"radius,omitempty"`
 	Hardness float64      `json:"hardness,omitempty"`
 	Points   [][2]float64 `json:"points,omitempty"`
-	// Runs is the region a keep or drop selected (see regionRuns); picks
+	// Runs is the region a keep or drop selected (see stroke.Runs); picks
 	// stored without it select again from the model's matte.
 	Runs []int32 `json:"runs,omitempty"`
 }

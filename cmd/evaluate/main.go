@@ -84,6 +84,9 @@ type score struct {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "strokes" {
+		return runStrokes(args[1:], stdout, stderr)
+	}
 	fs := flag.NewFlagSet("evaluate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	data := fs.String("data", "", "evaluation data folder (default ../shared/testdata beside the repository)")

@@ -1,0 +1,41 @@
+// Package stroke holds the editor's edit operations on a trimap: the
+// plain brush (Segment), strokes that understand the photo (Scene.Grow),
+// and the Keep and Drop picks (PickRuns and ApplyRegion on what the
+// person sees; Scene.PickUnsure and ApplyUnsure on what the model was
+// unsure of). It is pure Go, with no cgo and no GUI: an editor calls it
+// and hands the rectangle an operation returns to refine.Incremental.
+//
+// # Conventions
+//
+// Trimaps are refine.Trimap (labels refine.Background, Unknown and
+// Foreground); points are in source pixel coordinates, pixel (x, y)
+// covering [x, x+1)×[y, y+1). Every operation changes its trimap in
+// place and returns the rectangle of pixels it may have changed; the
+// Bounds functions give that rectangle beforehand, so an editor can save
+// those pixels for undo first. Picks are recorded as runs (y, x0, x1), so
+// that replaying an edit gives the same labels without the refinement
+// that was on screen.
+//
+// # Strokes that understand the photo
+//
+// A foreground or background stroke spreads over the region it was
+// painted in, found on the photo reduced to at most 512 pixels on the
+// long side (a 24 MP photo in a few milliseconds) by geodesic colour
+// distance from the stroke (Criminisi, Sharp and Blake, "GeoS: Geodesic
+// Image Segmentation", ECCV 2008), bounded by the photo's edges, by the
+// stroke's own colours, and by what the segmentation model is sure is the
+// other label. A band along the grown region's edge is left Unknown, so
+// matting places the edge at full resolution. The plain brush (Segment)
+// stays for strokes that must touch only what they cover.
+//
+// The simulated-user benchmark (go run ./cmd/evaluate strokes DIR...,
+// make eval-strokes) measures both tools: on the developer sets (30
+// photos) the clicks to reach IoU 0.95 average 3.83 with Grow against
+// 4.63 with the plain brush, and 0.90 takes 1.63 against 2.10.
+//
+// # Usage
+//
+//	scene := stroke.NewScene(photo, modelMatte, guide.Trimap) // once per photo
+//	changed := scene.Grow(tri, points, stroke.Brush{Radius: 20, Hardness: 0.8, Label: refine.Background})
+//	win, err := incremental.Update(ctx, tri, changed)
+package stroke
