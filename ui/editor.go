@@ -27,8 +27,8 @@ type Editor struct {
 	app  fyne.App
 	win  fyne.Window
 	deps Deps
-	// post runs fn on the UI goroutine; fyne.Do outside tests.
-	post func(fn func())
+	// postFn runs fn on the UI goroutine; fyne.Do outside tests.
+	postFn func(fn func())
 
 	docs    []*document
 	cur     *document
@@ -104,7 +104,10 @@ var startScript func(e *Editor)
 // starts its workers. Call Start to load photos and Window().Show() (or
 // ShowAndRun) to display it; Close stops the workers.
 func New(app fyne.App, deps Deps) *Editor {
-	e := &Editor{app: app, deps: deps, post: fyne.Do}
+	e := &Editor{app: app, deps: deps, postFn: fyne.Do}
+	if e.deps.Refiner == nil {
+		e.deps.Refiner = modelRefiner{}
+	}
 	e.win = app.NewWindow("Cutout")
 	e.win.SetIcon(assets.Icon)
 	p := app.Preferences()
@@ -135,10 +138,12 @@ func New(app fyne.App, deps Deps) *Editor {
 	e.ctx, e.stop = context.WithCancel(context.Background())
 	e.loads = &docQueue{start: e.decode}
 	e.loading = waitList{}
-	e.exports = &exporter{e: e}
+	e.exports = &exporter{win: e.win}
 	e.exportOpt = exportOptions{Margin: 32}
-	e.seg = newSegmenter(e)
-	e.ref = newRefiner(e)
+	e.seg = newSegmenter(e, segDeps{open: e.deps.OpenSegmenter, decode: e.deps.Decode, guide: e.deps.Refiner.Guide})
+	e.goWork(func() { e.seg.loop(e.ctx) })
+	e.ref = newRefiner(e.ctx, e, e.deps.Refiner)
+	e.goWork(e.ref.loop)
 
 	e.keys = e.newKeyMap()
 	e.tips = newTooltips(e)
@@ -250,6 +255,28 @@ func (e *Editor) Close() {
 	e.stopWorkers()
 	e.ref.stopTimers()
 	e.saves.close(e.docs)
+}
+
+// post runs fn on the UI goroutine.
+func (e *Editor) post(fn func()) { e.postFn(fn) }
+
+// shutDown reports whether the editor was closed.
+func (e *Editor) shutDown() bool { return e.closed }
+
+// canvasSize is the size of the window's canvas.
+func (e *Editor) canvasSize() fyne.Size { return e.win.Canvas().Size() }
+
+// photos are the opened photos, in the filmstrip's order.
+func (e *Editor) photos() []*document { return e.docs }
+
+// current is the photo shown, nil when none is.
+func (e *Editor) current() *document { return e.cur }
+
+// relayout lays the window out again (a part was shown or hidden).
+func (e *Editor) relayout() {
+	if c := e.win.Content(); c != nil {
+		c.Refresh()
+	}
 }
 
 // goWork runs fn on a worker goroutine that Close waits for.

@@ -575,7 +575,7 @@ func (e *Editor) exportAll(jobs []exportJob, opt exportOptions, dir string, afte
 // exporter is the progress dialog of exports: waiting for a photo to be
 // loaded and refined, writing, and Export All's count. One at a time.
 type exporter struct {
-	e       *Editor
+	win     fyne.Window // the dialog's parent
 	dlg     *dialog.CustomDialog
 	label   *widget.Label
 	bar     *widget.ProgressBar // the photo's refinement
@@ -592,7 +592,7 @@ func (x *exporter) open(title string, cancel func()) {
 	x.overall.Hide()
 	x.cancel = widget.NewButton("Cancel", cancel)
 	box := container.NewVBox(x.label, x.bar, x.overall)
-	x.dlg = dialog.NewCustomWithoutButtons(title, container.NewGridWrap(fyne.NewSize(420, box.MinSize().Height), box), x.e.win)
+	x.dlg = dialog.NewCustomWithoutButtons(title, container.NewGridWrap(fyne.NewSize(420, box.MinSize().Height), box), x.win)
 	x.dlg.SetButtons([]fyne.CanvasObject{x.cancel})
 	x.dlg.Show()
 }

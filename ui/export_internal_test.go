@@ -20,8 +20,9 @@ import (
 // next per run), or stops when the run is cancelled. Its result is
 // recognisable: alpha 0.5 in the unknown band and a green foreground.
 type gatedRefiner struct {
-	started chan struct{}
-	next    chan struct{}
+	modelRefiner // the automatic guide
+	started      chan struct{}
+	next         chan struct{}
 }
 
 func newGatedRefiner() *gatedRefiner {

@@ -87,7 +87,7 @@ func newTestEditor(t testing.TB, deps Deps) (*Editor, *uiQueue) {
 	}
 	e := New(a, deps)
 	q := newUIQueue()
-	e.post = q.post
+	e.postFn = q.post
 	e.win.Resize(fyne.NewSize(1000, 700))
 	t.Cleanup(e.Close)
 	return e, q

@@ -179,14 +179,14 @@ func (e *Editor) decode(d *document) {
 	if d == e.cur {
 		e.updateStatus()
 	}
-	decode, model, w, h := e.deps.Decode, d.model, d.w, d.h
+	decode, guide, model, w, h := e.deps.Decode, e.deps.Refiner.Guide, d.model, d.w, d.h
 	e.goWork(func() {
 		p, err := loadPhoto(d.path, decode)
 		var out decoded
 		if err == nil {
 			out.photo = p
 			if model != nil && p.img.Rect.Dx() == w && p.img.Rect.Dy() == h {
-				out.guide = refine.AutoGuide(p.img, matteFrom8(model, w, h), nil)
+				out.guide = guide(p.img, matteFrom8(model, w, h))
 			}
 		}
 		e.post(func() { e.decoded(d, out, err) })
@@ -242,7 +242,7 @@ func (e *Editor) failed(d *document, err error) {
 // its pixels were released, or (after asking) a crashed session.
 func (e *Editor) installMask(d *document, g *refine.Guide) {
 	if g == nil {
-		g = refine.AutoGuide(d.ly.src, matteFrom8(d.model, d.w, d.h), nil)
+		g = e.deps.Refiner.Guide(d.ly.src, matteFrom8(d.model, d.w, d.h))
 	}
 	d.setMask(g)
 	switch {

@@ -18,7 +18,7 @@ const tooltipDelay = 600 * time.Millisecond
 // content. The layer holds only a rectangle and a text, which take no
 // input, so a tooltip never swallows a click (a pop-up would).
 type tooltips struct {
-	e     *Editor
+	host  tipHost
 	layer *fyne.Container
 	bg    *canvas.Rectangle
 	text  *canvas.Text
@@ -26,8 +26,15 @@ type tooltips struct {
 	timer *time.Timer
 }
 
-func newTooltips(e *Editor) *tooltips {
-	t := &tooltips{e: e}
+// tipHost is what the tooltips need of the window they show in.
+type tipHost interface {
+	post(fn func())        // runs fn on the UI goroutine
+	shutDown() bool        // the window is closed
+	canvasSize() fyne.Size // the window's canvas
+}
+
+func newTooltips(host tipHost) *tooltips {
+	t := &tooltips{host: host}
 	t.bg = canvas.NewRectangle(color.NRGBA{R: 0x20, G: 0x22, B: 0x26, A: 0xf0})
 	t.bg.CornerRadius = 4
 	t.text = canvas.NewText("", color.NRGBA{R: 0xf0, G: 0xf0, B: 0xf0, A: 0xff})
@@ -47,8 +54,8 @@ func (t *tooltips) show(obj fyne.CanvasObject, text string) {
 		t.timer.Stop()
 	}
 	t.timer = time.AfterFunc(tooltipDelay, func() {
-		t.e.post(func() {
-			if t.owner == obj && !t.e.closed {
+		t.host.post(func() {
+			if t.owner == obj && !t.host.shutDown() {
 				t.place(obj, text)
 			}
 		})
@@ -62,7 +69,7 @@ func (t *tooltips) place(obj fyne.CanvasObject, text string) {
 	size := t.text.MinSize().AddWidthHeight(2*pad, pad)
 	drv := fyne.CurrentApp().Driver()
 	pos := drv.AbsolutePositionForObject(obj).Add(fyne.NewPos(0, obj.Size().Height+2))
-	win := t.e.win.Canvas().Size()
+	win := t.host.canvasSize()
 	pos.X = max(0, min(pos.X, win.Width-size.Width))
 	if pos.Y+size.Height > win.Height {
 		pos.Y = drv.AbsolutePositionForObject(obj).Y - size.Height - 2
