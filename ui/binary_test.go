@@ -19,7 +19,7 @@ import (
 )
 
 // These tests start the real editor binary under Xvfb and drive it with an
-// edit script (ScriptEnv, in builds with the uiscript tag): strokes
+// edit script (scriptEnv, in builds with the uiscript tag): strokes
 // without a pointer, a report file to follow its state, kill -9 to crash
 // it. The binary is built with that tag; the shipped one is not.
 

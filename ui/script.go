@@ -13,14 +13,14 @@ import (
 	"fyne.io/fyne/v2"
 )
 
-// ScriptEnv names the environment variable that points the editor at an
+// scriptEnv names the environment variable that points the editor at an
 // edit script: a JSON file whose edits are applied to the first photo once
 // it is segmented, and which names a report file the editor keeps up to
 // date. End-to-end tests drive the real binary with it (strokes without a
 // pointer, then kill -9 and reopen to check crash recovery). Only builds
 // with the uiscript tag have it, which the tests use; the shipped editor
 // reads no such variable.
-const ScriptEnv = "CUTOUT_UI_SCRIPT"
+const scriptEnv = "CUTOUT_UI_SCRIPT"
 
 func init() {
 	startScript = func(e *Editor) {
@@ -69,7 +69,7 @@ type scriptReport struct {
 
 // loadScript reads the script named by $CUTOUT_UI_SCRIPT, if any.
 func loadScript() (*script, error) {
-	path := os.Getenv(ScriptEnv)
+	path := os.Getenv(scriptEnv)
 	if path == "" {
 		return nil, nil
 	}
