@@ -62,14 +62,20 @@ func (e *Editor) endStroke() {
 
 // commit turns what rec saved into an undo step of d and follows it up;
 // r is the region to repaint (nothing when strokes repainted already).
+// An edit that changed nothing (foreground painted over foreground) is an
+// undo step too, as in Photoshop: Ctrl+Z takes back the stroke just made,
+// never the edit before it.
 func (e *Editor) commit(d *document, rec *tileRecorder, op editOp, r image.Rectangle) {
-	if ed := rec.finish(op); ed != nil {
-		d.hist.push(ed)
-		if d == e.cur {
-			e.canvas.repaint(r)
-		}
-		e.edited(d)
+	ed := rec.finish(op)
+	if ed == nil {
+		d.hist.push(&edit{op: op})
+		return
 	}
+	d.hist.push(ed)
+	if d == e.cur {
+		e.canvas.repaint(r)
+	}
+	e.edited(d)
 }
 
 // pick keeps or drops the region of what the person sees under source
@@ -104,7 +110,7 @@ func (e *Editor) undo() {
 		return
 	}
 	if d := e.cur; d != nil && d.editable() && !e.stroking() {
-		if r, ok := d.hist.undoInto(d.ly.tri); ok {
+		if r, ok := d.hist.undoInto(d.ly.tri); ok && !r.Empty() {
 			e.canvas.repaint(r)
 			e.edited(d)
 		}
@@ -117,7 +123,7 @@ func (e *Editor) redo() {
 		return
 	}
 	if d := e.cur; d != nil && d.editable() && !e.stroking() {
-		if r, ok := d.hist.redoInto(d.ly.tri); ok {
+		if r, ok := d.hist.redoInto(d.ly.tri); ok && !r.Empty() {
 			e.canvas.repaint(r)
 			e.edited(d)
 		}
@@ -173,6 +179,8 @@ func (e *Editor) replay(d *document, base *refine.Trimap, ops []editOp) {
 		applyOp(d.ly.tri, d.ly.model, base, op, rec)
 		if ed := rec.finish(op); ed != nil {
 			d.hist.push(ed)
+		} else {
+			d.hist.push(&edit{op: op}) // as commit does
 		}
 	}
 	if d.auto != nil && string(d.auto.Pix) != string(base.Pix) {

@@ -27,6 +27,7 @@ type singleKey struct {
 type keyMap struct {
 	keys     []singleKey
 	spaceOn  bool
+	shifts   int // Shift keys held down
 	onSpace  func()      // the pan key went down or up
 	onCanvas func() bool // the pointer is over the canvas
 }
@@ -64,6 +65,9 @@ func (e *Editor) newKeyMap() *keyMap {
 // typedKey runs the shortcut of a typed key; it reports whether there was
 // one.
 func (k *keyMap) typedKey(ev *fyne.KeyEvent) bool {
+	if k.shifts > 0 && (ev.Name == fyne.KeyLeftBracket || ev.Name == fyne.KeyRightBracket) {
+		return false // Shift+[ and Shift+] are the hardness: their characters, { and }
+	}
 	for _, s := range k.keys {
 		if s.name != "" && s.name == ev.Name && s.do != nil {
 			s.do()
@@ -85,18 +89,28 @@ func (k *keyMap) typedRune(r rune) bool {
 	return false
 }
 
-// keyDown and keyUp follow the pan key.
+// keyDown and keyUp follow the pan key and the Shift keys.
 func (k *keyMap) keyDown(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeySpace && !k.spaceOn {
-		k.spaceOn = true
-		k.onSpace()
+	switch ev.Name {
+	case fyne.KeySpace:
+		if !k.spaceOn {
+			k.spaceOn = true
+			k.onSpace()
+		}
+	case desktop.KeyShiftLeft, desktop.KeyShiftRight:
+		k.shifts = min(k.shifts+1, 2)
 	}
 }
 
 func (k *keyMap) keyUp(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeySpace && k.spaceOn {
-		k.spaceOn = false
-		k.onSpace()
+	switch ev.Name {
+	case fyne.KeySpace:
+		if k.spaceOn {
+			k.spaceOn = false
+			k.onSpace()
+		}
+	case desktop.KeyShiftLeft, desktop.KeyShiftRight:
+		k.shifts = max(k.shifts-1, 0)
 	}
 }
 

@@ -253,3 +253,76 @@ func TestTooltipsShowKeys(t *testing.T) {
 		t.Fatal("Edit ▸ Undo shows no shortcut")
 	}
 }
+
+// TestShiftBracketsChangeOnlyTheHardness: the desktop driver delivers
+// Shift+[ as the key [ and the character {; only the hardness changes.
+func TestShiftBracketsChangeOnlyTheHardness(t *testing.T) {
+	e, _ := newTestEditor(t, Deps{})
+	showDoc(e, synthDoc(400, 300))
+	e.setBrushSize(20)
+	e.setHardness(0.8)
+	for range 10 {
+		press(e, fyne.KeyRightBracket, 0, ']')
+	}
+	size := e.tools.size
+	if math.Abs(size-20*math.Pow(1.2, 10)) > 1 {
+		t.Fatalf("10× ] gave a %.0f px brush", size)
+	}
+	for range 3 {
+		press(e, fyne.KeyLeftBracket, fyne.KeyModifierShift, '{')
+	}
+	if e.tools.size != size {
+		t.Fatalf("Shift+[ changed the brush size: %.0f px, was %.0f", e.tools.size, size)
+	}
+	if math.Abs(e.tools.hardness-0.5) > 1e-9 {
+		t.Fatalf("3× Shift+[ from 0.8 gave hardness %.2f, want 0.5", e.tools.hardness)
+	}
+	press(e, fyne.KeyLeftBracket, 0, '[')
+	if math.Abs(e.tools.size-size/1.2) > 1e-9 {
+		t.Fatal("[ after Shift was released does not shrink the brush")
+	}
+}
+
+// TestStrokeThatChangesNothingIsItsOwnUndoStep: painting foreground over
+// foreground, then Ctrl+Z, takes back that stroke and not the one before.
+func TestStrokeThatChangesNothingIsItsOwnUndoStep(t *testing.T) {
+	e, _ := newTestEditor(t, Deps{})
+	d, before, after := strokedDoc(t, e)
+	rev := d.rev
+	e.setTool(ToolForeground)
+	e.setBrushSize(10)
+	x, y := foregroundSpot(t, after, 16)
+	dragPath(e, []fyne.Position{viewPos(e, x-8, y), viewPos(e, x+8, y)})
+	if !bytes.Equal(d.ly.tri.Pix, after.Pix) || d.rev != rev {
+		t.Fatal("painting foreground over foreground changed the trimap")
+	}
+	press(e, fyne.KeyZ, fyne.KeyModifierControl, 0)
+	if !bytes.Equal(d.ly.tri.Pix, after.Pix) {
+		t.Fatal("Ctrl+Z after a stroke that changed nothing undid the edit before it")
+	}
+	press(e, fyne.KeyZ, fyne.KeyModifierControl, 0)
+	if !bytes.Equal(d.ly.tri.Pix, before.Pix) {
+		t.Fatal("the second Ctrl+Z did not undo the background stroke")
+	}
+}
+
+// foregroundSpot finds the centre of a side×side square of foreground
+// labels in tri, 2 side away from its borders.
+func foregroundSpot(t *testing.T, tri *refine.Trimap, side int) (int, int) {
+	t.Helper()
+	for y := 2 * side; y < tri.H-2*side; y++ {
+	next:
+		for x := 2 * side; x < tri.W-2*side; x++ {
+			for yy := y - side; yy <= y+side; yy++ {
+				for xx := x - side; xx <= x+side; xx++ {
+					if tri.Pix[yy*tri.W+xx] != refine.Foreground {
+						continue next
+					}
+				}
+			}
+			return x, y
+		}
+	}
+	t.Fatal("no foreground spot in the trimap")
+	return 0, 0
+}
