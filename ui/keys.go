@@ -27,7 +27,7 @@ type singleKey struct {
 type keyMap struct {
 	keys     []singleKey
 	spaceOn  bool
-	shifts   int // Shift keys held down
+	shifts   int         // Shift keys held down
 	onSpace  func()      // the pan key went down or up
 	onCanvas func() bool // the pointer is over the canvas
 }
