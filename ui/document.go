@@ -66,7 +66,11 @@ type document struct {
 	// to the recovery session, exportedRev the one last exported (-1:
 	// never).
 	rev, savedRev, exportedRev int
-	baseSaved                  bool // the session's base trimap is on disk
+	// exportedTo is the file of the last export, exportedOpt its options
+	// (Ctrl+S exports there again).
+	exportedTo  string
+	exportedOpt exportOptions
+	baseSaved   bool // the session's base trimap is on disk
 }
 
 func newDocument(path string) *document {

@@ -48,6 +48,7 @@ type Editor struct {
 	menu   *menus
 	keys   *keyMap
 	tips   *tooltips
+	sheets []*sheet // the dialogs open, oldest first (sheet.go)
 
 	stroke    strokeState
 	seg       *segmenter

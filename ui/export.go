@@ -125,39 +125,70 @@ func subjectBounds(alpha *refine.Matte, margin int) (image.Rectangle, bool) {
 	return r.Inset(-margin).Intersect(image.Rect(0, 0, alpha.W, alpha.H)), true
 }
 
-// exportName suggests a file name for an export of path.
+// exportName suggests a file name for an export of path, as `cutout
+// remove` names its outputs: NAME.png for the cutout (over transparency or
+// the background), NAME.mask.png for the matte.
 func exportName(path string, kind ExportKind) string {
 	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-	switch kind {
-	case ExportMatte:
-		return base + "-matte.png"
-	case ExportOverBackground:
-		return base + "-on-background.png"
+	if kind == ExportMatte {
+		return base + ".mask.png"
 	}
-	return base + "-cutout.png"
+	return base + ".png"
+}
+
+// exportTarget is where an export of path into dir goes: exportName, or,
+// when that is the photo itself (portrait.png exported beside itself),
+// NAME-2.png, NAME-3.png… as the command line numbers such names.
+func exportTarget(dir, path string, kind ExportKind, taken func(string) bool) string {
+	name := exportName(path, kind)
+	p := filepath.Join(dir, name)
+	for n := 2; sameFile(p, path) || (taken != nil && taken(p)); n++ {
+		ext := ".png"
+		if kind == ExportMatte {
+			ext = ".mask.png"
+		}
+		p = filepath.Join(dir, strings.TrimSuffix(name, ext)+"-"+strconv.Itoa(n)+ext)
+	}
+	return p
+}
+
+// sameFile reports whether a and b name the same file: the same path, or
+// one file reached through links.
+func sameFile(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Stat(b)
+	return err == nil && os.SameFile(fa, fb)
 }
 
 // exportSheet is the options part of the export sheets.
 type exportSheet struct {
 	names  []string // of the kinds
-	kind   *widget.RadioGroup
-	crop   *widget.Check
-	margin *widget.Entry
-	target *widget.Entry // the file (one photo) or folder (all)
+	kind   *selectBox
+	crop   *check
+	margin *sheetEntry
+	target *sheetEntry // the file (one photo) or folder (all)
 }
 
+// newExportSheet makes the sheet's fields with the last export's
+// options. The kind is a drop-down: an export always has exactly one.
 func (e *Editor) newExportSheet(target string, kindChanged func(ExportKind)) *exportSheet {
 	opt := e.exportOpt
 	s := &exportSheet{names: e.exportNames()}
-	s.kind = widget.NewRadioGroup(s.names, func(sel string) {
+	s.kind = e.newSelect(s.names, func(sel string) {
 		if kindChanged != nil {
 			kindChanged(s.kindOf(sel))
 		}
 	})
 	s.kind.SetSelected(s.names[opt.Kind])
-	s.crop = widget.NewCheck("Crop to the subject", nil)
+	s.crop = e.newCheck("Crop to the subject", nil)
 	s.crop.SetChecked(opt.Crop)
-	s.margin = widget.NewEntry()
+	s.margin = e.newSheetEntry()
 	s.margin.SetText(strconv.Itoa(opt.Margin))
 	s.margin.Validator = func(v string) error {
 		if n, err := strconv.Atoi(v); err != nil || n < 0 {
@@ -165,7 +196,7 @@ func (e *Editor) newExportSheet(target string, kindChanged func(ExportKind)) *ex
 		}
 		return nil
 	}
-	s.target = widget.NewEntry()
+	s.target = e.newSheetEntry()
 	s.target.SetText(target)
 	return s
 }
@@ -198,6 +229,40 @@ func (e *Editor) exportForm(s *exportSheet, targetLabel string, browse func()) f
 		widget.NewFormItem("Margin (px)", s.margin),
 		widget.NewFormItem(targetLabel, container.NewBorder(nil, nil, nil, widget.NewButton("Folder…", browse), s.target)),
 	)
+}
+
+// showExportSheet shows an export sheet: title, form, and Cancel and
+// Export buttons. Export (or Enter) calls ok, which returns an error to
+// keep the sheet open (it is shown above it), or what to do once the
+// sheet is closed; Cancel (or Escape) calls cancel.
+func (e *Editor) showExportSheet(title string, form fyne.CanvasObject, ok func() (func(), error), cancel func()) {
+	var dlg *dialog.CustomDialog
+	closed := false
+	confirm := func() {
+		if closed {
+			return
+		}
+		then, err := ok()
+		if err != nil {
+			e.showError(err)
+			return
+		}
+		closed = true
+		dlg.Hide()
+		then()
+	}
+	dlg = dialog.NewCustomWithoutButtons(title, form, e.win)
+	export := widget.NewButton("Export", confirm)
+	export.Importance = widget.HighImportance
+	dlg.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", func() { dlg.Hide() }), export})
+	dlg.SetOnClosed(func() {
+		if !closed {
+			closed = true
+			cancel()
+		}
+	})
+	dlg.Resize(fyne.NewSize(640, 380))
+	e.showSheet(dlg, confirm)
 }
 
 // browseFolder lets the person pick a folder and hands it to set.
@@ -238,12 +303,13 @@ func (e *Editor) showExportFor(d *document, after func(error)) {
 	}
 	folder := e.exportFolder(d)
 	var s *exportSheet
-	s = e.newExportSheet(filepath.Join(folder, exportName(d.path, e.exportOpt.Kind)), func(k ExportKind) {
+	s = e.newExportSheet(exportTarget(folder, d.path, e.exportOpt.Kind, nil), func(k ExportKind) {
 		if s != nil { // follow the kind in the suggested name
-			dir, name := filepath.Split(s.target.Text)
+			dir, name := filepath.Split(expandPath(s.target.Text, folder))
 			for kk := ExportKind(0); kk < exportKinds; kk++ {
-				if name == exportName(d.path, kk) {
-					s.target.SetText(filepath.Join(dir, exportName(d.path, k)))
+				if filepath.Join(dir, name) == exportTarget(filepath.Clean(dir), d.path, kk, nil) {
+					s.target.SetText(exportTarget(filepath.Clean(dir), d.path, k, nil))
+					return
 				}
 			}
 		}
@@ -253,51 +319,69 @@ func (e *Editor) showExportFor(d *document, after func(error)) {
 			s.target.SetText(filepath.Join(dir, filepath.Base(s.target.Text)))
 		})
 	})
-	dlg := dialog.NewCustomConfirm("Export "+d.name, "Export", "Cancel", form, func(ok bool) {
-		if !ok {
-			finish(errCancelled)
-			return
-		}
-		opt := s.options(e)
+	ok := func() (func(), error) {
 		path := expandPath(s.target.Text, folder)
 		if filepath.Ext(path) == "" {
 			path += ".png"
 		}
 		if fi, err := os.Stat(filepath.Dir(path)); err != nil || !fi.IsDir() {
-			err := fmt.Errorf("ui: there is no folder %s", filepath.Dir(path))
-			e.showError(err)
-			finish(err)
-			return
+			return nil, fmt.Errorf("ui: there is no folder %s", filepath.Dir(path))
 		}
-		write := func(overwrite bool) {
-			e.exportDoc(d, path, opt, overwrite, func(err error) {
-				if err == nil {
-					e.app.Preferences().SetString(prefExportFolder, filepath.Dir(path))
-					e.status.text.SetText("Exported " + path)
-				} else if !errors.Is(err, errCancelled) {
-					e.showError(err)
-				}
-				finish(err)
-			})
+		if e.isOpenPhoto(path) {
+			return nil, fmt.Errorf("ui: %s is a photo you opened: choose another name", filepath.Base(path))
 		}
-		if _, err := os.Stat(path); err == nil {
-			confirm := dialog.NewConfirm("Replace "+filepath.Base(path)+"?",
-				"A file of that name already exists in "+filepath.Dir(path)+". Replacing it overwrites it.", func(ok bool) {
-					if ok {
-						write(true)
-					} else {
-						finish(errCancelled)
-					}
-				}, e.win)
-			confirm.SetConfirmText("Replace")
-			confirm.SetDismissText("Cancel")
-			confirm.Show()
-			return
+		opt := s.options(e)
+		return func() {
+			e.confirmReplace(path, func(overwrite bool) { e.exportTo(d, path, opt, overwrite, finish) }, func() { finish(errCancelled) })
+		}, nil
+	}
+	e.showExportSheet("Export "+d.name, form, ok, func() { finish(errCancelled) })
+}
+
+// isOpenPhoto reports whether path is the file of a photo the editor
+// holds: an export never replaces one.
+func (e *Editor) isOpenPhoto(path string) bool {
+	for _, d := range e.docs {
+		if sameFile(path, d.path) {
+			return true
 		}
+	}
+	return false
+}
+
+// confirmReplace asks before replacing an existing file at path, then
+// calls write (overwrite true when the person said Replace), or cancel.
+func (e *Editor) confirmReplace(path string, write func(overwrite bool), cancel func()) {
+	if _, err := os.Stat(path); err != nil {
 		write(false)
-	}, e.win)
-	dlg.Resize(fyne.NewSize(620, 380))
-	dlg.Show()
+		return
+	}
+	confirm := dialog.NewConfirm("Replace "+filepath.Base(path)+"?",
+		"A file of that name already exists in "+filepath.Dir(path)+". Replacing it overwrites it.", func(ok bool) {
+			if ok {
+				write(true)
+			} else {
+				cancel()
+			}
+		}, e.win)
+	confirm.SetConfirmText("Replace")
+	confirm.SetDismissText("Cancel")
+	e.showSheet(confirm, func() { confirm.Confirm() })
+}
+
+// exportTo writes d's export to path and says so, remembering where it
+// went for the next export (and for Ctrl+S, export again).
+func (e *Editor) exportTo(d *document, path string, opt exportOptions, overwrite bool, done func(error)) {
+	e.exportDoc(d, path, opt, overwrite, func(err error) {
+		if err == nil {
+			e.app.Preferences().SetString(prefExportFolder, filepath.Dir(path))
+			d.exportedTo, d.exportedOpt = path, opt
+			e.status.text.SetText("Exported " + path)
+		} else if !errors.Is(err, errCancelled) {
+			e.showError(err)
+		}
+		done(err)
+	})
 }
 
 // exportDoc writes d's cutout to path, first finishing a pending

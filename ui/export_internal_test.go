@@ -279,7 +279,7 @@ func TestExportAll(t *testing.T) {
 	paths := photoFiles(t, 3)
 	e.Open(paths)
 	out := t.TempDir()
-	existing := filepath.Join(out, "b-cutout.png")
+	existing := filepath.Join(out, "b.png")
 	if err := os.WriteFile(existing, []byte("mine"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -288,7 +288,7 @@ func TestExportAll(t *testing.T) {
 		press(e, fyne.KeyE, fyne.KeyModifierControl|fyne.KeyModifierShift, 0)
 		typeInto(t, e, targetEntry(t, e), out)
 		tapButton(t, e, "Export")
-		if !strings.Contains(overlayTexts(e), "b-cutout.png") {
+		if !strings.Contains(overlayTexts(e), "b.png") {
 			t.Fatalf("no question about the existing file; dialogs:\n%s", overlayTexts(e))
 		}
 		tapButton(t, e, choice)
@@ -296,7 +296,7 @@ func TestExportAll(t *testing.T) {
 	}
 	t.Run("skip the existing files", func(t *testing.T) {
 		run(t, "Skip them")
-		for _, n := range []string{"a-cutout.png", "c-cutout.png"} {
+		for _, n := range []string{"a.png", "c.png"} {
 			if _, ok := readPNGFile(t, filepath.Join(out, n)).(*image.NRGBA); !ok {
 				t.Fatalf("%s is not a cutout", n)
 			}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -50,20 +49,16 @@ func (e *Editor) showExportAllOf(docs []*document, after func(error)) {
 		e.browseFolder(expandPath(s.target.Text, folder), func(dir string) { s.target.SetText(dir) })
 	})
 	title := fmt.Sprintf("Export %d photos", len(docs))
-	dlg := dialog.NewCustomConfirm(title, "Export", "Cancel", form, func(ok bool) {
-		if !ok {
-			finish(errCancelled)
-			return
-		}
-		opt := s.options(e)
+	if len(docs) == 1 {
+		title = "Export 1 photo"
+	}
+	ok := func() (func(), error) {
 		dir := expandPath(s.target.Text, folder)
 		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-			err := fmt.Errorf("ui: there is no folder %s", dir)
-			e.showError(err)
-			finish(err)
-			return
+			return nil, fmt.Errorf("ui: there is no folder %s", dir)
 		}
-		jobs, existing := exportJobs(docs, dir, opt.Kind)
+		opt := s.options(e)
+		jobs, existing := exportJobs(docs, dir, opt.Kind, e.isOpenPhoto)
 		run := func(overwrite bool) {
 			var keep []exportJob
 			for _, j := range jobs {
@@ -79,39 +74,36 @@ func (e *Editor) showExportAllOf(docs []*document, after func(error)) {
 			e.exportAll(keep, opt, dir, finish)
 		}
 		if len(existing) == 0 {
-			run(false)
-			return
+			return func() { run(false) }, nil
 		}
-		e.askReplace(dir, existing, func(choice replaceChoice) {
-			switch choice {
-			case replaceAll:
-				run(true)
-			case replaceSkip:
-				run(false)
-			default:
-				finish(errCancelled)
-			}
-		})
-	}, e.win)
-	dlg.Resize(fyne.NewSize(620, 380))
-	dlg.Show()
+		return func() {
+			e.askReplace(dir, existing, func(choice replaceChoice) {
+				switch choice {
+				case replaceAll:
+					run(true)
+				case replaceSkip:
+					run(false)
+				default:
+					finish(errCancelled)
+				}
+			})
+		}, nil
+	}
+	e.showExportSheet(title, form, ok, func() { finish(errCancelled) })
 }
 
-// exportJobs names each photo's export in dir (two photos of the same
-// name get -2, -3…) and lists the names that exist already.
-func exportJobs(docs []*document, dir string, kind ExportKind) (jobs []exportJob, existing []string) {
+// exportJobs names each photo's export in dir as exportTarget does; a
+// name that another photo's export or an opened photo (photo) holds
+// gets -2, -3… It lists the names that exist already.
+func exportJobs(docs []*document, dir string, kind ExportKind, photo func(string) bool) (jobs []exportJob, existing []string) {
 	used := map[string]bool{}
+	taken := func(p string) bool { return used[p] || photo != nil && photo(p) }
 	for _, d := range docs {
-		name := exportName(d.path, kind)
-		for n := 2; used[name]; n++ {
-			ext := filepath.Ext(name)
-			name = strings.TrimSuffix(exportName(d.path, kind), ext) + "-" + strconv.Itoa(n) + ext
-		}
-		used[name] = true
-		p := filepath.Join(dir, name)
+		p := exportTarget(dir, d.path, kind, taken)
+		used[p] = true
 		jobs = append(jobs, exportJob{doc: d, path: p})
 		if _, err := os.Stat(p); err == nil {
-			existing = append(existing, name)
+			existing = append(existing, filepath.Base(p))
 		}
 	}
 	return jobs, existing
@@ -134,8 +126,13 @@ func (e *Editor) askReplace(dir string, names []string, answer func(replaceChoic
 	}
 	msg := widget.NewLabel(fmt.Sprintf("%d of the files already exist in %s:\n\n%s", len(names), dir, strings.Join(list, "\n")))
 	var dlg *dialog.CustomDialog
+	answered := false
 	choose := func(c replaceChoice) func() {
-		return func() { dlg.Hide(); answer(c) }
+		return func() {
+			answered = true
+			dlg.Hide()
+			answer(c)
+		}
 	}
 	replace := widget.NewButton("Replace them", choose(replaceAll))
 	replace.Importance = widget.DangerImportance
@@ -145,7 +142,13 @@ func (e *Editor) askReplace(dir string, names []string, answer func(replaceChoic
 		widget.NewButton("Skip them", choose(replaceSkip)),
 		replace,
 	})
-	dlg.Show()
+	dlg.SetOnClosed(func() {
+		if !answered { // Escape
+			answered = true
+			answer(replaceCancel)
+		}
+	})
+	e.showSheet(dlg, choose(replaceSkip))
 }
 
 // exportAll exports jobs one after the other, with the same options: each

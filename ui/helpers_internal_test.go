@@ -442,12 +442,13 @@ func tapButton(t testing.TB, e *Editor, text string) {
 	t.Fatalf("no button %q in the dialogs; they show:\n%s", text, overlayTexts(e))
 }
 
-// overlayEntries lists the text fields in the window's overlays.
-func overlayEntries(e *Editor) []*widget.Entry {
-	var out []*widget.Entry
+// overlayEntries lists the text fields of the sheets in the window's
+// overlays.
+func overlayEntries(e *Editor) []*sheetEntry {
+	var out []*sheetEntry
 	for _, o := range e.win.Canvas().Overlays().List() {
 		for _, obj := range test.LaidOutObjects(o) {
-			if en, ok := obj.(*widget.Entry); ok {
+			if en, ok := obj.(*sheetEntry); ok {
 				out = append(out, en)
 			}
 		}

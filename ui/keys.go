@@ -30,6 +30,10 @@ type keyMap struct {
 	shifts   int         // Shift keys held down
 	onSpace  func()      // the pan key went down or up
 	onCanvas func() bool // the pointer is over the canvas
+	// modal reports that a dialog covers the window: the single keys do
+	// not act behind it, and sheet takes Escape and Enter for it.
+	modal func() bool
+	sheet func(ev *fyne.KeyEvent) bool
 }
 
 func (e *Editor) newKeyMap() *keyMap {
@@ -37,6 +41,8 @@ func (e *Editor) newKeyMap() *keyMap {
 	k := &keyMap{
 		onSpace:  func() { e.canvas.updateCursor() },
 		onCanvas: func() bool { return e.canvas.hovering },
+		modal:    e.modal,
+		sheet:    e.sheetKey,
 	}
 	k.keys = []singleKey{
 		{name: fyne.KeyB, show: "B", what: "Foreground brush: paint what to keep", do: func() { e.setTool(ToolForeground) }},
@@ -65,6 +71,9 @@ func (e *Editor) newKeyMap() *keyMap {
 // typedKey runs the shortcut of a typed key; it reports whether there was
 // one.
 func (k *keyMap) typedKey(ev *fyne.KeyEvent) bool {
+	if k.modal != nil && k.modal() {
+		return k.sheet(ev)
+	}
 	if k.shifts > 0 && (ev.Name == fyne.KeyLeftBracket || ev.Name == fyne.KeyRightBracket) {
 		return false // Shift+[ and Shift+] are the hardness: their characters, { and }
 	}
@@ -80,6 +89,9 @@ func (k *keyMap) typedKey(ev *fyne.KeyEvent) bool {
 // typedRune runs the shortcut of a typed character; it reports whether
 // there was one.
 func (k *keyMap) typedRune(r rune) bool {
+	if k.modal != nil && k.modal() {
+		return false
+	}
 	for _, s := range k.keys {
 		if s.char != 0 && s.char == r {
 			s.do()

@@ -165,7 +165,7 @@ func (e *Editor) showShortcuts() {
 	scroll := container.NewVScroll(rows)
 	scroll.SetMinSize(fyne.NewSize(520, 420))
 	dlg := dialog.NewCustom("Keyboard shortcuts", "Close", scroll, e.win)
-	dlg.Show()
+	e.showSheet(dlg, nil)
 }
 
 // showPreferences edits the model, device and overlay settings.

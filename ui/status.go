@@ -157,7 +157,7 @@ func (e *Editor) showError(err error) {
 	dlg := dialog.NewCustom("Error", "OK", text, e.win)
 	dlg.SetIcon(theme.ErrorIcon())
 	dlg.Resize(fyne.NewSize(460, 220))
-	dlg.Show()
+	e.showSheet(dlg, nil)
 }
 
 // message says what went wrong for the person: known causes in plain
