@@ -338,6 +338,23 @@ func (e *Editor) showExportFor(d *document, after func(error)) {
 	e.showExportSheet("Export "+d.name, form, ok, func() { finish(errCancelled) })
 }
 
+// exportAgain (Ctrl+S, as Save is in Photoshop) writes the current
+// photo's export again to the file it last went to, with the same
+// options, replacing it without asking; the first time it opens the
+// export sheet.
+func (e *Editor) exportAgain() {
+	d := e.cur
+	if d == nil || !d.editable() {
+		e.showError(errors.New("ui: open a photo and wait until it has a mask"))
+		return
+	}
+	if d.exportedTo == "" {
+		e.showExportFor(d, nil)
+		return
+	}
+	e.exportTo(d, d.exportedTo, d.exportedOpt, true, func(error) {})
+}
+
 // isOpenPhoto reports whether path is the file of a photo the editor
 // holds: an export never replaces one.
 func (e *Editor) isOpenPhoto(path string) bool {

@@ -19,6 +19,7 @@ type controls struct {
 	size          *slider
 	sizeLabel     *widget.Label
 	hardness      *slider
+	hardnessLabel *widget.Label
 	shift         *slider
 	shiftLabel    *widget.Label
 	feather       *slider
@@ -69,8 +70,10 @@ func (e *Editor) buildLayout() fyne.CanvasObject {
 			e.setBrushSize(sliderToSize(v))
 		}
 	})
+	c.hardnessLabel = widget.NewLabel("")
 	c.hardness = e.newSlider(0, 100, 1, func(v float64) { e.setHardness(v / 100) })
 	c.hardness.SetValue(e.tools.hardness * 100)
+	c.hardnessLabel.SetText(fmt.Sprintf("%.0f%%", e.tools.hardness*100))
 
 	c.shiftLabel = widget.NewLabel("")
 	c.shift = e.newSlider(-maxEdgeShift, maxEdgeShift, 1, func(v float64) {
@@ -143,7 +146,7 @@ func (e *Editor) buildLayout() fyne.CanvasObject {
 		heading("Tools"), tools,
 		heading("Brush"),
 		form(widget.NewLabel("Size"), valueRow(c.size, c.sizeLabel),
-			widget.NewLabel("Hardness"), c.hardness),
+			widget.NewLabel("Hardness"), valueRow(c.hardness, c.hardnessLabel)),
 		heading("Edges"),
 		form(widget.NewLabel("Shift"), valueRow(c.shift, c.shiftLabel),
 			widget.NewLabel("Feather"), valueRow(c.feather, c.featherLabel)),

@@ -18,6 +18,7 @@ type menus struct {
 	main      *fyne.MainMenu
 	recent    *fyne.Menu
 	export    *fyne.MenuItem
+	save      *fyne.MenuItem // Ctrl+S: export again
 	exportAll *fyne.MenuItem
 }
 
@@ -56,12 +57,14 @@ func (e *Editor) buildMenu() *fyne.MainMenu {
 	recent.ChildMenu = m.recent
 	e.refreshRecentMenu()
 	m.export = item("Export…", ctrl(fyne.KeyE, false), e.showExport)
+	m.save = item("Export Again", ctrl(fyne.KeyS, false), e.exportAgain)
 	m.exportAll = item("Export All…", ctrl(fyne.KeyE, true), e.showExportAll)
 	quit := item("Quit", ctrl(fyne.KeyQ, false), e.requestQuit)
 	quit.IsQuit = true
 	file := fyne.NewMenu("File",
 		item("Open…", ctrl(fyne.KeyO, false), e.showOpen),
 		recent,
+		m.save,
 		m.export,
 		m.exportAll,
 		fyne.NewMenuItemSeparator(),
@@ -114,8 +117,9 @@ func (m *menus) sync(e *Editor) {
 		return
 	}
 	noMask := e.cur == nil || !e.cur.editable()
-	if m.export.Disabled != noMask || m.exportAll.Disabled != (len(e.docs) == 0) {
+	if m.export.Disabled != noMask || m.save.Disabled != noMask || m.exportAll.Disabled != (len(e.docs) == 0) {
 		m.export.Disabled = noMask
+		m.save.Disabled = noMask
 		m.exportAll.Disabled = len(e.docs) == 0
 		m.main.Refresh()
 	}

@@ -70,6 +70,7 @@ func exportSetup(t *testing.T) (e *Editor, q *uiQueue, d *document, out string) 
 	e.Open([]string{photo})
 	d = e.cur
 	q.waitFor(t, "the mask", 20*time.Second, func() bool { return d.fresh(e.edge) })
+	e.canvas.ensureBuffer() // as the window's first paint does
 	return e, q, d, out
 }
 
@@ -192,5 +193,41 @@ func TestMissingFolderKeepsTheExportSheet(t *testing.T) {
 	q.waitFor(t, "the export", 20*time.Second, func() bool { return strings.HasPrefix(e.status.text.Text, "Exported") })
 	if _, ok := readPNGFile(t, missing).(*image.Gray); !ok || !e.exportOpt.Crop {
 		t.Fatalf("the export is not the cropped matte the sheet said (options %+v)", e.exportOpt)
+	}
+}
+
+// TestCtrlSExportsAgain: the first Ctrl+S opens the export sheet; after
+// an export, Ctrl+S writes the same file again with the same options,
+// without asking.
+func TestCtrlSExportsAgain(t *testing.T) {
+	e, q, d, out := exportSetup(t)
+	names := e.exportNames()
+	press(e, fyne.KeyS, fyne.KeyModifierControl, 0)
+	tapText(t, e, names[ExportCutout])
+	tapText(t, e, names[ExportMatte])
+	press(e, fyne.KeyReturn, 0, 0)
+	q.waitFor(t, "the export", 20*time.Second, func() bool { return strings.HasPrefix(e.status.text.Text, "Exported") })
+	path := filepath.Join(out, "portrait.mask.png")
+	first := mustRead(t, path)
+	e.status.text.SetText("")
+
+	e.setTool(ToolBackground)
+	e.setBrushSize(80)
+	x, y := foregroundSpot(t, d.ly.tri, 20)
+	rev := d.rev
+	dragPath(e, []fyne.Position{viewPos(e, x-30, y), viewPos(e, x+30, y)})
+	if d.rev == rev {
+		t.Fatalf("the stroke at %d,%d changed nothing", x, y)
+	}
+	press(e, fyne.KeyS, fyne.KeyModifierControl, 0)
+	if n := len(e.win.Canvas().Overlays().List()); n > 1 {
+		t.Fatalf("Ctrl+S after an export asked something:\n%s", overlayTexts(e))
+	}
+	q.waitFor(t, "the second export", 20*time.Second, func() bool { return strings.HasPrefix(e.status.text.Text, "Exported "+path) })
+	if _, ok := readPNGFile(t, path).(*image.Gray); !ok {
+		t.Fatal("Ctrl+S did not keep the matte kind")
+	}
+	if string(mustRead(t, path)) == string(first) {
+		t.Fatal("Ctrl+S wrote the same matte although the mask changed")
 	}
 }
