@@ -69,6 +69,7 @@ func (e *Editor) commit(d *document, rec *tileRecorder, op editOp, r image.Recta
 	ed := rec.finish(op)
 	if ed == nil {
 		d.hist.push(&edit{op: op})
+		e.updateStatus() // Undo is enabled
 		return
 	}
 	d.hist.push(ed)
@@ -113,6 +114,8 @@ func (e *Editor) undo() {
 		if r, ok := d.hist.undoInto(d.ly.tri); ok && !r.Empty() {
 			e.canvas.repaint(r)
 			e.edited(d)
+		} else if ok {
+			e.updateStatus()
 		}
 	}
 }
@@ -126,6 +129,8 @@ func (e *Editor) redo() {
 		if r, ok := d.hist.redoInto(d.ly.tri); ok && !r.Empty() {
 			e.canvas.repaint(r)
 			e.edited(d)
+		} else if ok {
+			e.updateStatus()
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"math"
 	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -37,6 +38,10 @@ type controls struct {
 	reset         *button // the toolbar's reset button
 	refine        *button
 	hint          fyne.CanvasObject // the empty canvas's hint
+	hintIcon      *widget.Icon
+	hintTitle     *widget.Label
+	hintBody      *widget.Label
+	undo, redo    *button // the toolbar's
 	side          *container.Scroll
 }
 
@@ -165,13 +170,15 @@ func (e *Editor) buildLayout() fyne.CanvasObject {
 	c.split = e.newButton("Split", nil, "Before/after side by side; drag the divider (Y)", e.toggleSplit)
 	c.exportBar = e.newToolbarButton(theme.DocumentSaveIcon(), "Export… (Ctrl+E)", e.showExport).b
 	c.reset = e.newToolbarButton(theme.MediaReplayIcon(), "Reset to the automatic mask", e.resetMask).b
+	c.undo = e.newToolbarButton(theme.ContentUndoIcon(), "Undo (Ctrl+Z)", e.undo).b
+	c.redo = e.newToolbarButton(theme.ContentRedoIcon(), "Redo (Ctrl+Shift+Z)", e.redo).b
 	toolbar := widget.NewToolbar(
 		e.newToolbarButton(theme.FolderOpenIcon(), "Open photos… (Ctrl+O)", e.showOpen),
 		toolbarButton{c.exportBar},
 		e.newToolbarButton(theme.DownloadIcon(), "Export all photos… (Ctrl+Shift+E)", e.showExportAll),
 		widget.NewToolbarSeparator(),
-		e.newToolbarButton(theme.ContentUndoIcon(), "Undo (Ctrl+Z)", e.undo),
-		e.newToolbarButton(theme.ContentRedoIcon(), "Redo (Ctrl+Shift+Z)", e.redo),
+		toolbarButton{c.undo},
+		toolbarButton{c.redo},
 		toolbarButton{c.reset},
 		widget.NewToolbarSeparator(),
 		toolbarObject{container.NewGridWrap(fyne.NewSize(175, c.view.MinSize().Height), c.view)},
@@ -202,14 +209,61 @@ type toolbarObject struct{ o fyne.CanvasObject }
 // ToolbarObject is part of widget.ToolbarItem.
 func (t toolbarObject) ToolbarObject() fyne.CanvasObject { return t.o }
 
-// emptyHint is what the canvas shows before any photo is open.
+// The canvas's hint: before any photo is open, and over a photo that
+// could not be opened.
+const (
+	emptyTitle = "Drop photos here"
+	emptyBody  = "or open them with Ctrl+O. Cutout finds the subject by itself;\nthen correct the mask with the brushes and export the cutout.\nPress F1 for the keys."
+)
+
+// emptyHint is what the canvas shows when there is no photo to show.
 func (e *Editor) emptyHint() fyne.CanvasObject {
-	title := widget.NewLabelWithStyle("Drop photos here", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	body := widget.NewLabelWithStyle("or open them with Ctrl+O. Cutout finds the subject by itself;\nthen correct the mask with the brushes and export the cutout.\nPress F1 for the keys.", fyne.TextAlignCenter, fyne.TextStyle{})
+	c := e.ctl
+	c.hintIcon = widget.NewIcon(theme.FileImageIcon())
+	c.hintTitle = widget.NewLabelWithStyle(emptyTitle, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	c.hintBody = widget.NewLabelWithStyle(emptyBody, fyne.TextAlignCenter, fyne.TextStyle{})
 	open := e.newButton("Open photos…", theme.FolderOpenIcon(), "Open photos (Ctrl+O)", e.showOpen)
 	open.Importance = widget.HighImportance
 	sample := e.newButton("Try the sample portrait", nil, "Open a portrait that comes with Cutout", e.openSample)
-	return container.NewCenter(container.NewVBox(widget.NewIcon(theme.FileImageIcon()), title, body, container.NewCenter(container.NewHBox(open, sample))))
+	return container.NewCenter(container.NewVBox(c.hintIcon, c.hintTitle, c.hintBody, container.NewCenter(container.NewHBox(open, sample))))
+}
+
+// syncHint shows the hint when there is no photo, or says why the shown
+// one could not be opened; it hides it over a photo.
+func (e *Editor) syncHint() {
+	c, d := e.ctl, e.cur
+	switch {
+	case len(e.docs) == 0 || d == nil:
+		c.hintIcon.SetResource(theme.FileImageIcon())
+		c.hintTitle.SetText(emptyTitle)
+		c.hintBody.SetText(emptyBody)
+		c.hint.Show()
+	case d.state == docFailed:
+		c.hintIcon.SetResource(theme.ErrorIcon())
+		c.hintTitle.SetText("Cutout could not open " + d.name)
+		c.hintBody.SetText(wrapText(message(d.err), 70) + "\n\nOpen another photo with Ctrl+O, or drop one here.")
+		c.hint.Show()
+	default:
+		c.hint.Hide()
+	}
+}
+
+// wrapText breaks s into lines of at most width characters, at spaces.
+func wrapText(s string, width int) string {
+	var b strings.Builder
+	n := 0
+	for i, w := range strings.Fields(s) {
+		if i > 0 && n+1+len([]rune(w)) > width {
+			b.WriteByte('\n')
+			n = 0
+		} else if i > 0 {
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(w)
+		n += len([]rune(w))
+	}
+	return b.String()
 }
 
 func signedPx(v float64) string {

@@ -393,3 +393,48 @@ func TestStartWithoutFilesOpensTheSample(t *testing.T) {
 		t.Error("the drop hint shows over the sample")
 	}
 }
+
+// TestFailedOpenSaysSoOnTheCanvas: a photo that cannot be opened leaves
+// no blank canvas: the canvas says which file and why, and undo, redo,
+// reset and export are disabled. After a good photo is shown, they follow
+// its state.
+func TestFailedOpenSaysSoOnTheCanvas(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "broken.jpg")
+	if err := os.WriteFile(bad, []byte("not a jpeg at all"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e, q := newTestEditor(t, fakeDeps(nil))
+	e.handleDrop([]fyne.URI{storage.NewFileURI(bad)})
+	d := e.cur
+	q.waitFor(t, "the broken file to fail", 20*time.Second, func() bool { return d.err != nil })
+	closeDialogs(e)
+	c := e.ctl
+	if !c.hint.Visible() || !strings.Contains(c.hintTitle.Text, "broken.jpg") || !strings.Contains(c.hintBody.Text, "not a photo Cutout can open") {
+		t.Fatalf("the canvas says %q / %q (shown: %v)", c.hintTitle.Text, c.hintBody.Text, c.hint.Visible())
+	}
+	for name, b := range map[string]*button{"undo": c.undo, "redo": c.redo, "reset": c.reset, "export": c.exportBar} {
+		if !b.Disabled() {
+			t.Errorf("%s looks enabled over a photo that could not be opened", name)
+		}
+	}
+	e.Open([]string{samplePhoto(t)})
+	g := e.cur
+	q.waitFor(t, "the good photo's mask", 20*time.Second, func() bool { return g.editable() })
+	e.canvas.ensureBuffer()
+	if c.hint.Visible() {
+		t.Fatal("the hint stays over a photo that opened")
+	}
+	if !c.undo.Disabled() || c.exportBar.Disabled() {
+		t.Fatal("before any edit undo should be disabled and export enabled")
+	}
+	e.setTool(ToolBackground)
+	x, y := foregroundSpot(t, g.ly.tri, 10)
+	dragPath(e, []fyne.Position{viewPos(e, x-10, y), viewPos(e, x+10, y)})
+	if c.undo.Disabled() || !c.redo.Disabled() {
+		t.Fatal("after a stroke undo should be enabled and redo disabled")
+	}
+	press(e, fyne.KeyZ, fyne.KeyModifierControl, 0)
+	if !c.undo.Disabled() || c.redo.Disabled() {
+		t.Fatal("after undoing the only edit undo should be disabled and redo enabled")
+	}
+}

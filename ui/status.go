@@ -117,18 +117,13 @@ func (e *Editor) updateStatus() {
 	}
 	s.text.SetText(msg)
 	for _, b := range []*button{e.ctl.export, e.ctl.exportBar, e.ctl.refine} {
-		if d != nil && d.editable() {
-			b.Enable()
-		} else {
-			b.Disable()
-		}
+		enable(b, d != nil && d.editable())
 	}
 	e.menu.sync(e)
-	if len(e.docs) > 0 {
-		e.ctl.hint.Hide()
-	} else {
-		e.ctl.hint.Show()
-	}
+	e.syncHint()
+	enable(e.ctl.undo, d != nil && d.editable() && len(d.hist.undo) > 0)
+	enable(e.ctl.redo, d != nil && d.editable() && len(d.hist.redo) > 0)
+	enable(e.ctl.reset, d != nil && d.editable())
 	if busy {
 		s.progress.Hide()
 		s.busy.Show()
@@ -141,6 +136,15 @@ func (e *Editor) updateStatus() {
 		s.progress.Show()
 	} else {
 		s.progress.Hide()
+	}
+}
+
+// enable enables or disables b.
+func enable(b *button, on bool) {
+	if on {
+		b.Enable()
+	} else {
+		b.Disable()
 	}
 }
 
