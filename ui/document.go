@@ -71,6 +71,9 @@ type document struct {
 	exportedTo  string
 	exportedOpt exportOptions
 	baseSaved   bool // the session's base trimap is on disk
+	// savedExported says the recovery session records the current
+	// revision as exported.
+	savedExported bool
 }
 
 func newDocument(path string) *document {

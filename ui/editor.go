@@ -197,8 +197,6 @@ func (e *Editor) Start(files []string) {
 		e.recoverCrashed(c)
 		if len(files) > 0 {
 			e.Open(files)
-		} else {
-			e.show(e.findDoc(c.current))
 		}
 	})
 }

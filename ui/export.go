@@ -392,7 +392,6 @@ func (e *Editor) exportTo(d *document, path string, opt exportOptions, overwrite
 	e.exportDoc(d, path, opt, overwrite, func(err error) {
 		if err == nil {
 			e.app.Preferences().SetString(prefExportFolder, filepath.Dir(path))
-			d.exportedTo, d.exportedOpt = path, opt
 			e.status.text.SetText("Exported " + path)
 		} else if !errors.Is(err, errCancelled) {
 			e.showError(err)
@@ -448,8 +447,9 @@ func (e *Editor) writeExport(d *document, path string, opt exportOptions, overwr
 		}
 		e.post(func() {
 			if err == nil {
-				d.exportedRev = rev
+				d.exportedRev, d.exportedTo, d.exportedOpt = rev, path, opt
 				e.strip.refresh(d)
+				e.scheduleSave(d) // the recovery session remembers the export
 			} else {
 				err = errAbout(filepath.Base(path), err)
 			}

@@ -18,8 +18,14 @@ import (
 // Open adds photos to the filmstrip and shows the first of them. Photos
 // already open (the same file, however its path is written) are shown
 // again rather than added twice.
-func (e *Editor) Open(paths []string) {
+func (e *Editor) Open(paths []string) { e.openShowing(paths, "") }
+
+// openShowing is Open showing the photo at path current (the first when
+// it is not among paths): that photo is decoded and segmented first, the
+// others after it, in order.
+func (e *Editor) openShowing(paths []string, current string) {
 	var first *document
+	var added []*document
 	for _, p := range paths {
 		if abs, err := filepath.Abs(p); err == nil {
 			p = abs
@@ -29,11 +35,17 @@ func (e *Editor) Open(paths []string) {
 			d = newDocument(p)
 			e.docs = append(e.docs, d)
 			e.addRecent(p)
-			e.loads.add(d, false)
+			added = append(added, d)
 		}
-		if first == nil {
+		if first == nil || (current != "" && p == current) {
 			first = d
 		}
+	}
+	if first != nil && first.state == docQueued {
+		e.loads.add(first, false)
+	}
+	for _, d := range added {
+		e.loads.add(d, false)
 	}
 	if first != nil && first.state == docQueued {
 		e.seg.warmUp()

@@ -81,6 +81,18 @@ type sessionFile struct {
 	Width   int      `json:"width"`
 	Height  int      `json:"height"`
 	Ops     []editOp `json:"ops"`
+	// Export is the photo's last export, if any.
+	Export *sessionExport `json:"export,omitempty"`
+}
+
+// sessionExport records where and how a photo was last exported, and
+// whether that export holds its edits as saved (Current).
+type sessionExport struct {
+	Path    string     `json:"path"`
+	Kind    ExportKind `json:"kind"`
+	Crop    bool       `json:"crop,omitempty"`
+	Margin  int        `json:"margin"`
+	Current bool       `json:"current,omitempty"`
 }
 
 // savedSession is a session found on disk.

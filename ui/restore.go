@@ -19,7 +19,7 @@ import (
 // recoverCrashed reopens c's filmstrip and replays each session once its
 // photo has a mask, without asking again.
 func (e *Editor) recoverCrashed(c *crashed) {
-	e.Open(c.paths)
+	e.openShowing(c.paths, c.current)
 	for i := range c.sessions {
 		s := &c.sessions[i]
 		if d := e.findDoc(s.file.Path); d != nil {
@@ -73,7 +73,23 @@ func (e *Editor) offerRestore(d *document) {
 		}
 		e.replay(d, base, f.Ops)
 		e.edited(d)
+		e.restoreExport(d, f.Export)
 	})
+}
+
+// restoreExport takes back what a session says of d's last export: where
+// it went (for Ctrl+S) and whether it holds the restored edits.
+func (e *Editor) restoreExport(d *document, x *sessionExport) {
+	if x == nil {
+		return
+	}
+	d.exportedTo = x.Path
+	d.exportedOpt = exportOptions{Kind: x.Kind, Crop: x.Crop, Margin: x.Margin}
+	if x.Current {
+		d.exportedRev = d.rev
+	}
+	e.strip.refresh(d)
+	e.updateStatus()
 }
 
 // replaySession replays a crashed session of d.
@@ -89,6 +105,7 @@ func (e *Editor) replaySession(d *document, s *savedSession) {
 	}
 	e.replay(d, base, f.Ops)
 	e.edited(d)
+	e.restoreExport(d, f.Export)
 }
 
 func (e *Editor) askRestore(d *document, n int, answer func(bool)) {
