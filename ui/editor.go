@@ -265,6 +265,9 @@ func (e *Editor) shutDown() bool { return e.closed }
 // canvasSize is the size of the window's canvas.
 func (e *Editor) canvasSize() fyne.Size { return e.win.Canvas().Size() }
 
+// repaint redraws obj on the window's canvas.
+func (e *Editor) repaint(obj fyne.CanvasObject) { e.win.Canvas().Refresh(obj) }
+
 // photos are the opened photos, in the filmstrip's order.
 func (e *Editor) photos() []*document { return e.docs }
 

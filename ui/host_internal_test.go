@@ -29,6 +29,7 @@ type fakeEditor struct {
 	closed   bool
 	shown    []*document
 	layouts  int
+	repaints int
 	changes  []*document
 	segs     []*segResult
 	segErrs  []error
@@ -50,6 +51,7 @@ func (h *fakeEditor) photos() []*document        { return h.docs }
 func (h *fakeEditor) current() *document         { return h.cur }
 func (h *fakeEditor) show(d *document)           { h.shown = append(h.shown, d) }
 func (h *fakeEditor) relayout()                  { h.layouts++ }
+func (h *fakeEditor) repaint(fyne.CanvasObject)  { h.repaints++ }
 func (h *fakeEditor) edgeSettings() edgeSettings { return h.edge }
 func (h *fakeEditor) newButton(label string, icon fyne.Resource, tip string, tapped func()) *button {
 	b := &button{tip: tip, tips: newTooltips(h)}
@@ -124,6 +126,9 @@ func TestTooltipsAgainstFake(t *testing.T) {
 		t.Fatal("the tooltip showed before its delay")
 	}
 	h.q.waitFor(t, "the tooltip", 5*time.Second, func() bool { return tips.shown() != "" })
+	if h.repaints == 0 {
+		t.Fatal("the tooltip was not repainted through the window")
+	}
 	if r := tips.bg.Position().X + tips.bg.Size().Width; r > h.size.Width {
 		t.Fatalf("the tooltip ends at x=%v, outside the %v-wide window", r, h.size.Width)
 	}

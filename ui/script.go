@@ -65,6 +65,9 @@ type scriptReport struct {
 	Refined        bool   `json:"refined"`
 	View           string `json:"view"`
 	TrimapSHA256   string `json:"trimapSHA256"`
+	// Erase is where the Erase tool button lies in the window (x, y,
+	// width, height), for tests that point at it.
+	Erase [4]float32 `json:"erase"`
 }
 
 // loadScript reads the script named by $CUTOUT_UI_SCRIPT, if any.
@@ -138,6 +141,10 @@ func (s *script) report(e *Editor, d *document) {
 		Segmented: d.editable(), RestoreOffered: s.offered,
 		Edits: len(d.hist.undo), Saved: d.savedRev == d.rev && d.savedRev > 0,
 		Refined: d.fresh(e.edge), View: e.style.mode.String(),
+	}
+	if b := e.ctl.tools[ToolBackground]; b != nil {
+		p := fyne.CurrentApp().Driver().AbsolutePositionForObject(b)
+		r.Erase = [4]float32{p.X, p.Y, b.Size().Width, b.Size().Height}
 	}
 	if d.ly.tri != nil {
 		sum := sha256.Sum256(d.ly.tri.Pix)
