@@ -48,10 +48,7 @@ func (e *Editor) showExportAllOf(docs []*document, after func(error)) {
 	form := e.exportForm(s, "Save to folder", func() {
 		e.browseFolder(expandPath(s.target.Text, folder), func(dir string) { s.target.SetText(dir) })
 	})
-	title := fmt.Sprintf("Export %d photos", len(docs))
-	if len(docs) == 1 {
-		title = "Export 1 photo"
-	}
+	title := "Export " + count(len(docs), "photo")
 	ok := func() (func(), error) {
 		dir := expandPath(s.target.Text, folder)
 		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
@@ -124,7 +121,11 @@ func (e *Editor) askReplace(dir string, names []string, answer func(replaceChoic
 	if len(list) > 8 {
 		list = append(append([]string{}, list[:8]...), fmt.Sprintf("and %d more", len(names)-8))
 	}
-	msg := widget.NewLabel(fmt.Sprintf("%d of the files already exist in %s:\n\n%s", len(names), dir, strings.Join(list, "\n")))
+	what := fmt.Sprintf("%d of the files already exist", len(names))
+	if len(names) == 1 {
+		what = "One of the files already exists"
+	}
+	msg := widget.NewLabel(fmt.Sprintf("%s in %s:\n\n%s", what, dir, strings.Join(list, "\n")))
 	var dlg *dialog.CustomDialog
 	answered := false
 	choose := func(c replaceChoice) func() {
@@ -158,7 +159,7 @@ func (e *Editor) exportAll(jobs []exportJob, opt exportOptions, dir string, afte
 	x := e.exports
 	cancelled := false
 	var stop func()
-	x.open(fmt.Sprintf("Exporting %d photos", len(jobs)), func() {
+	x.open("Exporting "+count(len(jobs), "photo"), func() {
 		cancelled = true
 		if stop != nil {
 			stop()
@@ -185,9 +186,9 @@ func (e *Editor) exportAll(jobs []exportJob, opt exportOptions, dir string, afte
 			if d := e.cur; d != nil && d.editable() {
 				e.ref.schedule(d, 0) // its run may have made way for the exports
 			}
-			e.status.text.SetText(fmt.Sprintf("Exported %d photos to %s", written, dir))
+			e.status.text.SetText(fmt.Sprintf("Exported %s to %s", count(written, "photo"), dir))
 			if len(failed) > 0 {
-				err := fmt.Errorf("ui: %d of %d photos could not be exported:\n%s", len(failed), len(jobs), strings.Join(failed, "\n"))
+				err := fmt.Errorf("ui: %d of %s could not be exported:\n%s", len(failed), count(len(jobs), "photo"), strings.Join(failed, "\n"))
 				e.showError(err)
 				after(err)
 				return

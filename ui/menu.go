@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"image/color"
 	"path/filepath"
 	"runtime"
 
@@ -200,17 +199,5 @@ func (e *Editor) showPreferences() {
 		p.SetString(prefDevice, device.Selected)
 	}, e.win)
 	dlg.Resize(fyne.NewSize(420, 240))
-	dlg.Show()
-}
-
-// pickColour opens the advanced colour picker.
-func (e *Editor) pickColour(title string, cur color.NRGBA, done func(color.NRGBA)) {
-	dlg := dialog.NewColorPicker(title, "", func(c color.Color) {
-		n := color.NRGBAModel.Convert(c).(color.NRGBA)
-		n.A = 0xff
-		done(n)
-	}, e.win)
-	dlg.Advanced = true
-	dlg.SetColor(cur)
 	dlg.Show()
 }

@@ -37,10 +37,13 @@ func (e *Editor) recoverCrashed(c *crashed) {
 func (e *Editor) askRecover(c *crashed, answer func(bool)) {
 	var list []string
 	for _, s := range c.sessions {
-		list = append(list, fmt.Sprintf("• %s (%d edits)", filepath.Base(s.file.Path), len(s.file.Ops)))
+		list = append(list, fmt.Sprintf("• %s (%s)", filepath.Base(s.file.Path), count(len(s.file.Ops), "edit")))
 	}
-	msg := fmt.Sprintf("Cutout did not close normally. Reopen the %d photos that were open, with your edits to:\n\n%s",
-		len(c.paths), strings.Join(list, "\n"))
+	open := fmt.Sprintf("the %d photos that were open", len(c.paths))
+	if len(c.paths) == 1 {
+		open = "the photo that was open"
+	}
+	msg := fmt.Sprintf("Cutout did not close normally. Reopen %s, with your edits to:\n\n%s", open, strings.Join(list, "\n"))
 	dlg := dialog.NewConfirm("Restore your work?", msg, answer, e.win)
 	dlg.SetConfirmText("Restore")
 	dlg.SetDismissText("Discard")
@@ -109,7 +112,7 @@ func (e *Editor) replaySession(d *document, s *savedSession) {
 }
 
 func (e *Editor) askRestore(d *document, n int, answer func(bool)) {
-	msg := fmt.Sprintf("Cutout did not close normally while you were editing\n%s.\n\nRestore your %d edit(s)?", d.name, n)
+	msg := fmt.Sprintf("Cutout did not close normally while you were editing\n%s.\n\nRestore your %s?", d.name, count(n, "edit"))
 	dlg := dialog.NewConfirm("Restore edits?", msg, answer, e.win)
 	dlg.SetConfirmText("Restore")
 	dlg.SetDismissText("Discard")

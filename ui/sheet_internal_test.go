@@ -231,3 +231,53 @@ func TestCtrlSExportsAgain(t *testing.T) {
 		t.Fatal("Ctrl+S wrote the same matte although the mask changed")
 	}
 }
+
+// TestColourSheetStaysOpenUntilChosen: a click on a swatch previews the
+// colour; only Choose (here Enter) applies it, and Escape keeps the old one.
+func TestColourSheetStaysOpenUntilChosen(t *testing.T) {
+	e, _ := newTestEditor(t, Deps{})
+	showDoc(e, synthDoc(200, 150))
+	old := e.style.colour
+	var bgColour *button
+	for _, o := range test.LaidOutObjects(e.win.Content()) {
+		if b, ok := o.(*button); ok && b.Text == "Colour…" {
+			bgColour = b
+		}
+	}
+	if bgColour == nil {
+		t.Fatal("no Colour… button")
+	}
+	pick := func(i int) {
+		t.Helper()
+		var swatches []*colourButton
+		for _, o := range test.LaidOutObjects(e.win.Canvas().Overlays().Top()) {
+			if b, ok := o.(*colourButton); ok {
+				swatches = append(swatches, b)
+			}
+		}
+		if len(swatches) <= i {
+			t.Fatalf("the colour sheet shows %d swatches", len(swatches))
+		}
+		s := swatches[i]
+		p := fyne.CurrentApp().Driver().AbsolutePositionForObject(s).Add(fyne.NewPos(s.Size().Width/2, s.Size().Height/2))
+		test.TapCanvas(e.win.Canvas(), p)
+	}
+	click(e, bgColour)
+	pick(10)
+	if e.win.Canvas().Overlays().Top() == nil {
+		t.Fatal("a click on a swatch closed the colour sheet")
+	}
+	if e.style.colour != old {
+		t.Fatal("a click on a swatch applied the colour before Choose")
+	}
+	press(e, fyne.KeyEscape, 0, 0)
+	if e.style.colour != old || e.win.Canvas().Overlays().Top() != nil {
+		t.Fatal("Escape applied the colour or left the sheet open")
+	}
+	click(e, bgColour)
+	pick(10)
+	press(e, fyne.KeyReturn, 0, 0)
+	if e.style.colour != colourSwatches[10] {
+		t.Fatalf("Enter applied %v, want the clicked %v", e.style.colour, colourSwatches[10])
+	}
+}

@@ -139,6 +139,14 @@ func (e *Editor) updateStatus() {
 	}
 }
 
+// count writes n things: "1 photo", "2 photos".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return strconv.Itoa(n) + " " + thing + "s"
+}
+
 // enable enables or disables b.
 func enable(b *button, on bool) {
 	if on {
@@ -158,9 +166,11 @@ func (e *Editor) showError(err error) {
 	// dialog.ShowError would capitalise a file name at the start.
 	text := widget.NewLabel(message(err))
 	text.Wrapping = fyne.TextWrapWord
-	dlg := dialog.NewCustom("Error", "OK", text, e.win)
-	dlg.SetIcon(theme.ErrorIcon())
-	dlg.Resize(fyne.NewSize(460, 220))
+	// The icon beside the text: a dialog's own icon lies under its text.
+	icon := widget.NewIcon(theme.ErrorIcon())
+	body := container.NewBorder(nil, nil, container.NewVBox(icon), nil, text)
+	dlg := dialog.NewCustom("Error", "OK", body, e.win)
+	dlg.Resize(fyne.NewSize(480, 220))
 	e.showSheet(dlg, nil)
 }
 
