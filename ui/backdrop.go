@@ -88,8 +88,10 @@ func (e *Editor) setBackdrop(b backdrop) {
 func (e *Editor) showBackdropName() {
 	if e.bg.img != nil {
 		e.ctl.bgName.SetText("On " + filepath.Base(e.bg.path))
+		e.ctl.bgName.Show()
 	} else {
 		e.ctl.bgName.SetText("On the colour")
+		e.ctl.bgName.Hide() // the swatch says it
 	}
 }
 

@@ -25,27 +25,32 @@ var colourSwatches = []color.NRGBA{
 type colourButton struct {
 	widget.BaseWidget
 	col   color.NRGBA
+	rect  *canvas.Rectangle
 	onTap func(color.NRGBA)
 }
 
 func newColourButton(c color.NRGBA, tapped func(color.NRGBA)) *colourButton {
-	b := &colourButton{col: c, onTap: tapped}
+	b := &colourButton{col: c, onTap: tapped, rect: canvas.NewRectangle(c)}
+	b.rect.StrokeColor = color.NRGBA{A: 0x60}
+	b.rect.StrokeWidth = 1
+	b.rect.CornerRadius = 4
+	b.rect.SetMinSize(fyne.NewSize(32, 32))
 	b.ExtendBaseWidget(b)
 	return b
 }
 
 // CreateRenderer is part of fyne.Widget.
-func (b *colourButton) CreateRenderer() fyne.WidgetRenderer {
-	r := canvas.NewRectangle(b.col)
-	r.StrokeColor = color.NRGBA{A: 0x60}
-	r.StrokeWidth = 1
-	r.CornerRadius = 4
-	r.SetMinSize(fyne.NewSize(32, 32))
-	return widget.NewSimpleRenderer(r)
-}
+func (b *colourButton) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(b.rect) }
 
-// Tapped is part of fyne.Tappable: it chooses the colour.
+// Tapped is part of fyne.Tappable: it hands the colour on.
 func (b *colourButton) Tapped(*fyne.PointEvent) { b.onTap(b.col) }
+
+// set shows colour c.
+func (b *colourButton) set(c color.NRGBA) {
+	b.col = c
+	b.rect.FillColor = c
+	b.rect.Refresh()
+}
 
 // pickColour asks for a colour: a click on a swatch or a typed hex code
 // chooses it (the preview shows it), Choose or Enter confirms, Cancel or

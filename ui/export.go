@@ -412,7 +412,7 @@ func (e *Editor) exportDoc(d *document, path string, opt exportOptions, overwrit
 	x := e.exports
 	cancelled := false
 	var stop func()
-	x.open("Exporting "+d.name, func() {
+	x.open("Exporting "+d.name, 1, func() {
 		cancelled = true
 		stop()
 		x.close()

@@ -159,7 +159,7 @@ func (e *Editor) exportAll(jobs []exportJob, opt exportOptions, dir string, afte
 	x := e.exports
 	cancelled := false
 	var stop func()
-	x.open("Exporting "+count(len(jobs), "photo"), func() {
+	x.open("Exporting "+count(len(jobs), "photo"), len(jobs), func() {
 		cancelled = true
 		if stop != nil {
 			stop()

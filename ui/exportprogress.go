@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -19,14 +21,21 @@ type exporter struct {
 	waitOn  *document
 }
 
-// open shows the dialog; cancel runs when the person cancels.
-func (x *exporter) open(title string, cancel func()) {
+// open shows the dialog for photos photos (Export All's count shows
+// when there are several); cancel runs when the person cancels.
+func (x *exporter) open(title string, photos int, cancel func()) {
 	x.label = widget.NewLabel("")
 	x.bar = widget.NewProgressBar()
 	x.overall = widget.NewProgressBar()
-	x.overall.Hide()
+	x.overall.TextFormatter = func() string {
+		return fmt.Sprintf("%.0f of %d photos done", x.overall.Value*float64(photos), photos)
+	}
 	x.cancel = widget.NewButton("Cancel", cancel)
-	box := container.NewVBox(x.label, x.bar, x.overall)
+	box := container.NewVBox(x.label, x.bar)
+	if photos > 1 { // laid out before the dialog is measured
+		box.Add(widget.NewSeparator())
+		box.Add(x.overall)
+	}
 	x.dlg = dialog.NewCustomWithoutButtons(title, container.NewGridWrap(fyne.NewSize(420, box.MinSize().Height), box), x.win)
 	x.dlg.SetButtons([]fyne.CanvasObject{x.cancel})
 	x.dlg.Show()
@@ -55,7 +64,6 @@ func (x *exporter) say(msg string) {
 
 // step shows Export All's count.
 func (x *exporter) step(i, n int) {
-	x.overall.Show()
 	x.overall.SetValue(float64(i-1) / float64(n))
 }
 

@@ -30,7 +30,7 @@ type controls struct {
 	before        *button // P
 	split         *button // Y
 	opacity       *slider
-	overlay       *swatch
+	overlay       *colourButton // the overlay's colour: a click changes it
 	background    *swatch
 	bgName        *widget.Label
 	export        *button
@@ -119,9 +119,8 @@ func (e *Editor) buildLayout() fyne.CanvasObject {
 		e.syncStyle()
 	})
 	c.opacity.SetValue(e.style.opacity * 100)
-	c.overlay = newSwatch(e.style.overlay)
-	overlayBtn := e.newButton("Overlay…", nil, "The colour that tints what the mask leaves out", func() {
-		e.pickColour("Overlay colour", e.style.overlay, func(col color.NRGBA) {
+	c.overlay = newColourButton(e.style.overlay, func(cur color.NRGBA) {
+		e.pickColour("Overlay colour", cur, func(col color.NRGBA) {
 			e.style.overlay = col
 			c.overlay.set(col)
 			setPrefColour(e.app.Preferences(), prefOverlayColour, col)
@@ -160,8 +159,7 @@ func (e *Editor) buildLayout() fyne.CanvasObject {
 		container.NewBorder(nil, nil, c.background.rect, nil, container.NewGridWithColumns(2, bgColour, bgImage)),
 		c.bgName,
 		heading("Overlay"),
-		form(widget.NewLabel("Opacity"), c.opacity),
-		container.NewBorder(nil, nil, c.overlay.rect, nil, overlayBtn),
+		form(widget.NewLabel("Opacity"), container.NewBorder(nil, nil, nil, c.overlay, c.opacity)),
 	)
 	e.setBrushSize(e.tools.size)
 	e.showBackdropName()
@@ -193,7 +191,8 @@ func (e *Editor) buildLayout() fyne.CanvasObject {
 	e.strip = newFilmstrip(e)
 	bottom := container.NewVBox(e.strip.scroll, widget.NewSeparator(), e.status.box)
 
-	c.side = container.NewVScroll(side)
+	// Room on the right for the scroll bar, which lies over the content.
+	c.side = container.NewVScroll(container.New(layout.NewCustomPaddedLayout(0, 0, 0, theme.ScrollBarSize()), side))
 	c.side.SetMinSize(fyne.NewSize(236, 0))
 	actions := container.NewVBox(widget.NewSeparator(), container.NewGridWithColumns(2, c.refine, c.export))
 	panel := container.NewPadded(container.NewBorder(nil, actions, nil, nil, c.side))
