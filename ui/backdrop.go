@@ -41,7 +41,7 @@ func (e *Editor) chooseBackgroundColour() {
 
 // chooseBackgroundImage puts the cutout on an image the person picks.
 func (e *Editor) chooseBackgroundImage() {
-	e.chooseFile(func(path string) { e.loadBackdrop(path, true) })
+	e.pickPhotos("Background image", false, func(paths []string) { e.loadBackdrop(paths[0], true) })
 }
 
 // loadBackdrop decodes the background image at path off the UI goroutine

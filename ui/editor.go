@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sync"
 	"time"
@@ -49,6 +50,8 @@ type Editor struct {
 	keys   *keyMap
 	tips   *tooltips
 	sheets []*sheet // the dialogs open, oldest first (sheet.go)
+	// picker is the platform's open dialog, nil for the editor's own.
+	picker *nativePicker
 
 	stroke    strokeState
 	seg       *segmenter
@@ -135,6 +138,7 @@ func New(app fyne.App, deps Deps) *Editor {
 		}
 	}
 	e.saves = newAutosave(e.deps.CacheDir)
+	e.picker = findNativePicker(exec.LookPath, os.Getenv("XDG_CURRENT_DESKTOP"))
 	e.prompts = prompts{restore: e.askRestore, recover: e.askRecover, quit: e.askQuit}
 	e.ctx, e.stop = context.WithCancel(context.Background())
 	e.loads = &docQueue{start: e.decode}

@@ -231,11 +231,11 @@ func (e *Editor) exportForm(s *exportSheet, targetLabel string, browse func()) f
 	)
 }
 
-// showExportSheet shows an export sheet: title, form, and Cancel and
-// Export buttons. Export (or Enter) calls ok, which returns an error to
-// keep the sheet open (it is shown above it), or what to do once the
-// sheet is closed; Cancel (or Escape) calls cancel.
-func (e *Editor) showExportSheet(title string, form fyne.CanvasObject, ok func() (func(), error), cancel func()) {
+// showActionSheet shows a sheet with a form, and Cancel and action
+// buttons. The action (or Enter) calls ok, which returns an error to keep
+// the sheet open (it is shown above it), or what to do once the sheet is
+// closed; Cancel (or Escape) calls cancel.
+func (e *Editor) showActionSheet(title, action string, form fyne.CanvasObject, ok func() (func(), error), cancel func()) {
 	var dlg *dialog.CustomDialog
 	closed := false
 	confirm := func() {
@@ -252,7 +252,7 @@ func (e *Editor) showExportSheet(title string, form fyne.CanvasObject, ok func()
 		then()
 	}
 	dlg = dialog.NewCustomWithoutButtons(title, form, e.win)
-	export := widget.NewButton("Export", confirm)
+	export := widget.NewButton(action, confirm)
 	export.Importance = widget.HighImportance
 	dlg.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", func() { dlg.Hide() }), export})
 	dlg.SetOnClosed(func() {
@@ -335,7 +335,7 @@ func (e *Editor) showExportFor(d *document, after func(error)) {
 			e.confirmReplace(path, func(overwrite bool) { e.exportTo(d, path, opt, overwrite, finish) }, func() { finish(errCancelled) })
 		}, nil
 	}
-	e.showExportSheet("Export "+d.name, form, ok, func() { finish(errCancelled) })
+	e.showActionSheet("Export "+d.name, "Export", form, ok, func() { finish(errCancelled) })
 }
 
 // exportAgain (Ctrl+S, as Save is in Photoshop) writes the current

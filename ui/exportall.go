@@ -86,7 +86,7 @@ func (e *Editor) showExportAllOf(docs []*document, after func(error)) {
 			})
 		}, nil
 	}
-	e.showExportSheet(title, form, ok, func() { finish(errCancelled) })
+	e.showActionSheet(title, "Export", form, ok, func() { finish(errCancelled) })
 }
 
 // exportJobs names each photo's export in dir as exportTarget does; a
