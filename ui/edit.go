@@ -28,8 +28,12 @@ func (e *Editor) beginStroke(p vec) bool {
 	if d == nil || !d.editable() || !e.tools.tool.isBrush() {
 		return false
 	}
+	label := e.tools.tool.label()
+	if label != refine.Unknown && e.keys.altBrush() { // Alt: the other brush
+		label = refine.Foreground + refine.Background - label
+	}
 	e.stroke.rec = newTileRecorder(d.ly.tri)
-	e.stroke.op = editOp{Kind: opStroke, Label: e.tools.tool.label(), Radius: e.tools.size / 2, Hardness: e.tools.hardness}
+	e.stroke.op = editOp{Kind: opStroke, Label: label, Radius: e.tools.size / 2, Hardness: e.tools.hardness}
 	e.stroke.op.Points = append(e.stroke.op.Points, [2]float64{p.X, p.Y})
 	e.ref.cancel()
 	return true

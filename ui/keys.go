@@ -8,7 +8,8 @@ import (
 )
 
 // The editor's keys follow Photoshop where it has an equivalent (B brush,
-// E eraser, R refine-edge brush, X swap, [ ] brush size, Shift+[ ] hardness,
+// E eraser, R refine-edge brush, X swap, Alt held to paint with the other
+// brush, [ ] brush size, Shift+[ ] hardness,
 // F cycle views, P show original, Space pan, Ctrl+0 fit, Ctrl+1 100%) and
 // Lightroom's Y for before/after. Single keys work whatever control of the
 // window has the focus (controls.go passes them on); keys with Ctrl are
@@ -28,8 +29,11 @@ type keyMap struct {
 	keys     []singleKey
 	spaceOn  bool
 	shifts   int         // Shift keys held down
+	alts     int         // Alt keys held down
+	altUsed  bool        // a stroke took Alt: its release opens no menu
 	onSpace  func()      // the pan key went down or up
 	onCanvas func() bool // the pointer is over the canvas
+	canvas   func() fyne.Canvas
 	// modal reports that a dialog covers the window: the single keys do
 	// not act behind it, and sheet takes Escape and Enter for it.
 	modal func() bool
@@ -41,6 +45,7 @@ func (e *Editor) newKeyMap() *keyMap {
 	k := &keyMap{
 		onSpace:  func() { e.canvas.updateCursor() },
 		onCanvas: func() bool { return e.canvas.hovering },
+		canvas:   e.win.Canvas,
 		modal:    e.modal,
 		sheet:    e.sheetKey,
 	}
@@ -59,6 +64,7 @@ func (e *Editor) newKeyMap() *keyMap {
 		{name: fyne.KeyP, show: "P", what: "Show the original", do: e.toggleBefore},
 		{name: fyne.KeyY, show: "Y", what: "Before/after split view", do: e.toggleSplit},
 		{name: fyne.KeySpace, show: "Space (hold)", what: "Pan: drag to move the photo"},
+		{show: "Alt (hold)", what: "Paint with the other brush: Erase while on Brush, Brush while on Erase"},
 		{name: fyne.KeyEqual, show: "+", what: "Zoom in", do: func() { c().zoomStep(1) }},
 		{name: fyne.KeyMinus, show: "−", what: "Zoom out", do: func() { c().zoomStep(-1) }},
 		{name: fyne.KeyPageDown, show: "Page Down", what: "Next photo", do: func() { e.step(1) }},
@@ -111,6 +117,8 @@ func (k *keyMap) keyDown(ev *fyne.KeyEvent) {
 		}
 	case desktop.KeyShiftLeft, desktop.KeyShiftRight:
 		k.shifts = min(k.shifts+1, 2)
+	case desktop.KeyAltLeft, desktop.KeyAltRight:
+		k.alts = min(k.alts+1, 2)
 	}
 }
 
@@ -123,7 +131,27 @@ func (k *keyMap) keyUp(ev *fyne.KeyEvent) {
 		}
 	case desktop.KeyShiftLeft, desktop.KeyShiftRight:
 		k.shifts = max(k.shifts-1, 0)
+	case desktop.KeyAltLeft, desktop.KeyAltRight:
+		k.alts = max(k.alts-1, 0)
+		if k.alts == 0 && k.altUsed {
+			k.altUsed = false
+			// The desktop driver opens the menu bar when Alt is released
+			// alone; after a stroke with Alt it was not alone.
+			if m, ok := k.canvas().(interface{ DismissMenu() bool }); ok {
+				m.DismissMenu()
+			}
+		}
 	}
+}
+
+// altBrush reports whether Alt is held, so a brush paints the opposite
+// label (as Alt does in Photoshop), and remembers that it was used.
+func (k *keyMap) altBrush() bool {
+	if k.alts > 0 {
+		k.altUsed = true
+		return true
+	}
+	return false
 }
 
 // spaceIsPan reports whether Space belongs to the canvas (the pointer is

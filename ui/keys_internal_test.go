@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
 	"cutout/refine"
@@ -325,4 +326,41 @@ func foregroundSpot(t *testing.T, tri *refine.Trimap, side int) (int, int) {
 	}
 	t.Fatal("no foreground spot in the trimap")
 	return 0, 0
+}
+
+// TestAltPaintsTheOtherLabel: with Alt held, the foreground brush removes
+// and the background brush keeps, as in Photoshop; released, they paint
+// their own labels again.
+func TestAltPaintsTheOtherLabel(t *testing.T) {
+	e, _ := newTestEditor(t, Deps{})
+	d := synthDoc(400, 300)
+	showDoc(e, d)
+	e.setTool(ToolForeground)
+	e.setHardness(1)
+	e.setBrushSize(10)
+	x, y := foregroundSpot(t, d.ly.tri, 12)
+	alt := &fyne.KeyEvent{Name: desktop.KeyAltLeft}
+	keyDown(e, alt)
+	dragPath(e, []fyne.Position{viewPos(e, x-4, y), viewPos(e, x+4, y)})
+	keyUp(e, alt)
+	if got := d.ly.tri.Pix[y*d.w+x]; got != refine.Background {
+		t.Fatalf("the foreground brush with Alt painted label %d, want background", got)
+	}
+	if e.tools.tool != ToolForeground {
+		t.Fatal("Alt changed the tool")
+	}
+	dragPath(e, []fyne.Position{viewPos(e, x-4, y), viewPos(e, x+4, y)})
+	if got := d.ly.tri.Pix[y*d.w+x]; got != refine.Foreground {
+		t.Fatalf("after Alt was released the foreground brush painted label %d", got)
+	}
+	if !strings.Contains(shortcutsText(e), "Alt (hold)") {
+		t.Error("the shortcuts sheet does not list Alt")
+	}
+}
+
+// shortcutsText is what the shortcuts sheet lists.
+func shortcutsText(e *Editor) string {
+	e.showShortcuts()
+	defer closeDialogs(e)
+	return overlayTexts(e)
 }
