@@ -364,3 +364,38 @@ func shortcutsText(e *Editor) string {
 	defer closeDialogs(e)
 	return overlayTexts(e)
 }
+
+// TestInvertMask: Ctrl+Shift+I keeps what was removed and removes what
+// was kept, edge included (the band solved against the inverted guide),
+// as one undo step.
+func TestInvertMask(t *testing.T) {
+	e, q := newTestEditor(t, Deps{})
+	d := synthDoc(200, 150)
+	showDoc(e, d)
+	e.ref.start(d)
+	q.waitFor(t, "the result", 10*time.Second, func() bool { return d.fresh(e.edge) })
+	before, alpha := d.ly.tri.Clone(), append([]uint8(nil), d.ly.res.alpha...)
+	press(e, fyne.KeyI, fyne.KeyModifierControl|fyne.KeyModifierShift, 0)
+	for i, l := range d.ly.tri.Pix {
+		if want := before.Pix[i]; (want == refine.Unknown) != (l == refine.Unknown) || (want != refine.Unknown && l == want) {
+			t.Fatalf("pixel %d: label %d after inverting %d", i, l, want)
+		}
+	}
+	q.waitFor(t, "the inverted result", 10*time.Second, func() bool { return d.fresh(e.edge) })
+	soft := 0
+	for i, a := range d.ly.res.alpha {
+		if diff := int(a) - (255 - int(alpha[i])); diff < -1 || diff > 1 {
+			t.Fatalf("pixel %d: alpha %d after inverting %d", i, a, alpha[i])
+		}
+		if a > 0 && a < 255 {
+			soft++
+		}
+	}
+	if soft == 0 {
+		t.Fatal("the inverted mask has no soft edge")
+	}
+	press(e, fyne.KeyZ, fyne.KeyModifierControl, 0)
+	if !bytes.Equal(d.ly.tri.Pix, before.Pix) {
+		t.Fatal("Ctrl+Z did not take the inversion back")
+	}
+}

@@ -78,6 +78,7 @@ func (e *Editor) buildMenu() *fyne.MainMenu {
 		item("Undo", &fyne.ShortcutUndo{}, e.undo),
 		item("Redo", ctrl(fyne.KeyZ, true), e.redo),
 		fyne.NewMenuItemSeparator(),
+		item("Invert Mask", ctrl(fyne.KeyI, true), e.invertMask),
 		item("Reset to the Automatic Mask", nil, e.resetMask),
 		item("Refine Edges Now", ctrl(fyne.KeyR, false), e.refineNow),
 	)

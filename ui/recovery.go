@@ -37,6 +37,7 @@ const (
 	opKeep   = "keep"
 	opDrop   = "drop"
 	opReset  = "reset"
+	opInvert = "invert"
 )
 
 // applyOp replays op on tri. auto is the automatic trimap (reset returns
@@ -67,6 +68,10 @@ func applyOp(tri *refine.Trimap, model []uint8, auto *refine.Trimap, op editOp, 
 	case opReset:
 		rec.saveAll()
 		copy(tri.Pix, auto.Pix)
+		return image.Rect(0, 0, tri.W, tri.H)
+	case opInvert:
+		rec.saveAll()
+		invertLabels(tri.Pix)
 		return image.Rect(0, 0, tri.W, tri.H)
 	}
 	return image.Rectangle{}

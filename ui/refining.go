@@ -133,7 +133,7 @@ func (r *refiner) start(d *document) {
 	job := refineJob{
 		ctx: ctx, doc: d, rev: d.rev, edge: r.host.edgeSettings(),
 		img: d.ly.src, imgP: d.ly.srcP, pw: d.ly.pw, ph: d.ly.ph,
-		tri: d.ly.tri, guide: d.guide,
+		tri: d.ly.tri, guide: d.solveGuide(),
 	}
 	if res := d.ly.res; res != nil && res.rev == d.rev && res.solved.matte != nil {
 		reuse := res.solved // a copy: the UI goroutine may drop the result's matte
