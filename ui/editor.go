@@ -127,7 +127,9 @@ func New(app fyne.App, deps Deps) *Editor {
 		splitAt: 0.5,
 	}
 	e.edge = edgeSettings{
+		Smooth:        p.FloatWithFallback(prefEdgeSmooth, 0),
 		Shift:         p.FloatWithFallback(prefEdgeShift, 0),
+		Contrast:      p.FloatWithFallback(prefEdgeContrast, 0),
 		Feather:       p.FloatWithFallback(prefEdgeFeather, 0),
 		Decontaminate: p.BoolWithFallback(prefDecontaminate, true),
 	}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"image"
 	"image/color"
 	"os"
@@ -470,6 +471,32 @@ func TestEdgeControlsApplyLive(t *testing.T) {
 		if _, s := count(); s <= s0 {
 			t.Fatalf("feathering left %d soft pixels (was %d)", s, s0)
 		}
+	})
+	t.Run("contrast hardens the soft edge", func(t *testing.T) {
+		e.ctl.feather.SetValue(0)
+		click(e, e.ctl.contrast)
+		for range 10 {
+			press(e, fyne.KeyRight, 0, 0)
+		}
+		want := e.ctl.contrast.Value
+		if want <= 50 || e.ctl.contrastLabel.Text != fmt.Sprintf("%.0f%%", want) {
+			t.Fatalf("the contrast slider is at %v and reads %q", want, e.ctl.contrastLabel.Text)
+		}
+		q.waitFor(t, "the hardened result", 10*time.Second, func() bool { return d.fresh(e.edge) && d.ly.res.edge.Contrast == want })
+		if _, s := count(); s >= s0 {
+			t.Fatalf("contrast %v%% left %d soft pixels (was %d)", want, s, s0)
+		}
+		e.ctl.contrast.SetValue(0)
+	})
+	t.Run("smooth keeps the edge hard", func(t *testing.T) {
+		click(e, e.ctl.smooth)
+		press(e, fyne.KeyRight, 0, 0)
+		press(e, fyne.KeyRight, 0, 0)
+		q.waitFor(t, "the smoothed result", 10*time.Second, func() bool { return d.fresh(e.edge) && d.ly.res.edge.Smooth > 0 })
+		if _, s := count(); s > s0 {
+			t.Fatalf("smoothing left %d soft pixels (was %d): it softened the edge", s, s0)
+		}
+		e.ctl.smooth.SetValue(0)
 	})
 	t.Run("decontamination off shows the photo's colours", func(t *testing.T) {
 		test.Tap(e.ctl.decontaminate)

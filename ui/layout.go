@@ -21,6 +21,10 @@ type controls struct {
 	sizeLabel     *widget.Label
 	hardness      *slider
 	hardnessLabel *widget.Label
+	smooth        *slider
+	smoothLabel   *widget.Label
+	contrast      *slider
+	contrastLabel *widget.Label
 	shift         *slider
 	shiftLabel    *widget.Label
 	feather       *slider
@@ -80,6 +84,24 @@ func (e *Editor) buildLayout() fyne.CanvasObject {
 	c.hardness.SetValue(e.tools.hardness * 100)
 	c.hardnessLabel.SetText(fmt.Sprintf("%.0f%%", e.tools.hardness*100))
 
+	c.smoothLabel = widget.NewLabel("")
+	c.smooth = e.newSlider(0, maxEdgeSmooth, 0.5, func(v float64) {
+		s := e.edge
+		s.Smooth = v
+		c.smoothLabel.SetText(strconv.FormatFloat(v, 'f', -1, 64) + " px")
+		e.setEdge(s)
+	})
+	c.smooth.SetValue(e.edge.Smooth)
+	c.smoothLabel.SetText(strconv.FormatFloat(e.edge.Smooth, 'f', -1, 64) + " px")
+	c.contrastLabel = widget.NewLabel("")
+	c.contrast = e.newSlider(0, maxEdgeContrast, 1, func(v float64) {
+		s := e.edge
+		s.Contrast = v
+		c.contrastLabel.SetText(fmt.Sprintf("%.0f%%", v))
+		e.setEdge(s)
+	})
+	c.contrast.SetValue(e.edge.Contrast)
+	c.contrastLabel.SetText(fmt.Sprintf("%.0f%%", e.edge.Contrast))
 	c.shiftLabel = widget.NewLabel("")
 	c.shift = e.newSlider(-maxEdgeShift, maxEdgeShift, 1, func(v float64) {
 		s := e.edge
@@ -152,14 +174,14 @@ func (e *Editor) buildLayout() fyne.CanvasObject {
 		form(widget.NewLabel("Size"), valueRow(c.size, c.sizeLabel),
 			widget.NewLabel("Hardness"), valueRow(c.hardness, c.hardnessLabel)),
 		heading("Edges"),
-		form(widget.NewLabel("Shift"), valueRow(c.shift, c.shiftLabel),
-			widget.NewLabel("Feather"), valueRow(c.feather, c.featherLabel)),
+		form(widget.NewLabel("Smooth"), valueRow(c.smooth, c.smoothLabel),
+			widget.NewLabel("Shift"), valueRow(c.shift, c.shiftLabel),
+			widget.NewLabel("Feather"), valueRow(c.feather, c.featherLabel),
+			widget.NewLabel("Contrast"), valueRow(c.contrast, c.contrastLabel)),
 		c.decontaminate,
 		heading("Background"),
 		container.NewBorder(nil, nil, c.background.rect, nil, container.NewGridWithColumns(2, bgColour, bgImage)),
 		c.bgName,
-		heading("Overlay"),
-		form(widget.NewLabel("Opacity"), container.NewBorder(nil, nil, nil, c.overlay, c.opacity)),
 	)
 	e.setBrushSize(e.tools.size)
 	e.showBackdropName()
@@ -182,6 +204,11 @@ func (e *Editor) buildLayout() fyne.CanvasObject {
 		toolbarObject{container.NewGridWrap(fyne.NewSize(175, c.view.MinSize().Height), c.view)},
 		toolbarObject{c.before},
 		toolbarObject{c.split},
+		widget.NewToolbarSeparator(),
+		// The overlay view's tint: its opacity, and its colour (a click on
+		// the swatch changes it).
+		toolbarObject{container.NewBorder(nil, nil, widget.NewLabel("Overlay"), c.overlay,
+			container.NewGridWrap(fyne.NewSize(120, c.opacity.MinSize().Height), c.opacity))},
 		widget.NewToolbarSpacer(),
 		e.newToolbarButton(theme.HelpIcon(), "Keyboard shortcuts (F1)", e.showShortcuts),
 		e.newToolbarButton(theme.SettingsIcon(), "Preferences…", e.showPreferences),

@@ -113,7 +113,7 @@ func TestSidePanelFitsTheDefaultWindow(t *testing.T) {
 	}
 	drv := fyne.CurrentApp().Driver()
 	right := drv.AbsolutePositionForObject(side).X + side.Size().Width - theme.ScrollBarSize()
-	for _, o := range []fyne.CanvasObject{e.ctl.tools[ToolBackground], e.ctl.tools[ToolKeep], e.ctl.overlay, e.ctl.hardnessLabel} {
+	for _, o := range []fyne.CanvasObject{e.ctl.tools[ToolBackground], e.ctl.tools[ToolKeep], e.ctl.contrastLabel, e.ctl.hardnessLabel} {
 		if x := drv.AbsolutePositionForObject(o).X + o.Size().Width; x > right+0.5 {
 			t.Errorf("a control ends at x=%.0f, under the scroll bar (from x=%.0f)", x, right)
 		}

@@ -17,6 +17,8 @@ const (
 	prefBackgroundImage = "background.image"
 	prefBrushSize       = "brush.size"
 	prefBrushHardness   = "brush.hardness"
+	prefEdgeSmooth      = "edge.smooth"
+	prefEdgeContrast    = "edge.contrast"
 	prefEdgeShift       = "edge.shift"
 	prefEdgeFeather     = "edge.feather"
 	prefDecontaminate   = "edge.decontaminate"

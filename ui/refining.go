@@ -12,8 +12,10 @@ import (
 
 // edgeSettings are the edge controls, applied to every refined matte.
 type edgeSettings struct {
+	Smooth        float64 // pixels: steps smaller than this are rounded off (0: none)
 	Shift         float64 // pixels: > 0 expands the subject, < 0 contracts it
 	Feather       float64 // blur deviation in pixels (0: none)
+	Contrast      float64 // per cent: soft edges narrow to 1 − Contrast/100 (0: none)
 	Decontaminate bool    // use the estimated foreground colours
 }
 
@@ -234,17 +236,18 @@ func (r *refiner) solve(job refineJob, progress func(RefineProgress)) (*result, 
 // when decontaminating, else the photo's).
 func finish(job refineJob, s solved) *result {
 	var alpha []uint8
-	if job.edge.Shift == 0 && job.edge.Feather <= 0 {
+	ed := job.edge
+	if ed.Shift == 0 && ed.Feather <= 0 && ed.Smooth <= 0 && ed.Contrast <= 0 {
 		alpha = effectiveAlpha(job.tri, job.guide, s.matte) // no float copy of the photo's size
 	} else {
-		a := effectiveMatte(job.tri, job.guide, s.matte)
+		a := smoothEdge(effectiveMatte(job.tri, job.guide, s.matte), ed.Smooth)
 		if job.edge.Shift != 0 {
 			a = refine.ShiftEdge(a, job.edge.Shift)
 		}
 		if job.edge.Feather > 0 {
 			a = refine.Feather(a, job.edge.Feather)
 		}
-		alpha = quantize(a)
+		alpha = quantize(contrastEdge(a, ed.Contrast/100))
 	}
 	res := &result{
 		rev: job.rev, edge: job.edge, tri: job.tri, solved: s,
@@ -372,8 +375,10 @@ func (e *Editor) setEdge(s edgeSettings) {
 	}
 	e.edge = s
 	p := e.app.Preferences()
+	p.SetFloat(prefEdgeSmooth, s.Smooth)
 	p.SetFloat(prefEdgeShift, s.Shift)
 	p.SetFloat(prefEdgeFeather, s.Feather)
+	p.SetFloat(prefEdgeContrast, s.Contrast)
 	p.SetBool(prefDecontaminate, s.Decontaminate)
 	if d := e.cur; d != nil && d.editable() {
 		e.ref.schedule(d, edgeDelay)
