@@ -56,6 +56,8 @@ type document struct {
 	// guideInv is the guide of the inverted mask (invert.go), made when
 	// first needed.
 	guideInv *refine.Guide
+	// guideBand is the band the guide was made with (Refiner.Guide).
+	guideBand float64
 	auto     *refine.Trimap // the trimap edits start from (the guide's, or a recovered one); "reset" returns to it
 	hist     history
 	// ops are the applied edits of a photo whose pixels were released,

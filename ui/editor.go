@@ -40,6 +40,10 @@ type Editor struct {
 	tools tools
 	style viewStyle
 	edge  edgeSettings
+	// band is the automatic guide's band in hair and fur, a fraction of
+	// the short side (0: refine.DefaultBand); band.go.
+	band      float64
+	bandTimer *time.Timer
 	bg    backdrop
 
 	canvas *maskCanvas
@@ -133,6 +137,7 @@ func New(app fyne.App, deps Deps) *Editor {
 		Feather:       p.FloatWithFallback(prefEdgeFeather, 0),
 		Decontaminate: p.BoolWithFallback(prefDecontaminate, true),
 	}
+	e.band = p.FloatWithFallback(prefBand, 0)
 	if e.deps.CacheDir == "" {
 		var err error
 		if e.deps.CacheDir, err = models.CacheDir(); err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -505,4 +506,56 @@ func TestEdgeControlsApplyLive(t *testing.T) {
 			t.Fatal("without decontamination the colours are not the photo's")
 		}
 	})
+}
+
+// TestHairBandWidensTheAutomaticBand: the hair band slider is the
+// command line's --band: a wider band makes more of the hair unknown, the
+// photo's edits are kept, and the matting runs on the new trimap.
+func TestHairBandWidensTheAutomaticBand(t *testing.T) {
+	e, q := newTestEditor(t, realDeps(t))
+	d := openAndSegment(t, e, q, samplePhoto(t))
+	unknown := func(tri *refine.Trimap) int {
+		n := 0
+		for _, l := range tri.Pix {
+			if l == refine.Unknown {
+				n++
+			}
+		}
+		return n
+	}
+	u0 := unknown(d.auto)
+	e.setTool(ToolBackground)
+	e.setHardness(1)
+	e.canvas.ensureBuffer()
+	x, y := foregroundSpot(t, d.ly.tri, 10)
+	pre := d.ly.tri.Clone()
+	dragPath(e, []fyne.Position{viewPos(e, x-8, y), viewPos(e, x+8, y)})
+	stroked := d.ly.tri.Clone()
+	click(e, e.ctl.band)
+	for range 7 {
+		press(e, fyne.KeyRight, 0, 0)
+	}
+	v := e.ctl.band.Value
+	if v < 2 || e.ctl.bandLabel.Text != fmt.Sprintf("%.1f%%", v) || math.Abs(e.band-v/100) > 1e-9 {
+		t.Fatalf("the band slider is at %v and reads %q (band %v)", v, e.ctl.bandLabel.Text, e.band)
+	}
+	q.waitFor(t, "the new guide and its matte", 2*time.Minute, func() bool { return d.guideBand == e.band && d.fresh(e.edge) })
+	if u := unknown(d.auto); u <= u0 {
+		t.Fatalf("a %.1f%% band leaves %d unknown pixels, the default %d", v, u, u0)
+	}
+	if len(d.hist.undo) != 1 {
+		t.Fatalf("the photo has %d edits after the band changed, want its 1 stroke", len(d.hist.undo))
+	}
+	painted := 0
+	for i, l := range stroked.Pix {
+		if l == refine.Background && pre.Pix[i] != refine.Background {
+			painted++
+			if d.ly.tri.Pix[i] != refine.Background {
+				t.Fatal("the stroke was lost when the band changed")
+			}
+		}
+	}
+	if painted == 0 {
+		t.Fatal("the stroke painted nothing")
+	}
 }

@@ -60,6 +60,7 @@ func (h *fakeEditor) newButton(label string, icon fyne.Resource, tip string, tap
 	return b
 }
 func (h *fakeEditor) segmenterOptions() SegmenterOptions { return SegmenterOptions{Model: "fake"} }
+func (h *fakeEditor) guideBand() float64                { return 0.02 }
 func (h *fakeEditor) modelLoading()                      { h.loading++ }
 func (h *fakeEditor) modelLoaded(device string)          { h.device = device }
 func (h *fakeEditor) changed(d *document)                { h.changes = append(h.changes, d) }
@@ -155,8 +156,11 @@ func TestSegmenterAgainstFake(t *testing.T) {
 			return model, nil
 		},
 		decode: func(string) (*image.NRGBA, error) { return nil, errors.New("no file") },
-		guide: func(img *image.NRGBA, m *refine.Matte) *refine.Guide {
+		guide: func(img *image.NRGBA, m *refine.Matte, band float64) *refine.Guide {
 			guides++
+			if band != 0.02 {
+				t.Errorf("the guide was asked for band %v, the host's is 0.02", band)
+			}
 			return refine.AutoGuide(img, m, nil)
 		},
 	})

@@ -21,6 +21,8 @@ type controls struct {
 	sizeLabel     *widget.Label
 	hardness      *slider
 	hardnessLabel *widget.Label
+	band          *slider // the hair band, per cent of the short side
+	bandLabel     *widget.Label
 	smooth        *slider
 	smoothLabel   *widget.Label
 	contrast      *slider
@@ -84,6 +86,13 @@ func (e *Editor) buildLayout() fyne.CanvasObject {
 	c.hardness.SetValue(e.tools.hardness * 100)
 	c.hardnessLabel.SetText(fmt.Sprintf("%.0f%%", e.tools.hardness*100))
 
+	c.bandLabel = widget.NewLabel(bandText(e.band))
+	c.band = e.newSlider(minBandPercent, maxBandPercent, 0.1, func(v float64) {
+		if math.Abs(v-bandPercent(e.band)) > 0.05 {
+			e.setBand(v / 100)
+		}
+	})
+	c.band.SetValue(bandPercent(e.band))
 	c.smoothLabel = widget.NewLabel("")
 	c.smooth = e.newSlider(0, maxEdgeSmooth, 0.5, func(v float64) {
 		s := e.edge
@@ -174,7 +183,8 @@ func (e *Editor) buildLayout() fyne.CanvasObject {
 		form(widget.NewLabel("Size"), valueRow(c.size, c.sizeLabel),
 			widget.NewLabel("Hardness"), valueRow(c.hardness, c.hardnessLabel)),
 		heading("Edges"),
-		form(widget.NewLabel("Smooth"), valueRow(c.smooth, c.smoothLabel),
+		form(widget.NewLabel("Hair band"), valueRow(c.band, c.bandLabel),
+			widget.NewLabel("Smooth"), valueRow(c.smooth, c.smoothLabel),
 			widget.NewLabel("Shift"), valueRow(c.shift, c.shiftLabel),
 			widget.NewLabel("Feather"), valueRow(c.feather, c.featherLabel),
 			widget.NewLabel("Contrast"), valueRow(c.contrast, c.contrastLabel)),

@@ -18,6 +18,7 @@ const (
 	prefBrushSize       = "brush.size"
 	prefBrushHardness   = "brush.hardness"
 	prefEdgeSmooth      = "edge.smooth"
+	prefBand            = "edge.band"
 	prefEdgeContrast    = "edge.contrast"
 	prefEdgeShift       = "edge.shift"
 	prefEdgeFeather     = "edge.feather"

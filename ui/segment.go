@@ -31,6 +31,7 @@ type segmenter struct {
 type segHost interface {
 	post(fn func()) // runs fn on the UI goroutine
 	segmenterOptions() SegmenterOptions
+	guideBand() float64 // the automatic guide's band (Refiner.Guide)
 	modelLoading()
 	modelLoaded(device string)
 	// changed redraws what shows d's state (nil: the model's state).
@@ -43,7 +44,7 @@ type segHost interface {
 type segDeps struct {
 	open   func(SegmenterOptions) (Segmenter, error)
 	decode func(path string) (*image.NRGBA, error)
-	guide  func(img *image.NRGBA, m *refine.Matte) *refine.Guide
+	guide  func(img *image.NRGBA, m *refine.Matte, band float64) *refine.Guide
 }
 
 // segJob asks the worker for a photo's matte. img is nil when the
@@ -53,13 +54,15 @@ type segJob struct {
 	img  *image.NRGBA
 	path string
 	opt  SegmenterOptions
-	more bool // more photos wait: keep the model loaded
+	band float64 // of the automatic guide
+	more bool    // more photos wait: keep the model loaded
 }
 
 // segResult is what the worker hands back to the UI goroutine.
 type segResult struct {
 	model  []uint8       // the matte, 8-bit
 	guide  *refine.Guide // the automatic guide made from it
+	band   float64       // the guide's band
 	device string
 	note   string
 }
@@ -87,7 +90,7 @@ func (s *segmenter) warmUp() {
 // start hands d to the worker (the queue's job).
 func (s *segmenter) start(d *document) {
 	d.state = docSegmenting
-	job := segJob{doc: d, path: d.path, opt: s.host.segmenterOptions(), more: s.queue.more()}
+	job := segJob{doc: d, path: d.path, opt: s.host.segmenterOptions(), band: s.host.guideBand(), more: s.queue.more()}
 	if d.live() {
 		job.img = d.photo.img
 	}
@@ -198,7 +201,8 @@ func (s *segmenter) run(ctx context.Context, seg Segmenter, job segJob) (*segRes
 	// later gets exactly the same guide, and the command line's.
 	return &segResult{
 		model:  quantize(m),
-		guide:  s.deps.guide(img, m),
+		guide:  s.deps.guide(img, m, job.band),
+		band:   job.band,
 		device: seg.Device(),
 		note:   seg.Fallback(),
 	}, nil
@@ -262,7 +266,7 @@ func (e *Editor) segmented(d *document, res *segResult, err error) {
 	d.state = docReady
 	d.model = res.model
 	if d.live() {
-		e.installMask(d, res.guide)
+		e.installMask(d, res.guide, res.band)
 	}
 	e.strip.refresh(d)
 	e.updateStatus()

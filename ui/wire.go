@@ -47,12 +47,11 @@ func decodeFile(path string) (*image.NRGBA, error) {
 
 // cutRefiner runs refine.AutoGuide and refine.Cut, the chain `cutout
 // remove` runs, so that an export of an untouched photo is the command
-// line's cutout. trimap are the automatic guide's options (nil: the
-// defaults, as the command line's).
-type cutRefiner struct{ trimap *refine.TrimapOptions }
+// line's cutout.
+type cutRefiner struct{}
 
-func (r cutRefiner) Guide(img *image.NRGBA, m *refine.Matte) *refine.Guide {
-	return refine.AutoGuide(img, m, r.trimap)
+func (cutRefiner) Guide(img *image.NRGBA, m *refine.Matte, band float64) *refine.Guide {
+	return refine.AutoGuide(img, m, &refine.TrimapOptions{Band: band})
 }
 
 func (cutRefiner) Refine(ctx context.Context, img *image.NRGBA, in refine.Input, progress func(RefineProgress)) (*RefineResult, error) {
@@ -70,8 +69,8 @@ func (cutRefiner) Refine(ctx context.Context, img *image.NRGBA, in refine.Input,
 // guide of the command line, and the model's matte as the solve.
 type modelRefiner struct{}
 
-func (modelRefiner) Guide(img *image.NRGBA, m *refine.Matte) *refine.Guide {
-	return refine.AutoGuide(img, m, nil)
+func (modelRefiner) Guide(img *image.NRGBA, m *refine.Matte, band float64) *refine.Guide {
+	return refine.AutoGuide(img, m, &refine.TrimapOptions{Band: band})
 }
 
 func (modelRefiner) Refine(ctx context.Context, _ *image.NRGBA, in refine.Input, _ func(RefineProgress)) (*RefineResult, error) {
