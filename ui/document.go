@@ -58,8 +58,8 @@ type document struct {
 	guideInv *refine.Guide
 	// guideBand is the band the guide was made with (Refiner.Guide).
 	guideBand float64
-	auto     *refine.Trimap // the trimap edits start from (the guide's, or a recovered one); "reset" returns to it
-	hist     history
+	auto      *refine.Trimap // the trimap edits start from (the guide's, or a recovered one); "reset" returns to it
+	hist      history
 	// ops are the applied edits of a photo whose pixels were released,
 	// replayed when it is loaded again.
 	ops []editOp

@@ -44,7 +44,7 @@ type Editor struct {
 	// the short side (0: refine.DefaultBand); band.go.
 	band      float64
 	bandTimer *time.Timer
-	bg    backdrop
+	bg        backdrop
 
 	canvas *maskCanvas
 	ctl    *controls

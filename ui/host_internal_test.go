@@ -60,7 +60,7 @@ func (h *fakeEditor) newButton(label string, icon fyne.Resource, tip string, tap
 	return b
 }
 func (h *fakeEditor) segmenterOptions() SegmenterOptions { return SegmenterOptions{Model: "fake"} }
-func (h *fakeEditor) guideBand() float64                { return 0.02 }
+func (h *fakeEditor) guideBand() float64                 { return 0.02 }
 func (h *fakeEditor) modelLoading()                      { h.loading++ }
 func (h *fakeEditor) modelLoaded(device string)          { h.device = device }
 func (h *fakeEditor) changed(d *document)                { h.changes = append(h.changes, d) }
