@@ -281,7 +281,9 @@ func (e *Editor) syncHint() {
 		c.hint.Show()
 	default:
 		c.hint.Hide()
+		return
 	}
+	c.hint.Refresh() // lay it out again around texts of another length
 }
 
 // wrapText breaks s into lines of at most width characters, at spaces.
