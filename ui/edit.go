@@ -62,6 +62,7 @@ func (e *Editor) endStroke() {
 		return
 	}
 	e.commit(d, rec, e.stroke.op, image.Rectangle{})
+	e.keys.altReleased(e.post)
 }
 
 // commit turns what rec saved into an undo step of d and follows it up;

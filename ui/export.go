@@ -336,6 +336,7 @@ func (e *Editor) showExportFor(d *document, after func(error)) {
 		}, nil
 	}
 	e.showActionSheet("Export "+d.name, "Export", form, ok, func() { finish(errCancelled) })
+	e.win.Canvas().Focus(s.target) // type a name at once, as in a save dialog
 }
 
 // exportAgain (Ctrl+S, as Save is in Photoshop) writes the current

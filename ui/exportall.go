@@ -87,6 +87,7 @@ func (e *Editor) showExportAllOf(docs []*document, after func(error)) {
 		}, nil
 	}
 	e.showActionSheet(title, "Export", form, ok, func() { finish(errCancelled) })
+	e.win.Canvas().Focus(s.target)
 }
 
 // exportJobs names each photo's export in dir as exportTarget does; a

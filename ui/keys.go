@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -133,25 +134,56 @@ func (k *keyMap) keyUp(ev *fyne.KeyEvent) {
 		k.shifts = max(k.shifts-1, 0)
 	case desktop.KeyAltLeft, desktop.KeyAltRight:
 		k.alts = max(k.alts-1, 0)
-		if k.alts == 0 && k.altUsed {
-			k.altUsed = false
-			// The desktop driver opens the menu bar when Alt is released
-			// alone; after a stroke with Alt it was not alone.
-			if m, ok := k.canvas().(interface{ DismissMenu() bool }); ok {
-				m.DismissMenu()
-			}
-		}
 	}
+}
+
+// altHeld reports whether Alt is held. The desktop driver knows (its
+// release may reach the menu bar instead of the editor); elsewhere the
+// key's own press and release say it.
+func (k *keyMap) altHeld() bool {
+	if d, ok := fyne.CurrentApp().Driver().(desktop.Driver); ok {
+		return d.CurrentKeyModifiers()&fyne.KeyModifierAlt != 0
+	}
+	return k.alts > 0
 }
 
 // altBrush reports whether Alt is held, so a brush paints the opposite
 // label (as Alt does in Photoshop), and remembers that it was used.
 func (k *keyMap) altBrush() bool {
-	if k.alts > 0 {
+	if k.altHeld() {
 		k.altUsed = true
 		return true
 	}
 	return false
+}
+
+// altReleased runs once Alt is up after a stroke used it. The desktop
+// driver opens the menu bar when Alt is released without another key;
+// a stroke with Alt did not mean that, so the menu bar is closed again.
+// The release may reach the menu bar rather than the editor, so the key
+// is watched through the driver.
+func (k *keyMap) altReleased(post func(func())) {
+	if !k.altUsed {
+		return
+	}
+	var check func()
+	check = func() {
+		if k.altHeld() {
+			time.AfterFunc(30*time.Millisecond, func() { post(check) })
+			return
+		}
+		k.altUsed = false
+		// The release toggles the menu bar after this check can run:
+		// look again a moment later.
+		time.AfterFunc(30*time.Millisecond, func() {
+			post(func() {
+				if m, ok := k.canvas().(interface{ DismissMenu() bool }); ok {
+					m.DismissMenu()
+				}
+			})
+		})
+	}
+	check()
 }
 
 // spaceIsPan reports whether Space belongs to the canvas (the pointer is
