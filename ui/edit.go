@@ -151,13 +151,17 @@ func (e *Editor) forwardShortcut(sc fyne.Shortcut) bool {
 }
 
 // resetMask returns to the automatic trimap, as one undoable edit.
-func (e *Editor) resetMask() {
+func (e *Editor) resetMask() { e.wholeEdit(opReset) }
+
+// wholeEdit applies an edit of the whole trimap (reset, invert) to the
+// current photo, as one undoable edit.
+func (e *Editor) wholeEdit(kind string) {
 	d := e.cur
 	if d == nil || !d.editable() {
 		return
 	}
 	rec := newTileRecorder(d.ly.tri)
-	op := editOp{Kind: opReset}
+	op := editOp{Kind: kind}
 	e.commit(d, rec, op, applyOp(d.ly.tri, d.ly.model, d.auto, op, rec))
 }
 

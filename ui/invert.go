@@ -13,15 +13,7 @@ import (
 // from the other side. It is one undoable edit.
 
 // invertMask inverts the current photo's mask.
-func (e *Editor) invertMask() {
-	d := e.cur
-	if d == nil || !d.editable() {
-		return
-	}
-	rec := newTileRecorder(d.ly.tri)
-	op := editOp{Kind: opInvert}
-	e.commit(d, rec, op, applyOp(d.ly.tri, d.ly.model, d.auto, op, rec))
-}
+func (e *Editor) invertMask() { e.wholeEdit(opInvert) }
 
 // invertLabels swaps the foreground and background labels of pix.
 func invertLabels(pix []uint8) {

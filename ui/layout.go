@@ -93,42 +93,12 @@ func (e *Editor) buildLayout() fyne.CanvasObject {
 		}
 	})
 	c.band.SetValue(bandPercent(e.band))
-	c.smoothLabel = widget.NewLabel("")
-	c.smooth = e.newSlider(0, maxEdgeSmooth, 0.5, func(v float64) {
-		s := e.edge
-		s.Smooth = v
-		c.smoothLabel.SetText(strconv.FormatFloat(v, 'f', -1, 64) + " px")
-		e.setEdge(s)
-	})
-	c.smooth.SetValue(e.edge.Smooth)
-	c.smoothLabel.SetText(strconv.FormatFloat(e.edge.Smooth, 'f', -1, 64) + " px")
-	c.contrastLabel = widget.NewLabel("")
-	c.contrast = e.newSlider(0, maxEdgeContrast, 1, func(v float64) {
-		s := e.edge
-		s.Contrast = v
-		c.contrastLabel.SetText(fmt.Sprintf("%.0f%%", v))
-		e.setEdge(s)
-	})
-	c.contrast.SetValue(e.edge.Contrast)
-	c.contrastLabel.SetText(fmt.Sprintf("%.0f%%", e.edge.Contrast))
-	c.shiftLabel = widget.NewLabel("")
-	c.shift = e.newSlider(-maxEdgeShift, maxEdgeShift, 1, func(v float64) {
-		s := e.edge
-		s.Shift = v
-		c.shiftLabel.SetText(signedPx(v))
-		e.setEdge(s)
-	})
-	c.shift.SetValue(e.edge.Shift)
-	c.shiftLabel.SetText(signedPx(e.edge.Shift))
-	c.featherLabel = widget.NewLabel("")
-	c.feather = e.newSlider(0, maxEdgeFeather, 0.5, func(v float64) {
-		s := e.edge
-		s.Feather = v
-		c.featherLabel.SetText(strconv.FormatFloat(v, 'f', -1, 64) + " px")
-		e.setEdge(s)
-	})
-	c.feather.SetValue(e.edge.Feather)
-	c.featherLabel.SetText(strconv.FormatFloat(e.edge.Feather, 'f', -1, 64) + " px")
+	px := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) + " px" }
+	percent := func(v float64) string { return fmt.Sprintf("%.0f%%", v) }
+	c.smooth, c.smoothLabel = e.edgeSlider(0, maxEdgeSmooth, 0.5, func(s *edgeSettings) *float64 { return &s.Smooth }, px)
+	c.contrast, c.contrastLabel = e.edgeSlider(0, maxEdgeContrast, 1, func(s *edgeSettings) *float64 { return &s.Contrast }, percent)
+	c.shift, c.shiftLabel = e.edgeSlider(-maxEdgeShift, maxEdgeShift, 1, func(s *edgeSettings) *float64 { return &s.Shift }, signedPx)
+	c.feather, c.featherLabel = e.edgeSlider(0, maxEdgeFeather, 0.5, func(s *edgeSettings) *float64 { return &s.Feather }, px)
 	c.decontaminate = e.newCheck("Decontaminate colours", func(on bool) {
 		s := e.edge
 		s.Decontaminate = on
@@ -237,6 +207,20 @@ func (e *Editor) buildLayout() fyne.CanvasObject {
 	centre := container.NewStack(e.canvas, c.hint)
 	main := container.NewBorder(toolbar, bottom, container.NewHBox(panel, widget.NewSeparator()), nil, centre)
 	return container.NewStack(main, e.tips.layer)
+}
+
+// edgeSlider makes an edge control: a slider that sets the edge setting
+// field points at, and the label that shows its value as format writes it.
+func (e *Editor) edgeSlider(lo, hi, step float64, field func(*edgeSettings) *float64, format func(float64) string) (*slider, *widget.Label) {
+	l := widget.NewLabel(format(*field(&e.edge)))
+	s := e.newSlider(lo, hi, step, func(v float64) {
+		st := e.edge
+		*field(&st) = v
+		l.SetText(format(v))
+		e.setEdge(st)
+	})
+	s.SetValue(*field(&e.edge))
+	return s, l
 }
 
 // toolbarObject puts any object in a toolbar.

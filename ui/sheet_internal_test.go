@@ -56,6 +56,20 @@ func tapText(t *testing.T, e *Editor, text string) {
 	test.TapCanvas(c, pos)
 }
 
+// chooseKind picks kind in the export sheet's list through the pointer:
+// a click opens the list, a click on the kind picks it.
+func chooseKind(t *testing.T, e *Editor, kind ExportKind) {
+	t.Helper()
+	tapText(t, e, e.exportNames()[e.exportOpt.Kind])
+	tapText(t, e, e.exportNames()[kind])
+}
+
+// waitExported waits until the status line says an export was written.
+func waitExported(t *testing.T, e *Editor, q *uiQueue) {
+	t.Helper()
+	q.waitFor(t, "the export", 20*time.Second, func() bool { return strings.HasPrefix(e.status.text.Text, "Exported") })
+}
+
 // exportSetup opens portrait.png with a fake model and sets the export
 // folder to out.
 func exportSetup(t *testing.T) (e *Editor, q *uiQueue, d *document, out string) {
@@ -90,13 +104,12 @@ func TestExportAlwaysHasOneKind(t *testing.T) {
 	if !strings.Contains(overlayTexts(e), names[ExportCutout]) {
 		t.Fatalf("choosing the chosen kind again cleared it; the sheet shows:\n%s", overlayTexts(e))
 	}
-	tapText(t, e, names[ExportCutout])
-	tapText(t, e, names[ExportMatte])
+	chooseKind(t, e, ExportMatte)
 	if got := targetEntry(t, e).Text; got != filepath.Join(out, "portrait.mask.png") {
 		t.Fatalf("after choosing the matte the sheet suggests %s", got)
 	}
 	press(e, fyne.KeyReturn, 0, 0)
-	q.waitFor(t, "the export", 20*time.Second, func() bool { return strings.HasPrefix(e.status.text.Text, "Exported") })
+	waitExported(t, e, q)
 	if _, ok := readPNGFile(t, filepath.Join(out, "portrait.mask.png")).(*image.Gray); !ok {
 		t.Fatal("the matte export is not a grey PNG")
 	}
@@ -156,7 +169,7 @@ func TestSheetsTakeEscapeAndEnter(t *testing.T) {
 		press(e, fyne.KeyE, fyne.KeyModifierControl, 0)
 		typeInto(t, e, targetEntry(t, e), filepath.Join(out, "typed.png"))
 		press(e, fyne.KeyReturn, 0, 0)
-		q.waitFor(t, "the export", 20*time.Second, func() bool { return strings.HasPrefix(e.status.text.Text, "Exported") })
+		waitExported(t, e, q)
 		if _, err := os.Stat(filepath.Join(out, "typed.png")); err != nil {
 			t.Fatal(err)
 		}
@@ -172,8 +185,7 @@ func TestMissingFolderKeepsTheExportSheet(t *testing.T) {
 	e, q, _, out := exportSetup(t)
 	names := e.exportNames()
 	press(e, fyne.KeyE, fyne.KeyModifierControl, 0)
-	tapText(t, e, names[ExportCutout])
-	tapText(t, e, names[ExportMatte])
+	chooseKind(t, e, ExportMatte)
 	tapText(t, e, "Crop to the subject")
 	missing := filepath.Join(out, "nope", "x.png")
 	typeInto(t, e, targetEntry(t, e), missing)
@@ -190,7 +202,7 @@ func TestMissingFolderKeepsTheExportSheet(t *testing.T) {
 		t.Fatal(err)
 	}
 	tapButton(t, e, "Export")
-	q.waitFor(t, "the export", 20*time.Second, func() bool { return strings.HasPrefix(e.status.text.Text, "Exported") })
+	waitExported(t, e, q)
 	if _, ok := readPNGFile(t, missing).(*image.Gray); !ok || !e.exportOpt.Crop {
 		t.Fatalf("the export is not the cropped matte the sheet said (options %+v)", e.exportOpt)
 	}
@@ -201,12 +213,10 @@ func TestMissingFolderKeepsTheExportSheet(t *testing.T) {
 // without asking.
 func TestCtrlSExportsAgain(t *testing.T) {
 	e, q, d, out := exportSetup(t)
-	names := e.exportNames()
 	press(e, fyne.KeyS, fyne.KeyModifierControl, 0)
-	tapText(t, e, names[ExportCutout])
-	tapText(t, e, names[ExportMatte])
+	chooseKind(t, e, ExportMatte)
 	press(e, fyne.KeyReturn, 0, 0)
-	q.waitFor(t, "the export", 20*time.Second, func() bool { return strings.HasPrefix(e.status.text.Text, "Exported") })
+	waitExported(t, e, q)
 	path := filepath.Join(out, "portrait.mask.png")
 	first := mustRead(t, path)
 	e.status.text.SetText("")
