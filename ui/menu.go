@@ -200,5 +200,5 @@ func (e *Editor) showPreferences() {
 		p.SetString(prefDevice, device.Selected)
 	}, e.win)
 	dlg.Resize(fyne.NewSize(420, 240))
-	dlg.Show()
+	e.showSheet(dlg, dlg.Confirm)
 }

@@ -66,6 +66,16 @@ func TestScreensGolden(t *testing.T) {
 		p, sz := dialogBox(e)
 		shotAt(t, "colour", p, sz)
 	})
+	t.Run("export all's progress", func(t *testing.T) {
+		x := e.exports
+		x.open("Exporting 3 photos", 3, func() {})
+		defer x.close()
+		x.wait(d, "2 of 3: b.png — refining…")
+		x.step(2, 3)
+		x.progress(d, 0.4)
+		p, sz := dialogBox(e)
+		shotAt(t, "export-all", p, sz)
+	})
 	t.Run("a photo that could not be opened", func(t *testing.T) {
 		bad := filepath.Join(t.TempDir(), "broken.jpg")
 		if err := os.WriteFile(bad, []byte("not a jpeg"), 0o644); err != nil {

@@ -151,6 +151,16 @@ func TestSheetsTakeEscapeAndEnter(t *testing.T) {
 			t.Fatal("Escape left the shortcuts sheet open")
 		}
 	})
+	t.Run("preferences", func(t *testing.T) {
+		triggerMenuItem(t, e, "File", "Preferences…")
+		if open() != 1 {
+			t.Fatal("File ▸ Preferences… showed no sheet")
+		}
+		press(e, fyne.KeyEscape, 0, 0)
+		if open() != 0 {
+			t.Fatal("Escape left the preferences open")
+		}
+	})
 	for name, focus := range map[string]func(){
 		"nothing focused":      func() { e.win.Canvas().Unfocus() },
 		"in the name field":    func() { e.win.Canvas().Focus(targetEntry(t, e)) },
