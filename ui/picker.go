@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -12,9 +13,12 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/disintegration/imaging"
 
 	"cutout/refine/imagefile"
 )
@@ -139,8 +143,13 @@ func (e *Editor) pickPhotos(title string, multiple bool, chosen func(paths []str
 	e.showOpenSheet(title, start, chosen)
 }
 
+// openThumb is the side of the open sheet's thumbnails, in pixels.
+const openThumb = 48
+
 // showOpenSheet is the editor's own open dialog: the photos of a folder by
-// their whole names, each with a check box, several at once.
+// their whole names and thumbnails, each with a check box, several at
+// once. The thumbnails are made one photo at a time off the UI goroutine,
+// until the sheet closes or shows another folder.
 func (e *Editor) showOpenSheet(title, start string, chosen func([]string)) {
 	folder := e.newSheetEntry()
 	list := container.NewVBox()
@@ -148,7 +157,9 @@ func (e *Editor) showOpenSheet(title, start string, chosen func([]string)) {
 	var boxes []*check
 	var names []string
 	var dir string
+	stop := func() {}
 	load := func(d string) {
+		stop()
 		list.RemoveAll()
 		boxes, names = nil, nil
 		dir = filepath.Clean(d)
@@ -166,11 +177,40 @@ func (e *Editor) showOpenSheet(title, start string, chosen func([]string)) {
 			}
 		}
 		sort.Strings(names)
-		for _, n := range names {
+		thumbs := make([]*fyne.Container, len(names))
+		for i, n := range names {
 			c := e.newCheck(n, nil)
 			boxes = append(boxes, c)
-			list.Add(c)
+			thumbs[i] = container.NewGridWrap(fyne.NewSize(openThumb, openThumb), widget.NewIcon(theme.FileImageIcon()))
+			list.Add(container.NewBorder(nil, nil, thumbs[i], nil, c))
 		}
+		ctx, cancel := context.WithCancel(e.ctx)
+		stop = cancel
+		paths := make([]string, len(names))
+		for i, n := range names {
+			paths[i] = filepath.Join(dir, n)
+		}
+		decode := e.deps.Decode
+		go func() {
+			for i, p := range paths {
+				if ctx.Err() != nil {
+					return
+				}
+				img, err := decode(p)
+				if err != nil {
+					continue // the row keeps its icon; opening says why
+				}
+				th := imaging.Fit(img, openThumb, openThumb, imaging.Box)
+				e.post(func() {
+					if ctx.Err() == nil {
+						pic := canvas.NewImageFromImage(th)
+						pic.FillMode = canvas.ImageFillContain
+						thumbs[i].Objects = []fyne.CanvasObject{pic}
+						thumbs[i].Refresh()
+					}
+				})
+			}
+		}()
 		if len(names) == 0 {
 			list.Add(widget.NewLabel("No photos in this folder."))
 		}
@@ -201,5 +241,11 @@ func (e *Editor) showOpenSheet(title, start string, chosen func([]string)) {
 		return func() { chosen(paths) }, nil
 	}
 	load(start)
-	e.showActionSheet(title, "Open", body, ok, func() {})
+	e.showActionSheet(title, "Open", body, func() (func(), error) {
+		then, err := ok()
+		if err == nil {
+			stop()
+		}
+		return then, err
+	}, func() { stop() })
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"image"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,6 +9,8 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
 )
 
 // TestOpenUsesTheNativeDialog: where zenity is installed, Ctrl+O runs it
@@ -85,6 +88,17 @@ func TestOpenSheetOpensSeveralPhotos(t *testing.T) {
 	if strings.Contains(msg, "notes.txt") {
 		t.Fatal("the open sheet lists a file that is not a photo")
 	}
+	q.waitFor(t, "the thumbnails", 10*time.Second, func() bool {
+		n := 0
+		for _, o := range test.LaidOutObjects(e.win.Canvas().Overlays().Top()) {
+			if img, ok := o.(*canvas.Image); ok {
+				if th, ok := img.Image.(*image.NRGBA); ok && max(th.Rect.Dx(), th.Rect.Dy()) == openThumb {
+					n++
+				}
+			}
+		}
+		return n == len(names)
+	})
 	tapText(t, e, names[0])
 	tapText(t, e, names[2])
 	press(e, fyne.KeyReturn, 0, 0)
