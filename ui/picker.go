@@ -117,7 +117,11 @@ func (p *nativePicker) run(start, title string, multiple bool) ([]string, error)
 // paths to chosen on the UI goroutine.
 func (e *Editor) pickPhotos(title string, multiple bool, chosen func(paths []string)) {
 	start := e.app.Preferences().String(prefOpenFolder)
-	if start == "" {
+	switch {
+	case start != "":
+	case e.cur != nil:
+		start = filepath.Dir(e.cur.path)
+	default:
 		start, _ = os.UserHomeDir()
 	}
 	if p := e.picker; p != nil {

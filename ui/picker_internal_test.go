@@ -77,8 +77,13 @@ func TestOpenSheetOpensSeveralPhotos(t *testing.T) {
 	}
 	t.Setenv("PATH", t.TempDir()) // no zenity, no kdialog
 	e, q := newTestEditor(t, fakeDeps(nil))
-	e.app.Preferences().SetString(prefOpenFolder, dir)
+	e.app.Preferences().SetString(prefOpenFolder, t.TempDir())
 	press(e, fyne.KeyO, fyne.KeyModifierControl, 0)
+	if !strings.Contains(overlayTexts(e), "No photos in this folder.") {
+		t.Fatalf("an empty folder shows:\n%s", overlayTexts(e))
+	}
+	typeInto(t, e, overlayEntries(e)[0], dir) // the folder field
+	press(e, fyne.KeyReturn, 0, 0)
 	msg := overlayTexts(e)
 	for _, n := range names {
 		if !strings.Contains(msg, n+"\n") {

@@ -84,8 +84,9 @@ func (e *Editor) sheetKey(ev *fyne.KeyEvent) bool {
 	return true
 }
 
-// sheetEntry is a text field of a sheet: Enter confirms the sheet and
-// Escape dismisses it; every other key is the field's.
+// sheetEntry is a text field of a sheet: Enter confirms the sheet (or
+// submits the field, when it has OnSubmitted) and Escape dismisses it;
+// every other key is the field's.
 type sheetEntry struct {
 	widget.Entry
 	keys *keyMap
@@ -99,7 +100,8 @@ func (e *Editor) newSheetEntry() *sheetEntry {
 
 // TypedKey is part of fyne.Focusable.
 func (en *sheetEntry) TypedKey(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeyEscape || ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+	enter := ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter
+	if ev.Name == fyne.KeyEscape || enter && en.OnSubmitted == nil {
 		if en.keys.typedKey(ev) {
 			return
 		}
