@@ -49,6 +49,7 @@ type controls struct {
 	hintBody      *widget.Label
 	undo, redo    *button // the toolbar's
 	side          *container.Scroll
+	toolbar       *widget.Toolbar
 }
 
 // sizeStep is the brush size slider's step (the slider is logarithmic).
@@ -172,7 +173,7 @@ func (e *Editor) buildLayout() fyne.CanvasObject {
 	c.reset = e.newToolbarButton(theme.MediaReplayIcon(), "Reset to the automatic mask", e.resetMask).b
 	c.undo = e.newToolbarButton(theme.ContentUndoIcon(), "Undo (Ctrl+Z)", e.undo).b
 	c.redo = e.newToolbarButton(theme.ContentRedoIcon(), "Redo (Ctrl+Shift+Z)", e.redo).b
-	toolbar := widget.NewToolbar(
+	c.toolbar = widget.NewToolbar(
 		e.newToolbarButton(theme.FolderOpenIcon(), "Open photos… (Ctrl+O)", e.showOpen),
 		toolbarButton{c.exportBar},
 		e.newToolbarButton(theme.DownloadIcon(), "Export all photos… (Ctrl+Shift+E)", e.showExportAll),
@@ -205,7 +206,7 @@ func (e *Editor) buildLayout() fyne.CanvasObject {
 	panel := container.NewPadded(container.NewBorder(nil, actions, nil, nil, c.side))
 	c.hint = e.emptyHint()
 	centre := container.NewStack(e.canvas, c.hint)
-	main := container.NewBorder(toolbar, bottom, container.NewHBox(panel, widget.NewSeparator()), nil, centre)
+	main := container.NewBorder(c.toolbar, bottom, container.NewHBox(panel, widget.NewSeparator()), nil, centre)
 	return container.NewStack(main, e.tips.layer)
 }
 

@@ -15,10 +15,11 @@ import (
 )
 
 // TestScreensGolden keeps images of the screens this editor shows besides
-// the canvas: the side panel as the window first opens, the export sheet,
-// the colour sheet and a photo that could not be opened. Run with -update to rewrite them. The test driver draws
-// with the bundled fonts in software: the pixels are the same on every
-// run of one platform; allow 2 levels for anti-aliasing elsewhere.
+// the canvas: the side panel and toolbar as the window first opens, the
+// export sheet, Export All's progress, the colour sheet and a photo that
+// could not be opened. Run with -update to rewrite them. The test driver
+// draws with the bundled fonts in software: the pixels are the same on
+// every run of one platform; allow 2 levels for anti-aliasing elsewhere.
 func TestScreensGolden(t *testing.T) {
 	e, q := newTestEditor(t, fakeDeps(nil))
 	e.win.Resize(fyne.NewSize(1280, 820))
@@ -54,6 +55,7 @@ func TestScreensGolden(t *testing.T) {
 		shotAt(t, name, fyne.CurrentApp().Driver().AbsolutePositionForObject(o), o.Size())
 	}
 	t.Run("side panel", func(t *testing.T) { shot(t, "side", e.ctl.side) })
+	t.Run("toolbar", func(t *testing.T) { shot(t, "toolbar", e.ctl.toolbar) })
 	t.Run("export sheet", func(t *testing.T) {
 		press(e, fyne.KeyE, fyne.KeyModifierControl, 0)
 		defer closeDialogs(e)
