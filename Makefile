@@ -10,7 +10,7 @@
 
 SHELL := /bin/bash
 GO ?= go
-DEB_PACKAGES := gcc libgl1-mesa-dev xorg-dev xvfb xauth x11-apps imagemagick
+DEB_PACKAGES := gcc libgl1-mesa-dev xorg-dev xvfb xauth x11-apps imagemagick xdotool
 # The Windows build's C compiler, and wine for its smoke test.
 WINDOWS_PACKAGES := gcc-mingw-w64-x86-64
 WINE_PACKAGES := wine wine64

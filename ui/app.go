@@ -5,8 +5,8 @@ import "fyne.io/fyne/v2/app"
 // AppID is Cutout's application ID; it keys the stored preferences.
 const AppID = "io.github.cutout.Cutout"
 
-// Run opens the editor on files (an empty canvas that says how to open
-// photos when there are none) and blocks until its window closes. deps are the editor's
+// Run opens the editor on files (the bundled sample portrait when there
+// are none) and blocks until its window closes. deps are the editor's
 // collaborators, usually DefaultDeps.
 func Run(files []string, deps Deps) {
 	e := New(app.NewWithID(AppID), deps)

@@ -40,11 +40,16 @@ func (e *Editor) scheduleSave(d *document) {
 // saveSession snapshots d's edit list on the UI goroutine and writes it
 // on another.
 func (e *Editor) saveSession(d *document) {
-	if d.savedRev == d.rev || d.auto == nil || e.closed {
+	exported := d.exportedRev == d.rev
+	if (d.savedRev == d.rev && d.savedExported == exported) || d.auto == nil || e.closed {
 		return
 	}
 	rev := d.rev
 	f := sessionFile{Source: d.name, Path: d.path, Owner: e.saves.pid, Width: d.w, Height: d.h, Ops: d.edits()}
+	if d.exportedTo != "" {
+		o := d.exportedOpt
+		f.Export = &sessionExport{Path: d.exportedTo, Kind: o.Kind, Crop: o.Crop, Margin: o.Margin, Current: exported}
+	}
 	writeBase, base, store := !d.baseSaved, d.auto, e.saves.store
 	e.goWork(func() {
 		err := store.save(d.hash, base, writeBase, f)
@@ -54,7 +59,7 @@ func (e *Editor) saveSession(d *document) {
 				return
 			}
 			d.baseSaved = true
-			d.savedRev = rev
+			d.savedRev, d.savedExported = rev, exported
 			if e.events.saved != nil {
 				e.events.saved(d)
 			}

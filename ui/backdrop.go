@@ -41,7 +41,7 @@ func (e *Editor) chooseBackgroundColour() {
 
 // chooseBackgroundImage puts the cutout on an image the person picks.
 func (e *Editor) chooseBackgroundImage() {
-	e.chooseFile(func(path string) { e.loadBackdrop(path, true) })
+	e.pickPhotos("Background image", false, func(paths []string) { e.loadBackdrop(paths[0], true) })
 }
 
 // loadBackdrop decodes the background image at path off the UI goroutine
@@ -88,8 +88,10 @@ func (e *Editor) setBackdrop(b backdrop) {
 func (e *Editor) showBackdropName() {
 	if e.bg.img != nil {
 		e.ctl.bgName.SetText("On " + filepath.Base(e.bg.path))
+		e.ctl.bgName.Show()
 	} else {
 		e.ctl.bgName.SetText("On the colour")
+		e.ctl.bgName.Hide() // the swatch says it
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"image"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,7 +20,7 @@ import (
 )
 
 // These tests start the real editor binary under Xvfb and drive it with an
-// edit script (ScriptEnv, in builds with the uiscript tag): strokes
+// edit script (scriptEnv, in builds with the uiscript tag): strokes
 // without a pointer, a report file to follow its state, kill -9 to crash
 // it. The binary is built with that tag; the shipped one is not.
 
@@ -101,14 +102,15 @@ type editorProc struct {
 }
 
 type procReport struct {
-	Photo          string `json:"photo"`
-	Device         string `json:"device"`
-	Segmented      bool   `json:"segmented"`
-	RestoreOffered bool   `json:"restoreOffered"`
-	Edits          int    `json:"edits"`
-	Saved          bool   `json:"saved"`
-	Refined        bool   `json:"refined"`
-	TrimapSHA256   string `json:"trimapSHA256"`
+	Photo          string     `json:"photo"`
+	Device         string     `json:"device"`
+	Segmented      bool       `json:"segmented"`
+	RestoreOffered bool       `json:"restoreOffered"`
+	Edits          int        `json:"edits"`
+	Saved          bool       `json:"saved"`
+	Refined        bool       `json:"refined"`
+	TrimapSHA256   string     `json:"trimapSHA256"`
+	Erase          [4]float32 `json:"erase"`
 }
 
 // startApp runs the binary on photo under xvfb-run with the given edit
@@ -319,6 +321,81 @@ func TestSmokeScreenshotShowsOverlay(t *testing.T) {
 	if frac := float64(tinted) / float64(total); frac < 0.05 {
 		t.Errorf("overlay colour covers %.1f%% of the screen, want ≥ 5%%", 100*frac)
 	}
+}
+
+// screenshot captures a's screen.
+func (a *editorProc) screenshot(t *testing.T) image.Image {
+	t.Helper()
+	shot := filepath.Join(t.TempDir(), "screen.png")
+	cmd := exec.Command("import", "-display", a.display, "-window", "root", shot)
+	cmd.Env = append(os.Environ(), "XAUTHORITY="+a.xauth)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("screenshot: %v\n%s", err, out)
+	}
+	return readPNGFile(t, shot)
+}
+
+// pointAt moves the pointer of a's display to (x, y) with xdotool, as a
+// person's mouse does: the X server sends the motion to the window.
+func (a *editorProc) pointAt(t *testing.T, x, y int) {
+	t.Helper()
+	cmd := exec.Command("xdotool", "mousemove", strconv.Itoa(x), strconv.Itoa(y))
+	cmd.Env = append(os.Environ(), "DISPLAY="+a.display, "XAUTHORITY="+a.xauth)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("xdotool: %v\n%s", err, out)
+	}
+}
+
+// TestTooltipShowsOnScreen rests the pointer on the Erase button through
+// the X server and looks at the screen: under the button, the tooltip
+// (light text on a dark box) must be drawn.
+func TestTooltipShowsOnScreen(t *testing.T) {
+	requireTools(t, "xvfb-run", "import", "xdotool")
+	bin := editorBinary(t)
+	rp := filepath.Join(t.TempDir(), "report.json")
+	a := startApp(t, bin, testCache(t), samplePhoto(t), map[string]any{"report": rp})
+	var r procReport
+	waitUntil(t, a, "the photo", 2*time.Minute, func() bool {
+		var ok bool
+		r, ok = readReport(rp)
+		return ok && r.Segmented && r.Erase[2] > 0
+	})
+	bx, by, bw, bh := int(r.Erase[0]), int(r.Erase[1]), int(r.Erase[2]), int(r.Erase[3])
+	a.pointAt(t, bx+bw+400, by+300) // over the photo
+	time.Sleep(time.Second)
+	before := a.screenshot(t)
+	a.pointAt(t, bx+bw/2, by+bh/2)
+	a.pointAt(t, bx+bw/2+2, by+bh/2) // a person's pointer moves on a little
+	time.Sleep(2 * time.Second)      // tooltipDelay and a frame
+	after := a.screenshot(t)
+	if d := os.Getenv("CUTOUT_UI_SHOTS"); d != "" {
+		writePNGFile(t, filepath.Join(d, "tooltip-before.png"), before)
+		writePNGFile(t, filepath.Join(d, "tooltip-after.png"), after)
+	}
+	// The band under the button: light text drawn where there was none.
+	changed, light := 0, 0
+	for y := by + bh + 2; y < by+bh+22; y++ {
+		for x := bx; x < bx+300; x++ {
+			r0, g0, b0, _ := before.At(x, y).RGBA()
+			r1, g1, b1, _ := after.At(x, y).RGBA()
+			if diff := absDiff(r0, r1) + absDiff(g0, g1) + absDiff(b0, b1); diff > 3*16<<8 {
+				changed++
+			}
+			if r1>>8 > 200 && g1>>8 > 200 && b1>>8 > 200 && !(r0>>8 > 200 && g0>>8 > 200 && b0>>8 > 200) {
+				light++
+			}
+		}
+	}
+	if changed < 1000 || light < 50 {
+		t.Fatalf("no tooltip on screen under the Erase button: %d pixels changed, %d new light pixels (want ≥ 1000 and ≥ 50)", changed, light)
+	}
+}
+
+func absDiff(a, b uint32) uint32 {
+	if a > b {
+		return a - b
+	}
+	return b - a
 }
 
 func fileSHA256(path string) (string, error) {

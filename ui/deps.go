@@ -43,11 +43,16 @@ type RefineResult struct {
 	Foreground *image.NRGBA
 }
 
-// Refiner runs the cutout chain (refine.Cut) on a photo: the model's
-// matte and its automatic guide, with the trimap the user brushed. It runs
-// on a background goroutine; progress may be called from any goroutine
-// and must return quickly. A cancelled ctx makes it return ctx.Err().
+// Refiner runs the cutout chain on a photo: Guide turns the model's matte
+// into the automatic guide the editing starts from (refine.AutoGuide,
+// with band the width of its unknown band in hair and fur as a fraction
+// of the short side, 0 for refine.DefaultBand, as `cutout remove --band`),
+// Refine mattes the photo with the trimap the user brushed (refine.Cut).
+// Both run on background goroutines, one call at a time each, and must
+// not modify their inputs; progress may be called from any goroutine and
+// must return quickly. A cancelled ctx makes Refine return ctx.Err().
 type Refiner interface {
+	Guide(img *image.NRGBA, m *refine.Matte, band float64) *refine.Guide
 	Refine(ctx context.Context, img *image.NRGBA, in refine.Input, progress func(RefineProgress)) (*RefineResult, error)
 }
 

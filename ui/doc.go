@@ -15,21 +15,29 @@
 // edited since show the photo's own colours and the trimap's labels (the
 // model's matte in the unknown band) until the next result arrives. An
 // export first waits for the result of the current trimap. The edge
-// controls (refine.ShiftEdge, refine.Feather, decontamination) apply to
-// every result.
+// controls (Smooth, refine.ShiftEdge, refine.Feather, Contrast,
+// decontamination) apply to every result; the hair band makes the
+// automatic guide again.
 //
 // # Files
 //
 // Each concern has its file. The Editor (editor.go) holds the window and
-// delegates: opening and the photos held in memory (photos.go, open.go),
-// the model's queue (segment.go), edits and undo (edit.go, history.go,
-// brush.go, pick.go), matting (refining.go), crash recovery (autosave.go,
-// restore.go, recovery.go), export (export.go), quitting (quit.go), the
-// status bar, filmstrip and tooltips, the keys (keys.go, controls.go) and
-// the layout and menus. The mask canvas (canvas.go) reaches the editor
-// only through the canvasHost interface; render.go composites what it
-// shows, using the export's compositor (refine.NewComposite) for the
-// cutout views.
+// the photos; its helpers see it only through small interfaces declared
+// beside them (as fyne-io/pixeledit's tools see its api.Editor), and are
+// tested against a fake: the mask canvas (canvas.go, canvasHost), the
+// model's queue (segment.go, segHost), matting (refining.go,
+// refineHost), the filmstrip (stripHost) and the tooltips (tipHost). The
+// model and matting come in through Deps (deps.go): Segmenter, and
+// Refiner for both the automatic guide and the matting, so the editor
+// never runs refine's chain itself. The other concerns: opening and the
+// photos held in memory (photos.go, open.go, picker.go), edits and undo
+// (edit.go, history.go, brush.go, pick.go, invert.go), the edge controls
+// (edge.go, band.go), crash recovery (autosave.go, restore.go,
+// recovery.go), export (export.go, exportall.go, exportprogress.go),
+// dialogs (sheet.go, colour.go), quitting (quit.go), the status bar, the
+// keys (keys.go, controls.go) and the layout and menus. render.go
+// composites what the canvas shows, using the export's compositor
+// (refine.NewComposite) for the cutout views.
 //
 // # Display
 //

@@ -52,9 +52,14 @@ type document struct {
 	// Held only while the photo is live (photo != nil, see photos.go).
 	photo *loadedPhoto
 	ly    layers
-	guide *refine.Guide  // the automatic guide from the model's matte
-	auto  *refine.Trimap // the trimap edits start from (the guide's, or a recovered one); "reset" returns to it
-	hist  history
+	guide *refine.Guide // the automatic guide from the model's matte
+	// guideInv is the guide of the inverted mask (invert.go), made when
+	// first needed.
+	guideInv *refine.Guide
+	// guideBand is the band the guide was made with (Refiner.Guide).
+	guideBand float64
+	auto      *refine.Trimap // the trimap edits start from (the guide's, or a recovered one); "reset" returns to it
+	hist      history
 	// ops are the applied edits of a photo whose pixels were released,
 	// replayed when it is loaded again.
 	ops []editOp
@@ -66,7 +71,14 @@ type document struct {
 	// to the recovery session, exportedRev the one last exported (-1:
 	// never).
 	rev, savedRev, exportedRev int
-	baseSaved                  bool // the session's base trimap is on disk
+	// exportedTo is the file of the last export, exportedOpt its options
+	// (Ctrl+S exports there again).
+	exportedTo  string
+	exportedOpt exportOptions
+	baseSaved   bool // the session's base trimap is on disk
+	// savedExported says the recovery session records the current
+	// revision as exported.
+	savedExported bool
 }
 
 func newDocument(path string) *document {
@@ -178,7 +190,7 @@ func (d *document) setPhoto(p *loadedPhoto) {
 // setMask starts editing from the automatic guide g, computed from the
 // model's matte (d.model), with an empty history. It needs the pixels.
 func (d *document) setMask(g *refine.Guide) {
-	d.guide, d.auto = g, g.Trimap.Clone()
+	d.guide, d.guideInv, d.auto = g, nil, g.Trimap.Clone()
 	d.ly.model, d.ly.modelP = d.model, proxy8(d.model, d.w, d.h, d.ly.pw, d.ly.ph)
 	d.ly.tri = g.Trimap.Clone()
 	d.ly.res = nil
@@ -194,7 +206,7 @@ func (d *document) unload() {
 	if d.editable() {
 		d.ops = d.hist.ops()
 	}
-	d.photo, d.guide, d.auto = nil, nil, nil
+	d.photo, d.guide, d.guideInv, d.auto = nil, nil, nil, nil
 	d.ly = layers{}
 	d.hist = history{}
 }

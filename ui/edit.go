@@ -28,8 +28,12 @@ func (e *Editor) beginStroke(p vec) bool {
 	if d == nil || !d.editable() || !e.tools.tool.isBrush() {
 		return false
 	}
+	label := e.tools.tool.label()
+	if label != refine.Unknown && e.keys.altBrush() { // Alt: the other brush
+		label = refine.Foreground + refine.Background - label
+	}
 	e.stroke.rec = newTileRecorder(d.ly.tri)
-	e.stroke.op = editOp{Kind: opStroke, Label: e.tools.tool.label(), Radius: e.tools.size / 2, Hardness: e.tools.hardness}
+	e.stroke.op = editOp{Kind: opStroke, Label: label, Radius: e.tools.size / 2, Hardness: e.tools.hardness}
 	e.stroke.op.Points = append(e.stroke.op.Points, [2]float64{p.X, p.Y})
 	e.ref.cancel()
 	return true
@@ -58,18 +62,26 @@ func (e *Editor) endStroke() {
 		return
 	}
 	e.commit(d, rec, e.stroke.op, image.Rectangle{})
+	e.keys.altReleased(e.post)
 }
 
 // commit turns what rec saved into an undo step of d and follows it up;
 // r is the region to repaint (nothing when strokes repainted already).
+// An edit that changed nothing (foreground painted over foreground) is an
+// undo step too, as in Photoshop: Ctrl+Z takes back the stroke just made,
+// never the edit before it.
 func (e *Editor) commit(d *document, rec *tileRecorder, op editOp, r image.Rectangle) {
-	if ed := rec.finish(op); ed != nil {
-		d.hist.push(ed)
-		if d == e.cur {
-			e.canvas.repaint(r)
-		}
-		e.edited(d)
+	ed := rec.finish(op)
+	if ed == nil {
+		d.hist.push(&edit{op: op})
+		e.updateStatus() // Undo is enabled
+		return
 	}
+	d.hist.push(ed)
+	if d == e.cur {
+		e.canvas.repaint(r)
+	}
+	e.edited(d)
 }
 
 // pick keeps or drops the region of what the person sees under source
@@ -104,9 +116,11 @@ func (e *Editor) undo() {
 		return
 	}
 	if d := e.cur; d != nil && d.editable() && !e.stroking() {
-		if r, ok := d.hist.undoInto(d.ly.tri); ok {
+		if r, ok := d.hist.undoInto(d.ly.tri); ok && !r.Empty() {
 			e.canvas.repaint(r)
 			e.edited(d)
+		} else if ok {
+			e.updateStatus()
 		}
 	}
 }
@@ -117,9 +131,11 @@ func (e *Editor) redo() {
 		return
 	}
 	if d := e.cur; d != nil && d.editable() && !e.stroking() {
-		if r, ok := d.hist.redoInto(d.ly.tri); ok {
+		if r, ok := d.hist.redoInto(d.ly.tri); ok && !r.Empty() {
 			e.canvas.repaint(r)
 			e.edited(d)
+		} else if ok {
+			e.updateStatus()
 		}
 	}
 }
@@ -135,13 +151,17 @@ func (e *Editor) forwardShortcut(sc fyne.Shortcut) bool {
 }
 
 // resetMask returns to the automatic trimap, as one undoable edit.
-func (e *Editor) resetMask() {
+func (e *Editor) resetMask() { e.wholeEdit(opReset) }
+
+// wholeEdit applies an edit of the whole trimap (reset, invert) to the
+// current photo, as one undoable edit.
+func (e *Editor) wholeEdit(kind string) {
 	d := e.cur
 	if d == nil || !d.editable() {
 		return
 	}
 	rec := newTileRecorder(d.ly.tri)
-	op := editOp{Kind: opReset}
+	op := editOp{Kind: kind}
 	e.commit(d, rec, op, applyOp(d.ly.tri, d.ly.model, d.auto, op, rec))
 }
 
@@ -173,6 +193,8 @@ func (e *Editor) replay(d *document, base *refine.Trimap, ops []editOp) {
 		applyOp(d.ly.tri, d.ly.model, base, op, rec)
 		if ed := rec.finish(op); ed != nil {
 			d.hist.push(ed)
+		} else {
+			d.hist.push(&edit{op: op}) // as commit does
 		}
 	}
 	if d.auto != nil && string(d.auto.Pix) != string(base.Pix) {

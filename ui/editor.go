@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sync"
 	"time"
@@ -27,8 +28,8 @@ type Editor struct {
 	app  fyne.App
 	win  fyne.Window
 	deps Deps
-	// post runs fn on the UI goroutine; fyne.Do outside tests.
-	post func(fn func())
+	// postFn runs fn on the UI goroutine; fyne.Do outside tests.
+	postFn func(fn func())
 
 	docs    []*document
 	cur     *document
@@ -39,7 +40,11 @@ type Editor struct {
 	tools tools
 	style viewStyle
 	edge  edgeSettings
-	bg    backdrop
+	// band is the automatic guide's band in hair and fur, a fraction of
+	// the short side (0: refine.DefaultBand); band.go.
+	band      float64
+	bandTimer *time.Timer
+	bg        backdrop
 
 	canvas *maskCanvas
 	ctl    *controls
@@ -48,6 +53,9 @@ type Editor struct {
 	menu   *menus
 	keys   *keyMap
 	tips   *tooltips
+	sheets []*sheet // the dialogs open, oldest first (sheet.go)
+	// picker is the platform's open dialog, nil for the editor's own.
+	picker *nativePicker
 
 	stroke    strokeState
 	seg       *segmenter
@@ -104,7 +112,10 @@ var startScript func(e *Editor)
 // starts its workers. Call Start to load photos and Window().Show() (or
 // ShowAndRun) to display it; Close stops the workers.
 func New(app fyne.App, deps Deps) *Editor {
-	e := &Editor{app: app, deps: deps, post: fyne.Do}
+	e := &Editor{app: app, deps: deps, postFn: fyne.Do}
+	if e.deps.Refiner == nil {
+		e.deps.Refiner = modelRefiner{}
+	}
 	e.win = app.NewWindow("Cutout")
 	e.win.SetIcon(assets.Icon)
 	p := app.Preferences()
@@ -120,10 +131,13 @@ func New(app fyne.App, deps Deps) *Editor {
 		splitAt: 0.5,
 	}
 	e.edge = edgeSettings{
+		Smooth:        p.FloatWithFallback(prefEdgeSmooth, 0),
 		Shift:         p.FloatWithFallback(prefEdgeShift, 0),
+		Contrast:      p.FloatWithFallback(prefEdgeContrast, 0),
 		Feather:       p.FloatWithFallback(prefEdgeFeather, 0),
 		Decontaminate: p.BoolWithFallback(prefDecontaminate, true),
 	}
+	e.band = p.FloatWithFallback(prefBand, 0)
 	if e.deps.CacheDir == "" {
 		var err error
 		if e.deps.CacheDir, err = models.CacheDir(); err != nil {
@@ -131,14 +145,17 @@ func New(app fyne.App, deps Deps) *Editor {
 		}
 	}
 	e.saves = newAutosave(e.deps.CacheDir)
+	e.picker = findNativePicker(exec.LookPath, os.Getenv("XDG_CURRENT_DESKTOP"))
 	e.prompts = prompts{restore: e.askRestore, recover: e.askRecover, quit: e.askQuit}
 	e.ctx, e.stop = context.WithCancel(context.Background())
 	e.loads = &docQueue{start: e.decode}
 	e.loading = waitList{}
-	e.exports = &exporter{e: e}
+	e.exports = &exporter{win: e.win}
 	e.exportOpt = exportOptions{Margin: 32}
-	e.seg = newSegmenter(e)
-	e.ref = newRefiner(e)
+	e.seg = newSegmenter(e, segDeps{open: e.deps.OpenSegmenter, decode: e.deps.Decode, guide: e.deps.Refiner.Guide})
+	e.goWork(func() { e.seg.loop(e.ctx) })
+	e.ref = newRefiner(e.ctx, e, e.deps.Refiner)
+	e.goWork(e.ref.loop)
 
 	e.keys = e.newKeyMap()
 	e.tips = newTooltips(e)
@@ -191,8 +208,6 @@ func (e *Editor) Start(files []string) {
 		e.recoverCrashed(c)
 		if len(files) > 0 {
 			e.Open(files)
-		} else {
-			e.show(e.findDoc(c.current))
 		}
 	})
 }
@@ -250,6 +265,31 @@ func (e *Editor) Close() {
 	e.stopWorkers()
 	e.ref.stopTimers()
 	e.saves.close(e.docs)
+}
+
+// post runs fn on the UI goroutine.
+func (e *Editor) post(fn func()) { e.postFn(fn) }
+
+// shutDown reports whether the editor was closed.
+func (e *Editor) shutDown() bool { return e.closed }
+
+// canvasSize is the size of the window's canvas.
+func (e *Editor) canvasSize() fyne.Size { return e.win.Canvas().Size() }
+
+// repaint redraws obj on the window's canvas.
+func (e *Editor) repaint(obj fyne.CanvasObject) { e.win.Canvas().Refresh(obj) }
+
+// photos are the opened photos, in the filmstrip's order.
+func (e *Editor) photos() []*document { return e.docs }
+
+// current is the photo shown, nil when none is.
+func (e *Editor) current() *document { return e.cur }
+
+// relayout lays the window out again (a part was shown or hidden).
+func (e *Editor) relayout() {
+	if c := e.win.Content(); c != nil {
+		c.Refresh()
+	}
 }
 
 // goWork runs fn on a worker goroutine that Close waits for.

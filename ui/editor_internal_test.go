@@ -16,7 +16,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"cutout/refine"
 	"cutout/refine/imagefile"
@@ -273,7 +272,7 @@ func TestExportWhileRefiningWritesTheCurrentMatte(t *testing.T) {
 }
 
 // targetEntry is the export sheet's "Save as" field.
-func targetEntry(t *testing.T, e *Editor) *widget.Entry {
+func targetEntry(t *testing.T, e *Editor) *sheetEntry {
 	t.Helper()
 	for _, en := range overlayEntries(e) {
 		if strings.HasSuffix(en.Text, ".png") || filepath.IsAbs(en.Text) {
@@ -286,7 +285,7 @@ func targetEntry(t *testing.T, e *Editor) *widget.Entry {
 
 // typeInto replaces an entry's text by typing, as a person does: focus,
 // select all (Ctrl+A), type.
-func typeInto(t *testing.T, e *Editor, en *widget.Entry, text string) {
+func typeInto(t *testing.T, e *Editor, en *sheetEntry, text string) {
 	t.Helper()
 	e.win.Canvas().Focus(en)
 	en.TypedShortcut(&fyne.ShortcutSelectAll{})

@@ -125,39 +125,70 @@ func subjectBounds(alpha *refine.Matte, margin int) (image.Rectangle, bool) {
 	return r.Inset(-margin).Intersect(image.Rect(0, 0, alpha.W, alpha.H)), true
 }
 
-// exportName suggests a file name for an export of path.
+// exportName suggests a file name for an export of path, as `cutout
+// remove` names its outputs: NAME.png for the cutout (over transparency or
+// the background), NAME.mask.png for the matte.
 func exportName(path string, kind ExportKind) string {
 	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-	switch kind {
-	case ExportMatte:
-		return base + "-matte.png"
-	case ExportOverBackground:
-		return base + "-on-background.png"
+	if kind == ExportMatte {
+		return base + ".mask.png"
 	}
-	return base + "-cutout.png"
+	return base + ".png"
+}
+
+// exportTarget is where an export of path into dir goes: exportName, or,
+// when that is the photo itself (portrait.png exported beside itself),
+// NAME-2.png, NAME-3.png… as the command line numbers such names.
+func exportTarget(dir, path string, kind ExportKind, taken func(string) bool) string {
+	name := exportName(path, kind)
+	p := filepath.Join(dir, name)
+	for n := 2; sameFile(p, path) || (taken != nil && taken(p)); n++ {
+		ext := ".png"
+		if kind == ExportMatte {
+			ext = ".mask.png"
+		}
+		p = filepath.Join(dir, strings.TrimSuffix(name, ext)+"-"+strconv.Itoa(n)+ext)
+	}
+	return p
+}
+
+// sameFile reports whether a and b name the same file: the same path, or
+// one file reached through links.
+func sameFile(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Stat(b)
+	return err == nil && os.SameFile(fa, fb)
 }
 
 // exportSheet is the options part of the export sheets.
 type exportSheet struct {
 	names  []string // of the kinds
-	kind   *widget.RadioGroup
-	crop   *widget.Check
-	margin *widget.Entry
-	target *widget.Entry // the file (one photo) or folder (all)
+	kind   *selectBox
+	crop   *check
+	margin *sheetEntry
+	target *sheetEntry // the file (one photo) or folder (all)
 }
 
+// newExportSheet makes the sheet's fields with the last export's
+// options. The kind is a drop-down: an export always has exactly one.
 func (e *Editor) newExportSheet(target string, kindChanged func(ExportKind)) *exportSheet {
 	opt := e.exportOpt
 	s := &exportSheet{names: e.exportNames()}
-	s.kind = widget.NewRadioGroup(s.names, func(sel string) {
+	s.kind = e.newSelect(s.names, func(sel string) {
 		if kindChanged != nil {
 			kindChanged(s.kindOf(sel))
 		}
 	})
 	s.kind.SetSelected(s.names[opt.Kind])
-	s.crop = widget.NewCheck("Crop to the subject", nil)
+	s.crop = e.newCheck("Crop to the subject", nil)
 	s.crop.SetChecked(opt.Crop)
-	s.margin = widget.NewEntry()
+	s.margin = e.newSheetEntry()
 	s.margin.SetText(strconv.Itoa(opt.Margin))
 	s.margin.Validator = func(v string) error {
 		if n, err := strconv.Atoi(v); err != nil || n < 0 {
@@ -165,7 +196,7 @@ func (e *Editor) newExportSheet(target string, kindChanged func(ExportKind)) *ex
 		}
 		return nil
 	}
-	s.target = widget.NewEntry()
+	s.target = e.newSheetEntry()
 	s.target.SetText(target)
 	return s
 }
@@ -198,6 +229,40 @@ func (e *Editor) exportForm(s *exportSheet, targetLabel string, browse func()) f
 		widget.NewFormItem("Margin (px)", s.margin),
 		widget.NewFormItem(targetLabel, container.NewBorder(nil, nil, nil, widget.NewButton("Folder…", browse), s.target)),
 	)
+}
+
+// showActionSheet shows a sheet with a form, and Cancel and action
+// buttons. The action (or Enter) calls ok, which returns an error to keep
+// the sheet open (it is shown above it), or what to do once the sheet is
+// closed; Cancel (or Escape) calls cancel.
+func (e *Editor) showActionSheet(title, action string, form fyne.CanvasObject, ok func() (func(), error), cancel func()) {
+	var dlg *dialog.CustomDialog
+	closed := false
+	confirm := func() {
+		if closed {
+			return
+		}
+		then, err := ok()
+		if err != nil {
+			e.showError(err)
+			return
+		}
+		closed = true
+		dlg.Hide()
+		then()
+	}
+	dlg = dialog.NewCustomWithoutButtons(title, form, e.win)
+	export := widget.NewButton(action, confirm)
+	export.Importance = widget.HighImportance
+	dlg.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", func() { dlg.Hide() }), export})
+	dlg.SetOnClosed(func() {
+		if !closed {
+			closed = true
+			cancel()
+		}
+	})
+	dlg.Resize(fyne.NewSize(640, 380))
+	e.showSheet(dlg, confirm)
 }
 
 // browseFolder lets the person pick a folder and hands it to set.
@@ -238,12 +303,13 @@ func (e *Editor) showExportFor(d *document, after func(error)) {
 	}
 	folder := e.exportFolder(d)
 	var s *exportSheet
-	s = e.newExportSheet(filepath.Join(folder, exportName(d.path, e.exportOpt.Kind)), func(k ExportKind) {
+	s = e.newExportSheet(exportTarget(folder, d.path, e.exportOpt.Kind, nil), func(k ExportKind) {
 		if s != nil { // follow the kind in the suggested name
-			dir, name := filepath.Split(s.target.Text)
+			dir, name := filepath.Split(expandPath(s.target.Text, folder))
 			for kk := ExportKind(0); kk < exportKinds; kk++ {
-				if name == exportName(d.path, kk) {
-					s.target.SetText(filepath.Join(dir, exportName(d.path, k)))
+				if filepath.Join(dir, name) == exportTarget(filepath.Clean(dir), d.path, kk, nil) {
+					s.target.SetText(exportTarget(filepath.Clean(dir), d.path, k, nil))
+					return
 				}
 			}
 		}
@@ -253,51 +319,86 @@ func (e *Editor) showExportFor(d *document, after func(error)) {
 			s.target.SetText(filepath.Join(dir, filepath.Base(s.target.Text)))
 		})
 	})
-	dlg := dialog.NewCustomConfirm("Export "+d.name, "Export", "Cancel", form, func(ok bool) {
-		if !ok {
-			finish(errCancelled)
-			return
-		}
-		opt := s.options(e)
+	ok := func() (func(), error) {
 		path := expandPath(s.target.Text, folder)
 		if filepath.Ext(path) == "" {
 			path += ".png"
 		}
 		if fi, err := os.Stat(filepath.Dir(path)); err != nil || !fi.IsDir() {
-			err := fmt.Errorf("ui: there is no folder %s", filepath.Dir(path))
-			e.showError(err)
-			finish(err)
-			return
+			return nil, fmt.Errorf("ui: there is no folder %s", filepath.Dir(path))
 		}
-		write := func(overwrite bool) {
-			e.exportDoc(d, path, opt, overwrite, func(err error) {
-				if err == nil {
-					e.app.Preferences().SetString(prefExportFolder, filepath.Dir(path))
-					e.status.text.SetText("Exported " + path)
-				} else if !errors.Is(err, errCancelled) {
-					e.showError(err)
-				}
-				finish(err)
-			})
+		if e.isOpenPhoto(path) {
+			return nil, fmt.Errorf("ui: %s is a photo you opened: choose another name", filepath.Base(path))
 		}
-		if _, err := os.Stat(path); err == nil {
-			confirm := dialog.NewConfirm("Replace "+filepath.Base(path)+"?",
-				"A file of that name already exists in "+filepath.Dir(path)+". Replacing it overwrites it.", func(ok bool) {
-					if ok {
-						write(true)
-					} else {
-						finish(errCancelled)
-					}
-				}, e.win)
-			confirm.SetConfirmText("Replace")
-			confirm.SetDismissText("Cancel")
-			confirm.Show()
-			return
+		opt := s.options(e)
+		return func() {
+			e.confirmReplace(path, func(overwrite bool) { e.exportTo(d, path, opt, overwrite, finish) }, func() { finish(errCancelled) })
+		}, nil
+	}
+	e.showActionSheet("Export "+d.name, "Export", form, ok, func() { finish(errCancelled) })
+	e.win.Canvas().Focus(s.target) // type a name at once, as in a save dialog
+}
+
+// exportAgain (Ctrl+S, as Save is in Photoshop) writes the current
+// photo's export again to the file it last went to, with the same
+// options, replacing it without asking; the first time it opens the
+// export sheet.
+func (e *Editor) exportAgain() {
+	d := e.cur
+	if d == nil || !d.editable() {
+		e.showError(errors.New("ui: open a photo and wait until it has a mask"))
+		return
+	}
+	if d.exportedTo == "" {
+		e.showExportFor(d, nil)
+		return
+	}
+	e.exportTo(d, d.exportedTo, d.exportedOpt, true, func(error) {})
+}
+
+// isOpenPhoto reports whether path is the file of a photo the editor
+// holds: an export never replaces one.
+func (e *Editor) isOpenPhoto(path string) bool {
+	for _, d := range e.docs {
+		if sameFile(path, d.path) {
+			return true
 		}
+	}
+	return false
+}
+
+// confirmReplace asks before replacing an existing file at path, then
+// calls write (overwrite true when the person said Replace), or cancel.
+func (e *Editor) confirmReplace(path string, write func(overwrite bool), cancel func()) {
+	if _, err := os.Stat(path); err != nil {
 		write(false)
-	}, e.win)
-	dlg.Resize(fyne.NewSize(620, 380))
-	dlg.Show()
+		return
+	}
+	confirm := dialog.NewConfirm("Replace "+filepath.Base(path)+"?",
+		"A file of that name already exists in "+filepath.Dir(path)+". Replacing it overwrites it.", func(ok bool) {
+			if ok {
+				write(true)
+			} else {
+				cancel()
+			}
+		}, e.win)
+	confirm.SetConfirmText("Replace")
+	confirm.SetDismissText("Cancel")
+	e.showSheet(confirm, func() { confirm.Confirm() })
+}
+
+// exportTo writes d's export to path and says so, remembering where it
+// went for the next export (and for Ctrl+S, export again).
+func (e *Editor) exportTo(d *document, path string, opt exportOptions, overwrite bool, done func(error)) {
+	e.exportDoc(d, path, opt, overwrite, func(err error) {
+		if err == nil {
+			e.app.Preferences().SetString(prefExportFolder, filepath.Dir(path))
+			e.status.text.SetText("Exported " + path)
+		} else if !errors.Is(err, errCancelled) {
+			e.showError(err)
+		}
+		done(err)
+	})
 }
 
 // exportDoc writes d's cutout to path, first finishing a pending
@@ -312,7 +413,7 @@ func (e *Editor) exportDoc(d *document, path string, opt exportOptions, overwrit
 	x := e.exports
 	cancelled := false
 	var stop func()
-	x.open("Exporting "+d.name, func() {
+	x.open("Exporting "+d.name, 1, func() {
 		cancelled = true
 		stop()
 		x.close()
@@ -347,295 +448,13 @@ func (e *Editor) writeExport(d *document, path string, opt exportOptions, overwr
 		}
 		e.post(func() {
 			if err == nil {
-				d.exportedRev = rev
+				d.exportedRev, d.exportedTo, d.exportedOpt = rev, path, opt
 				e.strip.refresh(d)
+				e.scheduleSave(d) // the recovery session remembers the export
 			} else {
 				err = errAbout(filepath.Base(path), err)
 			}
 			done(err)
 		})
 	})
-}
-
-// exportJob is one photo of an Export All.
-type exportJob struct {
-	doc       *document
-	path      string
-	overwrite bool
-}
-
-// showExportAll asks how and where to export every photo (or docs, when
-// given), then does.
-func (e *Editor) showExportAll() { e.showExportAllOf(nil, nil) }
-
-// showExportAllOf is the Export All sheet for docs (nil: every photo
-// that could be opened); after (if set) runs when all is done.
-func (e *Editor) showExportAllOf(docs []*document, after func(error)) {
-	finish := func(err error) {
-		if after != nil {
-			after(err)
-		}
-	}
-	if docs == nil {
-		for _, d := range e.docs {
-			if d.state != docFailed {
-				docs = append(docs, d)
-			}
-		}
-	}
-	if len(docs) == 0 {
-		e.showError(errors.New("ui: there is no photo to export"))
-		finish(errCancelled)
-		return
-	}
-	folder := e.exportFolder(e.cur)
-	s := e.newExportSheet(folder, nil)
-	form := e.exportForm(s, "Save to folder", func() {
-		e.browseFolder(expandPath(s.target.Text, folder), func(dir string) { s.target.SetText(dir) })
-	})
-	title := fmt.Sprintf("Export %d photos", len(docs))
-	dlg := dialog.NewCustomConfirm(title, "Export", "Cancel", form, func(ok bool) {
-		if !ok {
-			finish(errCancelled)
-			return
-		}
-		opt := s.options(e)
-		dir := expandPath(s.target.Text, folder)
-		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-			err := fmt.Errorf("ui: there is no folder %s", dir)
-			e.showError(err)
-			finish(err)
-			return
-		}
-		jobs, existing := exportJobs(docs, dir, opt.Kind)
-		run := func(overwrite bool) {
-			var keep []exportJob
-			for _, j := range jobs {
-				if _, err := os.Stat(j.path); err == nil {
-					if !overwrite {
-						continue // skipped, as the person chose
-					}
-					j.overwrite = true
-				}
-				keep = append(keep, j)
-			}
-			e.app.Preferences().SetString(prefExportFolder, dir)
-			e.exportAll(keep, opt, dir, finish)
-		}
-		if len(existing) == 0 {
-			run(false)
-			return
-		}
-		e.askReplace(dir, existing, func(choice replaceChoice) {
-			switch choice {
-			case replaceAll:
-				run(true)
-			case replaceSkip:
-				run(false)
-			default:
-				finish(errCancelled)
-			}
-		})
-	}, e.win)
-	dlg.Resize(fyne.NewSize(620, 380))
-	dlg.Show()
-}
-
-// exportJobs names each photo's export in dir (two photos of the same
-// name get -2, -3…) and lists the names that exist already.
-func exportJobs(docs []*document, dir string, kind ExportKind) (jobs []exportJob, existing []string) {
-	used := map[string]bool{}
-	for _, d := range docs {
-		name := exportName(d.path, kind)
-		for n := 2; used[name]; n++ {
-			ext := filepath.Ext(name)
-			name = strings.TrimSuffix(exportName(d.path, kind), ext) + "-" + strconv.Itoa(n) + ext
-		}
-		used[name] = true
-		p := filepath.Join(dir, name)
-		jobs = append(jobs, exportJob{doc: d, path: p})
-		if _, err := os.Stat(p); err == nil {
-			existing = append(existing, name)
-		}
-	}
-	return jobs, existing
-}
-
-// replaceChoice answers "some files exist already".
-type replaceChoice int
-
-const (
-	replaceCancel replaceChoice = iota
-	replaceAll
-	replaceSkip
-)
-
-// askReplace asks what to do with the exports that exist already.
-func (e *Editor) askReplace(dir string, names []string, answer func(replaceChoice)) {
-	list := names
-	if len(list) > 8 {
-		list = append(append([]string{}, list[:8]...), fmt.Sprintf("and %d more", len(names)-8))
-	}
-	msg := widget.NewLabel(fmt.Sprintf("%d of the files already exist in %s:\n\n%s", len(names), dir, strings.Join(list, "\n")))
-	var dlg *dialog.CustomDialog
-	choose := func(c replaceChoice) func() {
-		return func() { dlg.Hide(); answer(c) }
-	}
-	replace := widget.NewButton("Replace them", choose(replaceAll))
-	replace.Importance = widget.DangerImportance
-	dlg = dialog.NewCustomWithoutButtons("Replace existing files?", msg, e.win)
-	dlg.SetButtons([]fyne.CanvasObject{
-		widget.NewButton("Cancel", choose(replaceCancel)),
-		widget.NewButton("Skip them", choose(replaceSkip)),
-		replace,
-	})
-	dlg.Show()
-}
-
-// exportAll exports jobs one after the other, with the same options: each
-// photo is loaded, segmented and refined as needed first. A progress
-// dialog shows where it is and can cancel the rest.
-func (e *Editor) exportAll(jobs []exportJob, opt exportOptions, dir string, after func(error)) {
-	x := e.exports
-	cancelled := false
-	var stop func()
-	x.open(fmt.Sprintf("Exporting %d photos", len(jobs)), func() {
-		cancelled = true
-		if stop != nil {
-			stop()
-		}
-		x.close()
-		e.status.text.SetText("Export cancelled")
-		after(errCancelled)
-	})
-	var failed []string
-	written := 0
-	i := 0
-	var next func()
-	fail := func(j exportJob, err error) {
-		fyne.LogError("export "+j.doc.name, err)
-		failed = append(failed, message(errAbout(j.doc.name, err)))
-		next()
-	}
-	next = func() {
-		if cancelled {
-			return
-		}
-		if i == len(jobs) {
-			x.close()
-			if d := e.cur; d != nil && d.editable() {
-				e.ref.schedule(d, 0) // its run may have made way for the exports
-			}
-			e.status.text.SetText(fmt.Sprintf("Exported %d photos to %s", written, dir))
-			if len(failed) > 0 {
-				err := fmt.Errorf("ui: %d of %d photos could not be exported:\n%s", len(failed), len(jobs), strings.Join(failed, "\n"))
-				e.showError(err)
-				after(err)
-				return
-			}
-			after(nil)
-			return
-		}
-		j := jobs[i]
-		i++
-		x.step(i, len(jobs))
-		x.wait(j.doc, fmt.Sprintf("%d of %d: %s — opening…", i, len(jobs), j.doc.name))
-		stop = e.whenLoaded(j.doc, func(err error) {
-			if cancelled {
-				return
-			}
-			if err != nil {
-				fail(j, err)
-				return
-			}
-			x.wait(j.doc, fmt.Sprintf("%d of %d: %s — refining…", i, len(jobs), j.doc.name))
-			stop = e.ref.whenFresh(j.doc, func(err error) {
-				if cancelled {
-					return
-				}
-				if err != nil {
-					fail(j, err)
-					return
-				}
-				x.say(fmt.Sprintf("%d of %d: %s — writing…", i, len(jobs), j.doc.name))
-				e.writeExport(j.doc, j.path, opt, j.overwrite, func(err error) {
-					if err != nil {
-						fail(j, err)
-						return
-					}
-					written++
-					next()
-				})
-			})
-		})
-	}
-	next()
-}
-
-// exporter is the progress dialog of exports: waiting for a photo to be
-// loaded and refined, writing, and Export All's count. One at a time.
-type exporter struct {
-	e       *Editor
-	dlg     *dialog.CustomDialog
-	label   *widget.Label
-	bar     *widget.ProgressBar // the photo's refinement
-	overall *widget.ProgressBar // Export All: photos done
-	cancel  *widget.Button
-	waitOn  *document
-}
-
-// open shows the dialog; cancel runs when the person cancels.
-func (x *exporter) open(title string, cancel func()) {
-	x.label = widget.NewLabel("")
-	x.bar = widget.NewProgressBar()
-	x.overall = widget.NewProgressBar()
-	x.overall.Hide()
-	x.cancel = widget.NewButton("Cancel", cancel)
-	box := container.NewVBox(x.label, x.bar, x.overall)
-	x.dlg = dialog.NewCustomWithoutButtons(title, container.NewGridWrap(fyne.NewSize(420, box.MinSize().Height), box), x.e.win)
-	x.dlg.SetButtons([]fyne.CanvasObject{x.cancel})
-	x.dlg.Show()
-}
-
-// wait says what the dialog waits for: d's loading or refinement.
-func (x *exporter) wait(d *document, msg string) {
-	x.waitOn = d
-	x.bar.SetValue(0)
-	x.say(msg)
-}
-
-// writing says the file is being written: it can no longer be cancelled.
-func (x *exporter) writing(msg string) {
-	x.waitOn = nil
-	x.bar.SetValue(1)
-	x.cancel.Disable()
-	x.say(msg)
-}
-
-func (x *exporter) say(msg string) {
-	if x.label != nil {
-		x.label.SetText(msg)
-	}
-}
-
-// step shows Export All's count.
-func (x *exporter) step(i, n int) {
-	x.overall.Show()
-	x.overall.SetValue(float64(i-1) / float64(n))
-}
-
-// progress follows the refinement of the photo the dialog waits for.
-func (x *exporter) progress(d *document, f float64) {
-	if x.dlg != nil && x.waitOn == d {
-		x.bar.SetValue(f)
-	}
-}
-
-// close hides the dialog.
-func (x *exporter) close() {
-	if x.dlg != nil {
-		x.dlg.Hide()
-		x.dlg = nil
-	}
-	x.waitOn = nil
 }

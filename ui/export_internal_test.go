@@ -2,8 +2,10 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"image"
 	"image/color"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,8 +22,9 @@ import (
 // next per run), or stops when the run is cancelled. Its result is
 // recognisable: alpha 0.5 in the unknown band and a green foreground.
 type gatedRefiner struct {
-	started chan struct{}
-	next    chan struct{}
+	modelRefiner // the automatic guide
+	started      chan struct{}
+	next         chan struct{}
 }
 
 func newGatedRefiner() *gatedRefiner {
@@ -278,7 +281,7 @@ func TestExportAll(t *testing.T) {
 	paths := photoFiles(t, 3)
 	e.Open(paths)
 	out := t.TempDir()
-	existing := filepath.Join(out, "b-cutout.png")
+	existing := filepath.Join(out, "b.png")
 	if err := os.WriteFile(existing, []byte("mine"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +290,7 @@ func TestExportAll(t *testing.T) {
 		press(e, fyne.KeyE, fyne.KeyModifierControl|fyne.KeyModifierShift, 0)
 		typeInto(t, e, targetEntry(t, e), out)
 		tapButton(t, e, "Export")
-		if !strings.Contains(overlayTexts(e), "b-cutout.png") {
+		if !strings.Contains(overlayTexts(e), "b.png") {
 			t.Fatalf("no question about the existing file; dialogs:\n%s", overlayTexts(e))
 		}
 		tapButton(t, e, choice)
@@ -295,7 +298,7 @@ func TestExportAll(t *testing.T) {
 	}
 	t.Run("skip the existing files", func(t *testing.T) {
 		run(t, "Skip them")
-		for _, n := range []string{"a-cutout.png", "c-cutout.png"} {
+		for _, n := range []string{"a.png", "c.png"} {
 			if _, ok := readPNGFile(t, filepath.Join(out, n)).(*image.NRGBA); !ok {
 				t.Fatalf("%s is not a cutout", n)
 			}
@@ -470,6 +473,32 @@ func TestEdgeControlsApplyLive(t *testing.T) {
 			t.Fatalf("feathering left %d soft pixels (was %d)", s, s0)
 		}
 	})
+	t.Run("contrast hardens the soft edge", func(t *testing.T) {
+		e.ctl.feather.SetValue(0)
+		click(e, e.ctl.contrast)
+		for range 10 {
+			press(e, fyne.KeyRight, 0, 0)
+		}
+		want := e.ctl.contrast.Value
+		if want <= 50 || e.ctl.contrastLabel.Text != fmt.Sprintf("%.0f%%", want) {
+			t.Fatalf("the contrast slider is at %v and reads %q", want, e.ctl.contrastLabel.Text)
+		}
+		q.waitFor(t, "the hardened result", 10*time.Second, func() bool { return d.fresh(e.edge) && d.ly.res.edge.Contrast == want })
+		if _, s := count(); s >= s0 {
+			t.Fatalf("contrast %v%% left %d soft pixels (was %d)", want, s, s0)
+		}
+		e.ctl.contrast.SetValue(0)
+	})
+	t.Run("smooth keeps the edge hard", func(t *testing.T) {
+		click(e, e.ctl.smooth)
+		press(e, fyne.KeyRight, 0, 0)
+		press(e, fyne.KeyRight, 0, 0)
+		q.waitFor(t, "the smoothed result", 10*time.Second, func() bool { return d.fresh(e.edge) && d.ly.res.edge.Smooth > 0 })
+		if _, s := count(); s > s0 {
+			t.Fatalf("smoothing left %d soft pixels (was %d): it softened the edge", s, s0)
+		}
+		e.ctl.smooth.SetValue(0)
+	})
 	t.Run("decontamination off shows the photo's colours", func(t *testing.T) {
 		test.Tap(e.ctl.decontaminate)
 		q.waitFor(t, "the result", 10*time.Second, func() bool { return d.fresh(e.edge) && !d.ly.res.edge.Decontaminate })
@@ -477,4 +506,56 @@ func TestEdgeControlsApplyLive(t *testing.T) {
 			t.Fatal("without decontamination the colours are not the photo's")
 		}
 	})
+}
+
+// TestHairBandWidensTheAutomaticBand: the hair band slider is the
+// command line's --band: a wider band makes more of the hair unknown, the
+// photo's edits are kept, and the matting runs on the new trimap.
+func TestHairBandWidensTheAutomaticBand(t *testing.T) {
+	e, q := newTestEditor(t, realDeps(t))
+	d := openAndSegment(t, e, q, samplePhoto(t))
+	unknown := func(tri *refine.Trimap) int {
+		n := 0
+		for _, l := range tri.Pix {
+			if l == refine.Unknown {
+				n++
+			}
+		}
+		return n
+	}
+	u0 := unknown(d.auto)
+	e.setTool(ToolBackground)
+	e.setHardness(1)
+	e.canvas.ensureBuffer()
+	x, y := foregroundSpot(t, d.ly.tri, 10)
+	pre := d.ly.tri.Clone()
+	dragPath(e, []fyne.Position{viewPos(e, x-8, y), viewPos(e, x+8, y)})
+	stroked := d.ly.tri.Clone()
+	click(e, e.ctl.band)
+	for range 7 {
+		press(e, fyne.KeyRight, 0, 0)
+	}
+	v := e.ctl.band.Value
+	if v < 2 || e.ctl.bandLabel.Text != fmt.Sprintf("%.1f%%", v) || math.Abs(e.band-v/100) > 1e-9 {
+		t.Fatalf("the band slider is at %v and reads %q (band %v)", v, e.ctl.bandLabel.Text, e.band)
+	}
+	q.waitFor(t, "the new guide and its matte", 2*time.Minute, func() bool { return d.guideBand == e.band && d.fresh(e.edge) })
+	if u := unknown(d.auto); u <= u0 {
+		t.Fatalf("a %.1f%% band leaves %d unknown pixels, the default %d", v, u, u0)
+	}
+	if len(d.hist.undo) != 1 {
+		t.Fatalf("the photo has %d edits after the band changed, want its 1 stroke", len(d.hist.undo))
+	}
+	painted := 0
+	for i, l := range stroked.Pix {
+		if l == refine.Background && pre.Pix[i] != refine.Background {
+			painted++
+			if d.ly.tri.Pix[i] != refine.Background {
+				t.Fatal("the stroke was lost when the band changed")
+			}
+		}
+	}
+	if painted == 0 {
+		t.Fatal("the stroke painted nothing")
+	}
 }

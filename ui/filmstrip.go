@@ -16,7 +16,7 @@ import (
 // queued, finding the subject, ready, edited, exported, failed); a click
 // shows the photo.
 type filmstrip struct {
-	e      *Editor
+	host   stripHost
 	box    *fyne.Container
 	scroll *container.Scroll
 	items  map[*document]*stripItem
@@ -30,8 +30,17 @@ type stripItem struct {
 	state *canvas.Text
 }
 
-func newFilmstrip(e *Editor) *filmstrip {
-	f := &filmstrip{e: e, box: container.NewHBox(), items: map[*document]*stripItem{}}
+// stripHost is what the filmstrip needs of the editor.
+type stripHost interface {
+	photos() []*document // the opened photos, in order
+	current() *document  // the photo shown (nil: none)
+	show(d *document)
+	newButton(label string, icon fyne.Resource, tip string, tapped func()) *button
+	relayout() // the strip was shown or hidden
+}
+
+func newFilmstrip(host stripHost) *filmstrip {
+	f := &filmstrip{host: host, box: container.NewHBox(), items: map[*document]*stripItem{}}
 	f.scroll = container.NewHScroll(f.box)
 	f.scroll.Hide()
 	return f
@@ -41,9 +50,10 @@ func newFilmstrip(e *Editor) *filmstrip {
 func (f *filmstrip) rebuild() {
 	f.box.RemoveAll()
 	f.items = map[*document]*stripItem{}
-	for i, d := range f.e.docs {
+	docs := f.host.photos()
+	for i, d := range docs {
 		it := &stripItem{
-			btn:   f.e.newButton("", nil, d.path, func() { f.e.show(d) }),
+			btn:   f.host.newButton("", nil, d.path, func() { f.host.show(d) }),
 			thumb: container.NewGridWrap(fyne.NewSize(thumbSide/2, thumbSide/2)),
 			name:  canvas.NewText(fmt.Sprintf("%d. %s", i+1, d.name), theme.Color(theme.ColorNameForeground)),
 			state: canvas.NewText("", theme.Color(theme.ColorNamePlaceHolder)),
@@ -55,14 +65,12 @@ func (f *filmstrip) rebuild() {
 		f.box.Add(container.NewStack(it.btn, body))
 		f.refresh(d)
 	}
-	if len(f.e.docs) > 1 {
+	if len(docs) > 1 {
 		f.scroll.Show()
 	} else {
 		f.scroll.Hide()
 	}
-	if c := f.e.win.Content(); c != nil {
-		c.Refresh() // lay the window out again around the shown or hidden strip
-	}
+	f.host.relayout()
 }
 
 // refresh redraws d's item: thumbnail, state and highlight.
@@ -86,7 +94,7 @@ func (f *filmstrip) refresh(d *document) {
 	}
 	it.state.Refresh()
 	it.btn.Importance = widget.LowImportance
-	if d == f.e.cur {
+	if d == f.host.current() {
 		it.btn.Importance = widget.HighImportance
 	}
 	it.btn.Refresh()
@@ -94,7 +102,7 @@ func (f *filmstrip) refresh(d *document) {
 
 // refreshAll redraws every item (the current photo changed).
 func (f *filmstrip) refreshAll() {
-	for _, d := range f.e.docs {
+	for _, d := range f.host.photos() {
 		f.refresh(d)
 	}
 }

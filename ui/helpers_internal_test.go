@@ -87,7 +87,7 @@ func newTestEditor(t testing.TB, deps Deps) (*Editor, *uiQueue) {
 	}
 	e := New(a, deps)
 	q := newUIQueue()
-	e.post = q.post
+	e.postFn = q.post
 	e.win.Resize(fyne.NewSize(1000, 700))
 	t.Cleanup(e.Close)
 	return e, q
@@ -257,7 +257,8 @@ func repoRoot(t testing.TB) string { return evalset.RootT(t) }
 func portraitsDir(t testing.TB) string { return evalset.Portraits(t) }
 
 // press delivers a key press and release to the editor's window the way
-// Fyne's desktop driver routes them (internal/driver/glfw/window.go,
+// Fyne's desktop driver routes them (with Shift in mods, the Shift key's
+// own press and release around it) (internal/driver/glfw/window.go,
 // processKeyPressed and processCharInput, Fyne v2.7.1): the key goes
 // down at the focused widget (or the canvas); a key with Ctrl, Alt or
 // Super is a shortcut, which the main menu takes first, then the focused
@@ -270,6 +271,11 @@ func portraitsDir(t testing.TB) string { return evalset.Portraits(t) }
 // registers there.
 func press(e *Editor, name fyne.KeyName, mods fyne.KeyModifier, char rune) {
 	c := e.win.Canvas()
+	if mods&fyne.KeyModifierShift != 0 { // the Shift key goes down first
+		shift := &fyne.KeyEvent{Name: desktop.KeyShiftLeft}
+		keyDown(e, shift)
+		defer keyUp(e, shift)
+	}
 	ev := &fyne.KeyEvent{Name: name}
 	keyDown(e, ev)
 	defer keyUp(e, ev)
@@ -436,12 +442,13 @@ func tapButton(t testing.TB, e *Editor, text string) {
 	t.Fatalf("no button %q in the dialogs; they show:\n%s", text, overlayTexts(e))
 }
 
-// overlayEntries lists the text fields in the window's overlays.
-func overlayEntries(e *Editor) []*widget.Entry {
-	var out []*widget.Entry
+// overlayEntries lists the text fields of the sheets in the window's
+// overlays.
+func overlayEntries(e *Editor) []*sheetEntry {
+	var out []*sheetEntry
 	for _, o := range e.win.Canvas().Overlays().List() {
 		for _, obj := range test.LaidOutObjects(o) {
-			if en, ok := obj.(*widget.Entry); ok {
+			if en, ok := obj.(*sheetEntry); ok {
 				out = append(out, en)
 			}
 		}

@@ -2,13 +2,15 @@ package ui
 
 import (
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
 )
 
 // The editor's keys follow Photoshop where it has an equivalent (B brush,
-// E eraser, R refine-edge brush, X swap, [ ] brush size, Shift+[ ] hardness,
+// E eraser, R refine-edge brush, X swap, Alt held to paint with the other
+// brush, [ ] brush size, Shift+[ ] hardness,
 // F cycle views, P show original, Space pan, Ctrl+0 fit, Ctrl+1 100%) and
 // Lightroom's Y for before/after. Single keys work whatever control of the
 // window has the focus (controls.go passes them on); keys with Ctrl are
@@ -27,8 +29,16 @@ type singleKey struct {
 type keyMap struct {
 	keys     []singleKey
 	spaceOn  bool
+	shifts   int         // Shift keys held down
+	alts     int         // Alt keys held down
+	altUsed  bool        // a stroke took Alt: its release opens no menu
 	onSpace  func()      // the pan key went down or up
 	onCanvas func() bool // the pointer is over the canvas
+	canvas   func() fyne.Canvas
+	// modal reports that a dialog covers the window: the single keys do
+	// not act behind it, and sheet takes Escape and Enter for it.
+	modal func() bool
+	sheet func(ev *fyne.KeyEvent) bool
 }
 
 func (e *Editor) newKeyMap() *keyMap {
@@ -36,6 +46,9 @@ func (e *Editor) newKeyMap() *keyMap {
 	k := &keyMap{
 		onSpace:  func() { e.canvas.updateCursor() },
 		onCanvas: func() bool { return e.canvas.hovering },
+		canvas:   e.win.Canvas,
+		modal:    e.modal,
+		sheet:    e.sheetKey,
 	}
 	k.keys = []singleKey{
 		{name: fyne.KeyB, show: "B", what: "Foreground brush: paint what to keep", do: func() { e.setTool(ToolForeground) }},
@@ -52,6 +65,7 @@ func (e *Editor) newKeyMap() *keyMap {
 		{name: fyne.KeyP, show: "P", what: "Show the original", do: e.toggleBefore},
 		{name: fyne.KeyY, show: "Y", what: "Before/after split view", do: e.toggleSplit},
 		{name: fyne.KeySpace, show: "Space (hold)", what: "Pan: drag to move the photo"},
+		{show: "Alt (hold)", what: "Paint with the other brush: Erase while on Brush, Brush while on Erase"},
 		{name: fyne.KeyEqual, show: "+", what: "Zoom in", do: func() { c().zoomStep(1) }},
 		{name: fyne.KeyMinus, show: "−", what: "Zoom out", do: func() { c().zoomStep(-1) }},
 		{name: fyne.KeyPageDown, show: "Page Down", what: "Next photo", do: func() { e.step(1) }},
@@ -64,6 +78,12 @@ func (e *Editor) newKeyMap() *keyMap {
 // typedKey runs the shortcut of a typed key; it reports whether there was
 // one.
 func (k *keyMap) typedKey(ev *fyne.KeyEvent) bool {
+	if k.modal != nil && k.modal() {
+		return k.sheet(ev)
+	}
+	if k.shifts > 0 && (ev.Name == fyne.KeyLeftBracket || ev.Name == fyne.KeyRightBracket) {
+		return false // Shift+[ and Shift+] are the hardness: their characters, { and }
+	}
 	for _, s := range k.keys {
 		if s.name != "" && s.name == ev.Name && s.do != nil {
 			s.do()
@@ -76,6 +96,9 @@ func (k *keyMap) typedKey(ev *fyne.KeyEvent) bool {
 // typedRune runs the shortcut of a typed character; it reports whether
 // there was one.
 func (k *keyMap) typedRune(r rune) bool {
+	if k.modal != nil && k.modal() {
+		return false
+	}
 	for _, s := range k.keys {
 		if s.char != 0 && s.char == r {
 			s.do()
@@ -85,19 +108,82 @@ func (k *keyMap) typedRune(r rune) bool {
 	return false
 }
 
-// keyDown and keyUp follow the pan key.
+// keyDown and keyUp follow the pan key and the Shift keys.
 func (k *keyMap) keyDown(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeySpace && !k.spaceOn {
-		k.spaceOn = true
-		k.onSpace()
+	switch ev.Name {
+	case fyne.KeySpace:
+		if !k.spaceOn {
+			k.spaceOn = true
+			k.onSpace()
+		}
+	case desktop.KeyShiftLeft, desktop.KeyShiftRight:
+		k.shifts = min(k.shifts+1, 2)
+	case desktop.KeyAltLeft, desktop.KeyAltRight:
+		k.alts = min(k.alts+1, 2)
 	}
 }
 
 func (k *keyMap) keyUp(ev *fyne.KeyEvent) {
-	if ev.Name == fyne.KeySpace && k.spaceOn {
-		k.spaceOn = false
-		k.onSpace()
+	switch ev.Name {
+	case fyne.KeySpace:
+		if k.spaceOn {
+			k.spaceOn = false
+			k.onSpace()
+		}
+	case desktop.KeyShiftLeft, desktop.KeyShiftRight:
+		k.shifts = max(k.shifts-1, 0)
+	case desktop.KeyAltLeft, desktop.KeyAltRight:
+		k.alts = max(k.alts-1, 0)
 	}
+}
+
+// altHeld reports whether Alt is held. The desktop driver knows (its
+// release may reach the menu bar instead of the editor); elsewhere the
+// key's own press and release say it.
+func (k *keyMap) altHeld() bool {
+	if d, ok := fyne.CurrentApp().Driver().(desktop.Driver); ok {
+		return d.CurrentKeyModifiers()&fyne.KeyModifierAlt != 0
+	}
+	return k.alts > 0
+}
+
+// altBrush reports whether Alt is held, so a brush paints the opposite
+// label (as Alt does in Photoshop), and remembers that it was used.
+func (k *keyMap) altBrush() bool {
+	if k.altHeld() {
+		k.altUsed = true
+		return true
+	}
+	return false
+}
+
+// altReleased runs once Alt is up after a stroke used it. The desktop
+// driver opens the menu bar when Alt is released without another key;
+// a stroke with Alt did not mean that, so the menu bar is closed again.
+// The release may reach the menu bar rather than the editor, so the key
+// is watched through the driver.
+func (k *keyMap) altReleased(post func(func())) {
+	if !k.altUsed {
+		return
+	}
+	var check func()
+	check = func() {
+		if k.altHeld() {
+			time.AfterFunc(30*time.Millisecond, func() { post(check) })
+			return
+		}
+		k.altUsed = false
+		// The release toggles the menu bar after this check can run:
+		// look again a moment later.
+		time.AfterFunc(30*time.Millisecond, func() {
+			post(func() {
+				if m, ok := k.canvas().(interface{ DismissMenu() bool }); ok {
+					m.DismissMenu()
+				}
+			})
+		})
+	}
+	check()
 }
 
 // spaceIsPan reports whether Space belongs to the canvas (the pointer is

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 
 	"cutout/refine"
@@ -251,5 +252,150 @@ func TestTooltipsShowKeys(t *testing.T) {
 	}
 	if undo == nil || undo.Shortcut == nil {
 		t.Fatal("Edit ▸ Undo shows no shortcut")
+	}
+}
+
+// TestShiftBracketsChangeOnlyTheHardness: the desktop driver delivers
+// Shift+[ as the key [ and the character {; only the hardness changes.
+func TestShiftBracketsChangeOnlyTheHardness(t *testing.T) {
+	e, _ := newTestEditor(t, Deps{})
+	showDoc(e, synthDoc(400, 300))
+	e.setBrushSize(20)
+	e.setHardness(0.8)
+	for range 10 {
+		press(e, fyne.KeyRightBracket, 0, ']')
+	}
+	size := e.tools.size
+	if math.Abs(size-20*math.Pow(1.2, 10)) > 1 {
+		t.Fatalf("10× ] gave a %.0f px brush", size)
+	}
+	for range 3 {
+		press(e, fyne.KeyLeftBracket, fyne.KeyModifierShift, '{')
+	}
+	if e.tools.size != size {
+		t.Fatalf("Shift+[ changed the brush size: %.0f px, was %.0f", e.tools.size, size)
+	}
+	if math.Abs(e.tools.hardness-0.5) > 1e-9 {
+		t.Fatalf("3× Shift+[ from 0.8 gave hardness %.2f, want 0.5", e.tools.hardness)
+	}
+	press(e, fyne.KeyLeftBracket, 0, '[')
+	if math.Abs(e.tools.size-size/1.2) > 1e-9 {
+		t.Fatal("[ after Shift was released does not shrink the brush")
+	}
+}
+
+// TestStrokeThatChangesNothingIsItsOwnUndoStep: painting foreground over
+// foreground, then Ctrl+Z, takes back that stroke and not the one before.
+func TestStrokeThatChangesNothingIsItsOwnUndoStep(t *testing.T) {
+	e, _ := newTestEditor(t, Deps{})
+	d, before, after := strokedDoc(t, e)
+	rev := d.rev
+	e.setTool(ToolForeground)
+	e.setBrushSize(10)
+	x, y := foregroundSpot(t, after, 16)
+	dragPath(e, []fyne.Position{viewPos(e, x-8, y), viewPos(e, x+8, y)})
+	if !bytes.Equal(d.ly.tri.Pix, after.Pix) || d.rev != rev {
+		t.Fatal("painting foreground over foreground changed the trimap")
+	}
+	press(e, fyne.KeyZ, fyne.KeyModifierControl, 0)
+	if !bytes.Equal(d.ly.tri.Pix, after.Pix) {
+		t.Fatal("Ctrl+Z after a stroke that changed nothing undid the edit before it")
+	}
+	press(e, fyne.KeyZ, fyne.KeyModifierControl, 0)
+	if !bytes.Equal(d.ly.tri.Pix, before.Pix) {
+		t.Fatal("the second Ctrl+Z did not undo the background stroke")
+	}
+}
+
+// foregroundSpot finds the centre of a side×side square of foreground
+// labels in tri, 2 side away from its borders.
+func foregroundSpot(t *testing.T, tri *refine.Trimap, side int) (int, int) {
+	t.Helper()
+	for y := 2 * side; y < tri.H-2*side; y++ {
+	next:
+		for x := 2 * side; x < tri.W-2*side; x++ {
+			for yy := y - side; yy <= y+side; yy++ {
+				for xx := x - side; xx <= x+side; xx++ {
+					if tri.Pix[yy*tri.W+xx] != refine.Foreground {
+						continue next
+					}
+				}
+			}
+			return x, y
+		}
+	}
+	t.Fatal("no foreground spot in the trimap")
+	return 0, 0
+}
+
+// TestAltPaintsTheOtherLabel: with Alt held, the foreground brush removes
+// and the background brush keeps, as in Photoshop; released, they paint
+// their own labels again.
+func TestAltPaintsTheOtherLabel(t *testing.T) {
+	e, _ := newTestEditor(t, Deps{})
+	d := synthDoc(400, 300)
+	showDoc(e, d)
+	e.setTool(ToolForeground)
+	e.setHardness(1)
+	e.setBrushSize(10)
+	x, y := foregroundSpot(t, d.ly.tri, 12)
+	alt := &fyne.KeyEvent{Name: desktop.KeyAltLeft}
+	keyDown(e, alt)
+	dragPath(e, []fyne.Position{viewPos(e, x-4, y), viewPos(e, x+4, y)})
+	keyUp(e, alt)
+	if got := d.ly.tri.Pix[y*d.w+x]; got != refine.Background {
+		t.Fatalf("the foreground brush with Alt painted label %d, want background", got)
+	}
+	if e.tools.tool != ToolForeground {
+		t.Fatal("Alt changed the tool")
+	}
+	dragPath(e, []fyne.Position{viewPos(e, x-4, y), viewPos(e, x+4, y)})
+	if got := d.ly.tri.Pix[y*d.w+x]; got != refine.Foreground {
+		t.Fatalf("after Alt was released the foreground brush painted label %d", got)
+	}
+	if !strings.Contains(shortcutsText(e), "Alt (hold)") {
+		t.Error("the shortcuts sheet does not list Alt")
+	}
+}
+
+// shortcutsText is what the shortcuts sheet lists.
+func shortcutsText(e *Editor) string {
+	e.showShortcuts()
+	defer closeDialogs(e)
+	return overlayTexts(e)
+}
+
+// TestInvertMask: Ctrl+Shift+I keeps what was removed and removes what
+// was kept, edge included (the band solved against the inverted guide),
+// as one undo step.
+func TestInvertMask(t *testing.T) {
+	e, q := newTestEditor(t, Deps{})
+	d := synthDoc(200, 150)
+	showDoc(e, d)
+	e.ref.start(d)
+	q.waitFor(t, "the result", 10*time.Second, func() bool { return d.fresh(e.edge) })
+	before, alpha := d.ly.tri.Clone(), append([]uint8(nil), d.ly.res.alpha...)
+	press(e, fyne.KeyI, fyne.KeyModifierControl|fyne.KeyModifierShift, 0)
+	for i, l := range d.ly.tri.Pix {
+		if want := before.Pix[i]; (want == refine.Unknown) != (l == refine.Unknown) || (want != refine.Unknown && l == want) {
+			t.Fatalf("pixel %d: label %d after inverting %d", i, l, want)
+		}
+	}
+	q.waitFor(t, "the inverted result", 10*time.Second, func() bool { return d.fresh(e.edge) })
+	soft := 0
+	for i, a := range d.ly.res.alpha {
+		if diff := int(a) - (255 - int(alpha[i])); diff < -1 || diff > 1 {
+			t.Fatalf("pixel %d: alpha %d after inverting %d", i, a, alpha[i])
+		}
+		if a > 0 && a < 255 {
+			soft++
+		}
+	}
+	if soft == 0 {
+		t.Fatal("the inverted mask has no soft edge")
+	}
+	press(e, fyne.KeyZ, fyne.KeyModifierControl, 0)
+	if !bytes.Equal(d.ly.tri.Pix, before.Pix) {
+		t.Fatal("Ctrl+Z did not take the inversion back")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"math"
 	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -19,6 +20,13 @@ type controls struct {
 	size          *slider
 	sizeLabel     *widget.Label
 	hardness      *slider
+	hardnessLabel *widget.Label
+	band          *slider // the hair band, per cent of the short side
+	bandLabel     *widget.Label
+	smooth        *slider
+	smoothLabel   *widget.Label
+	contrast      *slider
+	contrastLabel *widget.Label
 	shift         *slider
 	shiftLabel    *widget.Label
 	feather       *slider
@@ -28,7 +36,7 @@ type controls struct {
 	before        *button // P
 	split         *button // Y
 	opacity       *slider
-	overlay       *swatch
+	overlay       *colourButton // the overlay's colour: a click changes it
 	background    *swatch
 	bgName        *widget.Label
 	export        *button
@@ -36,7 +44,12 @@ type controls struct {
 	reset         *button // the toolbar's reset button
 	refine        *button
 	hint          fyne.CanvasObject // the empty canvas's hint
+	hintIcon      *widget.Icon
+	hintTitle     *widget.Label
+	hintBody      *widget.Label
+	undo, redo    *button // the toolbar's
 	side          *container.Scroll
+	toolbar       *widget.Toolbar
 }
 
 // sizeStep is the brush size slider's step (the slider is logarithmic).
@@ -69,27 +82,24 @@ func (e *Editor) buildLayout() fyne.CanvasObject {
 			e.setBrushSize(sliderToSize(v))
 		}
 	})
+	c.hardnessLabel = widget.NewLabel("")
 	c.hardness = e.newSlider(0, 100, 1, func(v float64) { e.setHardness(v / 100) })
 	c.hardness.SetValue(e.tools.hardness * 100)
+	c.hardnessLabel.SetText(fmt.Sprintf("%.0f%%", e.tools.hardness*100))
 
-	c.shiftLabel = widget.NewLabel("")
-	c.shift = e.newSlider(-maxEdgeShift, maxEdgeShift, 1, func(v float64) {
-		s := e.edge
-		s.Shift = v
-		c.shiftLabel.SetText(signedPx(v))
-		e.setEdge(s)
+	c.bandLabel = widget.NewLabel(bandText(e.band))
+	c.band = e.newSlider(minBandPercent, maxBandPercent, 0.1, func(v float64) {
+		if math.Abs(v-bandPercent(e.band)) > 0.05 {
+			e.setBand(v / 100)
+		}
 	})
-	c.shift.SetValue(e.edge.Shift)
-	c.shiftLabel.SetText(signedPx(e.edge.Shift))
-	c.featherLabel = widget.NewLabel("")
-	c.feather = e.newSlider(0, maxEdgeFeather, 0.5, func(v float64) {
-		s := e.edge
-		s.Feather = v
-		c.featherLabel.SetText(strconv.FormatFloat(v, 'f', -1, 64) + " px")
-		e.setEdge(s)
-	})
-	c.feather.SetValue(e.edge.Feather)
-	c.featherLabel.SetText(strconv.FormatFloat(e.edge.Feather, 'f', -1, 64) + " px")
+	c.band.SetValue(bandPercent(e.band))
+	px := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) + " px" }
+	percent := func(v float64) string { return fmt.Sprintf("%.0f%%", v) }
+	c.smooth, c.smoothLabel = e.edgeSlider(0, maxEdgeSmooth, 0.5, func(s *edgeSettings) *float64 { return &s.Smooth }, px)
+	c.contrast, c.contrastLabel = e.edgeSlider(0, maxEdgeContrast, 1, func(s *edgeSettings) *float64 { return &s.Contrast }, percent)
+	c.shift, c.shiftLabel = e.edgeSlider(-maxEdgeShift, maxEdgeShift, 1, func(s *edgeSettings) *float64 { return &s.Shift }, signedPx)
+	c.feather, c.featherLabel = e.edgeSlider(0, maxEdgeFeather, 0.5, func(s *edgeSettings) *float64 { return &s.Feather }, px)
 	c.decontaminate = e.newCheck("Decontaminate colours", func(on bool) {
 		s := e.edge
 		s.Decontaminate = on
@@ -111,9 +121,8 @@ func (e *Editor) buildLayout() fyne.CanvasObject {
 		e.syncStyle()
 	})
 	c.opacity.SetValue(e.style.opacity * 100)
-	c.overlay = newSwatch(e.style.overlay)
-	overlayBtn := e.newButton("Overlay…", nil, "The colour that tints what the mask leaves out", func() {
-		e.pickColour("Overlay colour", e.style.overlay, func(col color.NRGBA) {
+	c.overlay = newColourButton(e.style.overlay, func(cur color.NRGBA) {
+		e.pickColour("Overlay colour", cur, func(col color.NRGBA) {
 			e.style.overlay = col
 			c.overlay.set(col)
 			setPrefColour(e.app.Preferences(), prefOverlayColour, col)
@@ -143,17 +152,17 @@ func (e *Editor) buildLayout() fyne.CanvasObject {
 		heading("Tools"), tools,
 		heading("Brush"),
 		form(widget.NewLabel("Size"), valueRow(c.size, c.sizeLabel),
-			widget.NewLabel("Hardness"), c.hardness),
+			widget.NewLabel("Hardness"), valueRow(c.hardness, c.hardnessLabel)),
 		heading("Edges"),
-		form(widget.NewLabel("Shift"), valueRow(c.shift, c.shiftLabel),
-			widget.NewLabel("Feather"), valueRow(c.feather, c.featherLabel)),
+		form(widget.NewLabel("Hair band"), valueRow(c.band, c.bandLabel),
+			widget.NewLabel("Smooth"), valueRow(c.smooth, c.smoothLabel),
+			widget.NewLabel("Shift"), valueRow(c.shift, c.shiftLabel),
+			widget.NewLabel("Feather"), valueRow(c.feather, c.featherLabel),
+			widget.NewLabel("Contrast"), valueRow(c.contrast, c.contrastLabel)),
 		c.decontaminate,
 		heading("Background"),
 		container.NewBorder(nil, nil, c.background.rect, nil, container.NewGridWithColumns(2, bgColour, bgImage)),
 		c.bgName,
-		heading("Overlay"),
-		form(widget.NewLabel("Opacity"), c.opacity),
-		container.NewBorder(nil, nil, c.overlay.rect, nil, overlayBtn),
 	)
 	e.setBrushSize(e.tools.size)
 	e.showBackdropName()
@@ -162,18 +171,25 @@ func (e *Editor) buildLayout() fyne.CanvasObject {
 	c.split = e.newButton("Split", nil, "Before/after side by side; drag the divider (Y)", e.toggleSplit)
 	c.exportBar = e.newToolbarButton(theme.DocumentSaveIcon(), "Export… (Ctrl+E)", e.showExport).b
 	c.reset = e.newToolbarButton(theme.MediaReplayIcon(), "Reset to the automatic mask", e.resetMask).b
-	toolbar := widget.NewToolbar(
+	c.undo = e.newToolbarButton(theme.ContentUndoIcon(), "Undo (Ctrl+Z)", e.undo).b
+	c.redo = e.newToolbarButton(theme.ContentRedoIcon(), "Redo (Ctrl+Shift+Z)", e.redo).b
+	c.toolbar = widget.NewToolbar(
 		e.newToolbarButton(theme.FolderOpenIcon(), "Open photos… (Ctrl+O)", e.showOpen),
 		toolbarButton{c.exportBar},
 		e.newToolbarButton(theme.DownloadIcon(), "Export all photos… (Ctrl+Shift+E)", e.showExportAll),
 		widget.NewToolbarSeparator(),
-		e.newToolbarButton(theme.ContentUndoIcon(), "Undo (Ctrl+Z)", e.undo),
-		e.newToolbarButton(theme.ContentRedoIcon(), "Redo (Ctrl+Shift+Z)", e.redo),
+		toolbarButton{c.undo},
+		toolbarButton{c.redo},
 		toolbarButton{c.reset},
 		widget.NewToolbarSeparator(),
 		toolbarObject{container.NewGridWrap(fyne.NewSize(175, c.view.MinSize().Height), c.view)},
 		toolbarObject{c.before},
 		toolbarObject{c.split},
+		widget.NewToolbarSeparator(),
+		// The overlay view's tint: its opacity, and its colour (a click on
+		// the swatch changes it).
+		toolbarObject{container.NewBorder(nil, nil, widget.NewLabel("Overlay"), c.overlay,
+			container.NewGridWrap(fyne.NewSize(120, c.opacity.MinSize().Height), c.opacity))},
 		widget.NewToolbarSpacer(),
 		e.newToolbarButton(theme.HelpIcon(), "Keyboard shortcuts (F1)", e.showShortcuts),
 		e.newToolbarButton(theme.SettingsIcon(), "Preferences…", e.showPreferences),
@@ -183,14 +199,29 @@ func (e *Editor) buildLayout() fyne.CanvasObject {
 	e.strip = newFilmstrip(e)
 	bottom := container.NewVBox(e.strip.scroll, widget.NewSeparator(), e.status.box)
 
-	c.side = container.NewVScroll(side)
+	// Room on the right for the scroll bar, which lies over the content.
+	c.side = container.NewVScroll(container.New(layout.NewCustomPaddedLayout(0, 0, 0, theme.ScrollBarSize()), side))
 	c.side.SetMinSize(fyne.NewSize(236, 0))
 	actions := container.NewVBox(widget.NewSeparator(), container.NewGridWithColumns(2, c.refine, c.export))
 	panel := container.NewPadded(container.NewBorder(nil, actions, nil, nil, c.side))
 	c.hint = e.emptyHint()
 	centre := container.NewStack(e.canvas, c.hint)
-	main := container.NewBorder(toolbar, bottom, container.NewHBox(panel, widget.NewSeparator()), nil, centre)
+	main := container.NewBorder(c.toolbar, bottom, container.NewHBox(panel, widget.NewSeparator()), nil, centre)
 	return container.NewStack(main, e.tips.layer)
+}
+
+// edgeSlider makes an edge control: a slider that sets the edge setting
+// field points at, and the label that shows its value as format writes it.
+func (e *Editor) edgeSlider(lo, hi, step float64, field func(*edgeSettings) *float64, format func(float64) string) (*slider, *widget.Label) {
+	l := widget.NewLabel(format(*field(&e.edge)))
+	s := e.newSlider(lo, hi, step, func(v float64) {
+		st := e.edge
+		*field(&st) = v
+		l.SetText(format(v))
+		e.setEdge(st)
+	})
+	s.SetValue(*field(&e.edge))
+	return s, l
 }
 
 // toolbarObject puts any object in a toolbar.
@@ -199,14 +230,63 @@ type toolbarObject struct{ o fyne.CanvasObject }
 // ToolbarObject is part of widget.ToolbarItem.
 func (t toolbarObject) ToolbarObject() fyne.CanvasObject { return t.o }
 
-// emptyHint is what the canvas shows before any photo is open.
+// The canvas's hint: before any photo is open, and over a photo that
+// could not be opened.
+const (
+	emptyTitle = "Drop photos here"
+	emptyBody  = "or open them with Ctrl+O. Cutout finds the subject by itself;\nthen correct the mask with the brushes and export the cutout.\nPress F1 for the keys."
+)
+
+// emptyHint is what the canvas shows when there is no photo to show.
 func (e *Editor) emptyHint() fyne.CanvasObject {
-	title := widget.NewLabelWithStyle("Drop photos here", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	body := widget.NewLabelWithStyle("or open them with Ctrl+O. Cutout finds the subject by itself;\nthen correct the mask with the brushes and export the cutout.\nPress F1 for the keys.", fyne.TextAlignCenter, fyne.TextStyle{})
+	c := e.ctl
+	c.hintIcon = widget.NewIcon(theme.FileImageIcon())
+	c.hintTitle = widget.NewLabelWithStyle(emptyTitle, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	c.hintBody = widget.NewLabelWithStyle(emptyBody, fyne.TextAlignCenter, fyne.TextStyle{})
 	open := e.newButton("Open photos…", theme.FolderOpenIcon(), "Open photos (Ctrl+O)", e.showOpen)
 	open.Importance = widget.HighImportance
 	sample := e.newButton("Try the sample portrait", nil, "Open a portrait that comes with Cutout", e.openSample)
-	return container.NewCenter(container.NewVBox(widget.NewIcon(theme.FileImageIcon()), title, body, container.NewCenter(container.NewHBox(open, sample))))
+	return container.NewCenter(container.NewVBox(c.hintIcon, c.hintTitle, c.hintBody, container.NewCenter(container.NewHBox(open, sample))))
+}
+
+// syncHint shows the hint when there is no photo, or says why the shown
+// one could not be opened; it hides it over a photo.
+func (e *Editor) syncHint() {
+	c, d := e.ctl, e.cur
+	switch {
+	case len(e.docs) == 0 || d == nil:
+		c.hintIcon.SetResource(theme.FileImageIcon())
+		c.hintTitle.SetText(emptyTitle)
+		c.hintBody.SetText(emptyBody)
+		c.hint.Show()
+	case d.state == docFailed:
+		c.hintIcon.SetResource(theme.ErrorIcon())
+		c.hintTitle.SetText("Cutout could not open " + d.name)
+		c.hintBody.SetText(wrapText(message(d.err), 70) + "\n\nOpen another photo with Ctrl+O, or drop one here.")
+		c.hint.Show()
+	default:
+		c.hint.Hide()
+		return
+	}
+	c.hint.Refresh() // lay it out again around texts of another length
+}
+
+// wrapText breaks s into lines of at most width characters, at spaces.
+func wrapText(s string, width int) string {
+	var b strings.Builder
+	n := 0
+	for i, w := range strings.Fields(s) {
+		if i > 0 && n+1+len([]rune(w)) > width {
+			b.WriteByte('\n')
+			n = 0
+		} else if i > 0 {
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(w)
+		n += len([]rune(w))
+	}
+	return b.String()
 }
 
 func signedPx(v float64) string {

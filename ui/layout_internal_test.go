@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -94,4 +95,27 @@ func objectTexts(o fyne.CanvasObject) string {
 	}
 	walk(o)
 	return b.String()
+}
+
+// TestSidePanelFitsTheDefaultWindow: in the window as it first opens
+// (1280×820, a single photo) the side panel shows every control without
+// scrolling, and its scroll bar covers none of them.
+func TestSidePanelFitsTheDefaultWindow(t *testing.T) {
+	e, q := newTestEditor(t, fakeDeps(nil))
+	e.Open([]string{samplePhoto(t)})
+	d := e.cur
+	q.waitFor(t, "the mask", 20*time.Second, func() bool { return d.fresh(e.edge) })
+	e.win.Resize(fyne.NewSize(1281, 821))
+	e.win.Resize(fyne.NewSize(1280, 820))
+	side := e.ctl.side
+	if need, have := side.Content.MinSize().Height, side.Size().Height; need > have {
+		t.Fatalf("the side panel needs %.0f px and shows %.0f: its last rows are cut", need, have)
+	}
+	drv := fyne.CurrentApp().Driver()
+	right := drv.AbsolutePositionForObject(side).X + side.Size().Width - theme.ScrollBarSize()
+	for _, o := range []fyne.CanvasObject{e.ctl.tools[ToolBackground], e.ctl.tools[ToolKeep], e.ctl.contrastLabel, e.ctl.hardnessLabel} {
+		if x := drv.AbsolutePositionForObject(o).X + o.Size().Width; x > right+0.5 {
+			t.Errorf("a control ends at x=%.0f, under the scroll bar (from x=%.0f)", x, right)
+		}
+	}
 }

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"image/color"
 	"path/filepath"
 	"runtime"
 
@@ -18,6 +17,7 @@ type menus struct {
 	main      *fyne.MainMenu
 	recent    *fyne.Menu
 	export    *fyne.MenuItem
+	save      *fyne.MenuItem // Ctrl+S: export again
 	exportAll *fyne.MenuItem
 }
 
@@ -56,12 +56,14 @@ func (e *Editor) buildMenu() *fyne.MainMenu {
 	recent.ChildMenu = m.recent
 	e.refreshRecentMenu()
 	m.export = item("Export…", ctrl(fyne.KeyE, false), e.showExport)
+	m.save = item("Export Again", ctrl(fyne.KeyS, false), e.exportAgain)
 	m.exportAll = item("Export All…", ctrl(fyne.KeyE, true), e.showExportAll)
 	quit := item("Quit", ctrl(fyne.KeyQ, false), e.requestQuit)
 	quit.IsQuit = true
 	file := fyne.NewMenu("File",
 		item("Open…", ctrl(fyne.KeyO, false), e.showOpen),
 		recent,
+		m.save,
 		m.export,
 		m.exportAll,
 		fyne.NewMenuItemSeparator(),
@@ -76,6 +78,7 @@ func (e *Editor) buildMenu() *fyne.MainMenu {
 		item("Undo", &fyne.ShortcutUndo{}, e.undo),
 		item("Redo", ctrl(fyne.KeyZ, true), e.redo),
 		fyne.NewMenuItemSeparator(),
+		item("Invert Mask", ctrl(fyne.KeyI, true), e.invertMask),
 		item("Reset to the Automatic Mask", nil, e.resetMask),
 		item("Refine Edges Now", ctrl(fyne.KeyR, false), e.refineNow),
 	)
@@ -114,8 +117,9 @@ func (m *menus) sync(e *Editor) {
 		return
 	}
 	noMask := e.cur == nil || !e.cur.editable()
-	if m.export.Disabled != noMask || m.exportAll.Disabled != (len(e.docs) == 0) {
+	if m.export.Disabled != noMask || m.save.Disabled != noMask || m.exportAll.Disabled != (len(e.docs) == 0) {
 		m.export.Disabled = noMask
+		m.save.Disabled = noMask
 		m.exportAll.Disabled = len(e.docs) == 0
 		m.main.Refresh()
 	}
@@ -165,7 +169,7 @@ func (e *Editor) showShortcuts() {
 	scroll := container.NewVScroll(rows)
 	scroll.SetMinSize(fyne.NewSize(520, 420))
 	dlg := dialog.NewCustom("Keyboard shortcuts", "Close", scroll, e.win)
-	dlg.Show()
+	e.showSheet(dlg, nil)
 }
 
 // showPreferences edits the model, device and overlay settings.
@@ -196,17 +200,5 @@ func (e *Editor) showPreferences() {
 		p.SetString(prefDevice, device.Selected)
 	}, e.win)
 	dlg.Resize(fyne.NewSize(420, 240))
-	dlg.Show()
-}
-
-// pickColour opens the advanced colour picker.
-func (e *Editor) pickColour(title string, cur color.NRGBA, done func(color.NRGBA)) {
-	dlg := dialog.NewColorPicker(title, "", func(c color.Color) {
-		n := color.NRGBAModel.Convert(c).(color.NRGBA)
-		n.A = 0xff
-		done(n)
-	}, e.win)
-	dlg.Advanced = true
-	dlg.SetColor(cur)
-	dlg.Show()
+	e.showSheet(dlg, dlg.Confirm)
 }

@@ -39,16 +39,20 @@ type imageFilter struct{}
 // Matches is part of storage.FileFilter.
 func (imageFilter) Matches(u fyne.URI) bool { return imagefile.IsImageFile(u.Name()) }
 
-// showOpen opens the file dialog filtered to photos, in the folder a
-// photo was last opened from.
+// showOpen asks for photos to open, several at once (picker.go), in the
+// folder photos were last opened from.
 func (e *Editor) showOpen() {
-	e.chooseFile(func(path string) {
-		e.app.Preferences().SetString(prefOpenFolder, filepath.Dir(path))
-		e.handleDrop([]fyne.URI{storage.NewFileURI(path)})
+	e.pickPhotos("Open photos", true, func(paths []string) {
+		e.app.Preferences().SetString(prefOpenFolder, filepath.Dir(paths[0]))
+		uris := make([]fyne.URI, len(paths))
+		for i, p := range paths {
+			uris[i] = storage.NewFileURI(p)
+		}
+		e.handleDrop(uris)
 	})
 }
 
-// chooseFile lets the person pick a photo, starting in the folder photos
+// chooseFile lets the person pick a photo with Fyne's file dialog, starting in the folder photos
 // were last opened from, and hands its path to chosen.
 func (e *Editor) chooseFile(chosen func(path string)) {
 	dlg := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {

@@ -18,8 +18,14 @@ import (
 // Open adds photos to the filmstrip and shows the first of them. Photos
 // already open (the same file, however its path is written) are shown
 // again rather than added twice.
-func (e *Editor) Open(paths []string) {
+func (e *Editor) Open(paths []string) { e.openShowing(paths, "") }
+
+// openShowing is Open showing the photo at path current (the first when
+// it is not among paths): that photo is decoded and segmented first, the
+// others after it, in order.
+func (e *Editor) openShowing(paths []string, current string) {
 	var first *document
+	var added []*document
 	for _, p := range paths {
 		if abs, err := filepath.Abs(p); err == nil {
 			p = abs
@@ -29,11 +35,17 @@ func (e *Editor) Open(paths []string) {
 			d = newDocument(p)
 			e.docs = append(e.docs, d)
 			e.addRecent(p)
-			e.loads.add(d, false)
+			added = append(added, d)
 		}
-		if first == nil {
+		if first == nil || (current != "" && p == current) {
 			first = d
 		}
+	}
+	if first != nil && first.state == docQueued {
+		e.loads.add(first, false)
+	}
+	for _, d := range added {
+		e.loads.add(d, false)
 	}
 	if first != nil && first.state == docQueued {
 		e.seg.warmUp()
@@ -76,7 +88,9 @@ func (e *Editor) show(d *document) {
 		e.seg.queue.add(d, true)
 	}
 	e.canvas.setLayers(e.shownLayers(), true)
-	if d.editable() && !d.fresh(e.edge) {
+	if d.editable() && d.guideBand != e.band {
+		e.reguide(d) // the band changed while another photo was shown
+	} else if d.editable() && !d.fresh(e.edge) {
 		e.ref.schedule(d, 0)
 	}
 	e.win.SetTitle("Cutout — " + d.name)
@@ -169,6 +183,7 @@ func (e *Editor) isLive(d *document) bool {
 type decoded struct {
 	photo *loadedPhoto
 	guide *refine.Guide
+	band  float64 // the guide's
 }
 
 // decode reads d's file on a worker goroutine (the loads queue's job).
@@ -179,14 +194,14 @@ func (e *Editor) decode(d *document) {
 	if d == e.cur {
 		e.updateStatus()
 	}
-	decode, model, w, h := e.deps.Decode, d.model, d.w, d.h
+	decode, guide, band, model, w, h := e.deps.Decode, e.deps.Refiner.Guide, e.band, d.model, d.w, d.h
 	e.goWork(func() {
 		p, err := loadPhoto(d.path, decode)
 		var out decoded
 		if err == nil {
 			out.photo = p
 			if model != nil && p.img.Rect.Dx() == w && p.img.Rect.Dy() == h {
-				out.guide = refine.AutoGuide(p.img, matteFrom8(model, w, h), nil)
+				out.guide, out.band = guide(p.img, matteFrom8(model, w, h), band), band
 			}
 		}
 		e.post(func() { e.decoded(d, out, err) })
@@ -218,7 +233,7 @@ func (e *Editor) decoded(d *document, out decoded, err error) {
 			e.prepareBackdrop(d)
 		}
 		if d.state == docReady {
-			e.installMask(d, out.guide)
+			e.installMask(d, out.guide, out.band)
 		}
 	}
 	e.strip.refresh(d)
@@ -240,11 +255,12 @@ func (e *Editor) failed(d *document, err error) {
 // automatic guide (computed from the model's matte when g is nil), then
 // replays its edits: those of a crash being recovered, those kept while
 // its pixels were released, or (after asking) a crashed session.
-func (e *Editor) installMask(d *document, g *refine.Guide) {
+func (e *Editor) installMask(d *document, g *refine.Guide, band float64) {
 	if g == nil {
-		g = refine.AutoGuide(d.ly.src, matteFrom8(d.model, d.w, d.h), nil)
+		g, band = e.deps.Refiner.Guide(d.ly.src, matteFrom8(d.model, d.w, d.h), e.band), e.band
 	}
 	d.setMask(g)
+	d.guideBand = band
 	switch {
 	case d.restore != nil:
 		s := d.restore

@@ -393,3 +393,122 @@ func TestStartWithoutFilesOpensTheSample(t *testing.T) {
 		t.Error("the drop hint shows over the sample")
 	}
 }
+
+// TestFailedOpenSaysSoOnTheCanvas: a photo that cannot be opened leaves
+// no blank canvas: the canvas says which file and why, and undo, redo,
+// reset and export are disabled. After a good photo is shown, they follow
+// its state.
+func TestFailedOpenSaysSoOnTheCanvas(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "broken.jpg")
+	if err := os.WriteFile(bad, []byte("not a jpeg at all"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e, q := newTestEditor(t, fakeDeps(nil))
+	e.handleDrop([]fyne.URI{storage.NewFileURI(bad)})
+	d := e.cur
+	q.waitFor(t, "the broken file to fail", 20*time.Second, func() bool { return d.err != nil })
+	closeDialogs(e)
+	c := e.ctl
+	if !c.hint.Visible() || !strings.Contains(c.hintTitle.Text, "broken.jpg") || !strings.Contains(c.hintBody.Text, "not a photo Cutout can open") {
+		t.Fatalf("the canvas says %q / %q (shown: %v)", c.hintTitle.Text, c.hintBody.Text, c.hint.Visible())
+	}
+	for name, b := range map[string]*button{"undo": c.undo, "redo": c.redo, "reset": c.reset, "export": c.exportBar} {
+		if !b.Disabled() {
+			t.Errorf("%s looks enabled over a photo that could not be opened", name)
+		}
+	}
+	e.Open([]string{samplePhoto(t)})
+	g := e.cur
+	q.waitFor(t, "the good photo's mask", 20*time.Second, func() bool { return g.editable() })
+	e.canvas.ensureBuffer()
+	if c.hint.Visible() {
+		t.Fatal("the hint stays over a photo that opened")
+	}
+	if !c.undo.Disabled() || c.exportBar.Disabled() {
+		t.Fatal("before any edit undo should be disabled and export enabled")
+	}
+	e.setTool(ToolBackground)
+	x, y := foregroundSpot(t, g.ly.tri, 10)
+	dragPath(e, []fyne.Position{viewPos(e, x-10, y), viewPos(e, x+10, y)})
+	if c.undo.Disabled() || !c.redo.Disabled() {
+		t.Fatal("after a stroke undo should be enabled and redo disabled")
+	}
+	press(e, fyne.KeyZ, fyne.KeyModifierControl, 0)
+	if !c.undo.Disabled() || c.redo.Disabled() {
+		t.Fatal("after undoing the only edit undo should be disabled and redo enabled")
+	}
+}
+
+// TestRestoreShowsTheLastPhotoFirstAndKeepsItsExports: after Restore the
+// photo shown before the crash is the first the model sees, and a photo
+// exported before the crash is still exported (Ctrl+S goes where it
+// went; quitting does not ask about it).
+func TestRestoreShowsTheLastPhotoFirstAndKeepsItsExports(t *testing.T) {
+	cache := t.TempDir()
+	deps := fakeDeps(nil)
+	deps.CacheDir = cache
+	e1, q1 := newTestEditor(t, deps)
+	paths := photoFiles(t, 3)
+	out := t.TempDir()
+	e1.app.Preferences().SetString(prefExportFolder, out)
+	e1.Open(paths)
+	for _, i := range []int{0, 2} {
+		e1.show(e1.docs[i])
+		d := e1.docs[i]
+		q1.waitFor(t, "a mask", 20*time.Second, func() bool { return d.editable() })
+		e1.canvas.ensureBuffer()
+		e1.setTool(ToolBackground)
+		x, y := foregroundSpot(t, d.ly.tri, 8)
+		dragPath(e1, []fyne.Position{viewPos(e1, x-8, y), viewPos(e1, x+8, y)})
+		if i == 0 {
+			press(e1, fyne.KeyE, fyne.KeyModifierControl, 0)
+			press(e1, fyne.KeyReturn, 0, 0)
+			q1.waitFor(t, "the export", 20*time.Second, func() bool { return d.exportedRev == d.rev })
+		}
+		q1.waitFor(t, "the session", 20*time.Second, func() bool { return d.savedRev == d.rev && d.savedExported == (i == 0) })
+	}
+	e1.saveWorkspace()
+	q1.drain(50 * time.Millisecond)
+	crashAs(t, e1, deadPID(t))
+
+	model := &gatedSegmenter{started: make(chan int, 8), next: make(chan struct{}, 8)}
+	deps.OpenSegmenter = func(SegmenterOptions) (Segmenter, error) { return model, nil }
+	e2, q2 := newTestEditor(t, deps)
+	e2.Start(nil)
+	tapButton(t, e2, "Restore")
+	if e2.cur == nil || e2.cur.path != paths[2] {
+		t.Fatal("Restore does not show the photo shown before the crash")
+	}
+	var first int
+	q2.waitFor(t, "the first model run", 20*time.Second, func() bool {
+		select {
+		case first = <-model.started:
+			return true
+		default:
+			return false
+		}
+	})
+	if first != 220 {
+		t.Fatalf("the model ran first on the %d px wide photo, not on the one shown (220 px)", first)
+	}
+	for range 3 {
+		model.next <- struct{}{}
+	}
+	go func() {
+		for range model.started {
+		}
+	}()
+	d0, d2 := e2.docs[0], e2.docs[2]
+	q2.waitFor(t, "the shown photo restored", 20*time.Second, func() bool { return d2.editable() && len(d2.hist.undo) > 0 })
+	e2.show(d0)
+	q2.waitFor(t, "the exported photo restored", 20*time.Second, func() bool { return d0.editable() && len(d0.hist.undo) > 0 })
+	if d0.unexported() || d0.exportedTo != filepath.Join(out, "a.png") {
+		t.Fatalf("the export before the crash is forgotten (unexported %v, last export %q)", d0.unexported(), d0.exportedTo)
+	}
+	press(e2, fyne.KeyQ, fyne.KeyModifierControl, 0)
+	msg := overlayTexts(e2)
+	if !strings.Contains(msg, "c.png") || strings.Contains(msg, "a.png") {
+		t.Fatalf("the quit prompt lists:\n%s", msg)
+	}
+	closeDialogs(e2)
+}

@@ -85,12 +85,25 @@ func (e *Editor) askQuit(dirty []*document, answer func(quitChoice)) {
 	}
 	msg := widget.NewLabel(what + ":\n\n" + strings.Join(names, "\n") + "\n\nExport them before closing? If you discard them, they are gone.")
 	var dlg *dialog.CustomDialog
-	choose := func(c quitChoice) func() { return func() { dlg.Hide(); answer(c) } }
+	answered := false
+	choose := func(c quitChoice) func() {
+		return func() {
+			answered = true
+			dlg.Hide()
+			answer(c)
+		}
+	}
 	export := widget.NewButton("Export…", choose(quitExport))
 	export.Importance = widget.HighImportance
 	discard := widget.NewButton("Discard", choose(quitDiscard))
 	discard.Importance = widget.DangerImportance
 	dlg = dialog.NewCustomWithoutButtons("Export your edits?", msg, e.win)
 	dlg.SetButtons([]fyne.CanvasObject{widget.NewButton("Cancel", choose(quitCancel)), discard, export})
-	dlg.Show()
+	dlg.SetOnClosed(func() {
+		if !answered { // Escape
+			answered = true
+			answer(quitCancel)
+		}
+	})
+	e.showSheet(dlg, choose(quitExport))
 }

@@ -37,6 +37,7 @@ const (
 	opKeep   = "keep"
 	opDrop   = "drop"
 	opReset  = "reset"
+	opInvert = "invert"
 )
 
 // applyOp replays op on tri. auto is the automatic trimap (reset returns
@@ -68,6 +69,10 @@ func applyOp(tri *refine.Trimap, model []uint8, auto *refine.Trimap, op editOp, 
 		rec.saveAll()
 		copy(tri.Pix, auto.Pix)
 		return image.Rect(0, 0, tri.W, tri.H)
+	case opInvert:
+		rec.saveAll()
+		invertLabels(tri.Pix)
+		return image.Rect(0, 0, tri.W, tri.H)
 	}
 	return image.Rectangle{}
 }
@@ -81,6 +86,18 @@ type sessionFile struct {
 	Width   int      `json:"width"`
 	Height  int      `json:"height"`
 	Ops     []editOp `json:"ops"`
+	// Export is the photo's last export, if any.
+	Export *sessionExport `json:"export,omitempty"`
+}
+
+// sessionExport records where and how a photo was last exported, and
+// whether that export holds its edits as saved (Current).
+type sessionExport struct {
+	Path    string     `json:"path"`
+	Kind    ExportKind `json:"kind"`
+	Crop    bool       `json:"crop,omitempty"`
+	Margin  int        `json:"margin"`
+	Current bool       `json:"current,omitempty"`
 }
 
 // savedSession is a session found on disk.

@@ -12,8 +12,10 @@ import (
 
 // edgeSettings are the edge controls, applied to every refined matte.
 type edgeSettings struct {
+	Smooth        float64 // pixels: steps smaller than this are rounded off (0: none)
 	Shift         float64 // pixels: > 0 expands the subject, < 0 contracts it
 	Feather       float64 // blur deviation in pixels (0: none)
+	Contrast      float64 // per cent: soft edges narrow to 1 − Contrast/100 (0: none)
 	Decontaminate bool    // use the estimated foreground colours
 }
 
@@ -22,7 +24,9 @@ type edgeSettings struct {
 // goroutine solves and applies the edge settings; the rest belongs to the
 // UI goroutine.
 type refiner struct {
-	e      *Editor
+	host   refineHost
+	solver Refiner
+	ctx    context.Context // the editor's: cancelled when it closes
 	jobs   chan refineJob
 	timer  *time.Timer
 	stopFn context.CancelFunc // cancels the run in progress
@@ -44,14 +48,28 @@ type refineJob struct {
 	ph    int
 	tri   *refine.Trimap // a snapshot
 	guide *refine.Guide  // the photo's automatic guide
-	model []uint8        // solves without a Refiner
 	reuse *solved        // set when only the edge settings changed
 }
 
-func newRefiner(e *Editor) *refiner {
-	r := &refiner{e: e, jobs: make(chan refineJob, 1), waiters: waitList{}}
-	e.goWork(func() { r.loop(e.ctx) })
-	return r
+// refineHost is what the refiner needs of the editor. Its methods are
+// called on the UI goroutine, except post.
+type refineHost interface {
+	post(fn func()) // runs fn on the UI goroutine
+	current() *document
+	edgeSettings() edgeSettings
+	// refineStarted says a run for d began.
+	refineStarted(d *document)
+	// refineProgress follows the run for d's trimap of revision rev.
+	refineProgress(d *document, rev int, p RefineProgress)
+	// refined says a run for d ended: with its result installed (err
+	// nil), cancelled (context.Canceled) or failed.
+	refined(d *document, err error)
+}
+
+// newRefiner makes the refiner of the editor whose context is ctx; its
+// worker is loop, which the caller starts.
+func newRefiner(ctx context.Context, host refineHost, solver Refiner) *refiner {
+	return &refiner{host: host, solver: solver, ctx: ctx, jobs: make(chan refineJob, 1), waiters: waitList{}}
 }
 
 // schedule refines the shown photo d after delay, unless another edit
@@ -59,7 +77,7 @@ func newRefiner(e *Editor) *refiner {
 // A run that an export waits for is not interrupted: the scheduled one
 // comes after it.
 func (r *refiner) schedule(d *document, delay time.Duration) {
-	if d != r.e.cur {
+	if d != r.host.current() {
 		return
 	}
 	if r.timer != nil {
@@ -67,9 +85,9 @@ func (r *refiner) schedule(d *document, delay time.Duration) {
 	}
 	rev := d.rev
 	r.timer = time.AfterFunc(delay, func() {
-		r.e.post(func() {
+		r.host.post(func() {
 			switch {
-			case d.rev != rev || d.fresh(r.e.edge) || r.running(d) || d != r.e.cur:
+			case d.rev != rev || d.fresh(r.host.edgeSettings()) || r.running(d) || d != r.host.current():
 			case r.run != nil && len(r.waiters[r.run.doc]) > 0:
 				r.schedule(d, refineDelay)
 			default:
@@ -83,7 +101,7 @@ func (r *refiner) schedule(d *document, delay time.Duration) {
 // settings is in progress.
 func (r *refiner) running(d *document) bool {
 	j := r.run
-	return j != nil && j.doc == d && j.rev == d.rev && j.edge == r.e.edge
+	return j != nil && j.doc == d && j.rev == d.rev && j.edge == r.host.edgeSettings()
 }
 
 // cancel stops the run in progress and a pending scheduled one.
@@ -112,12 +130,12 @@ func (r *refiner) start(d *document) {
 		return
 	}
 	r.cancel()
-	ctx, stop := context.WithCancel(r.e.ctx)
+	ctx, stop := context.WithCancel(r.ctx)
 	r.stopFn = stop
 	job := refineJob{
-		ctx: ctx, doc: d, rev: d.rev, edge: r.e.edge,
+		ctx: ctx, doc: d, rev: d.rev, edge: r.host.edgeSettings(),
 		img: d.ly.src, imgP: d.ly.srcP, pw: d.ly.pw, ph: d.ly.ph,
-		tri: d.ly.tri, guide: d.guide, model: d.ly.model,
+		tri: d.ly.tri, guide: d.solveGuide(),
 	}
 	if res := d.ly.res; res != nil && res.rev == d.rev && res.solved.matte != nil {
 		reuse := res.solved // a copy: the UI goroutine may drop the result's matte
@@ -131,8 +149,7 @@ func (r *refiner) start(d *document) {
 	}
 	r.jobs <- job
 	r.run = &job
-	r.e.status.progress.SetValue(0)
-	r.e.updateStatus()
+	r.host.refineStarted(d)
 }
 
 // forget drops what is pending for a photo whose pixels are released.
@@ -148,7 +165,7 @@ func (r *refiner) forget(d *document) {
 // or with the error that stopped the run. The returned function cancels
 // the wait.
 func (r *refiner) whenFresh(d *document, fn func(error)) (cancel func()) {
-	if d.fresh(r.e.edge) {
+	if d.fresh(r.host.edgeSettings()) {
 		fn(nil)
 		return func() {}
 	}
@@ -164,12 +181,12 @@ func (r *refiner) fail(d *document, err error) { r.waiters.fire(d, err) }
 
 // loop runs the jobs one at a time. A job replaced in the channel before
 // it starts never runs; a running one is stopped through its context.
-func (r *refiner) loop(ctx context.Context) {
-	e := r.e
+func (r *refiner) loop() {
+	h := r.host
 	for {
 		var job refineJob
 		select {
-		case <-ctx.Done():
+		case <-r.ctx.Done():
 			return
 		case job = <-r.jobs:
 		}
@@ -180,35 +197,29 @@ func (r *refiner) loop(ctx context.Context) {
 		progress := func(p RefineProgress) {
 			if now := time.Now(); now.Sub(last) >= progressGap {
 				last = now
-				e.post(func() { e.refineProgress(job.doc, job.rev, p) })
+				h.post(func() { h.refineProgress(job.doc, job.rev, p) })
 			}
 		}
 		res, err := r.solve(job, progress)
-		e.post(func() { r.done(job, res, err) })
+		h.post(func() { r.done(job, res, err) })
 	}
 }
 
-// solve runs the Refiner (or, without one, takes the model's matte) and
-// applies the edge settings.
+// solve runs the Refiner and applies the edge settings.
 func (r *refiner) solve(job refineJob, progress func(RefineProgress)) (*result, error) {
 	var s solved
-	switch {
-	case job.reuse != nil:
+	if job.reuse != nil {
 		s = *job.reuse
-	case r.e.deps.Refiner != nil:
+	} else {
 		in := refine.Input{Trimap: job.tri}
 		if job.guide != nil {
 			in.Matte, in.Guide = job.guide.Prior, job.guide
 		}
-		out, err := r.e.deps.Refiner.Refine(job.ctx, job.img, in, progress)
+		out, err := r.solver.Refine(job.ctx, job.img, in, progress)
 		if err != nil {
 			return nil, err
 		}
 		s = solved{matte: out.Alpha, fg: out.Foreground}
-	default:
-		if job.model != nil {
-			s.matte = matteFrom8(job.model, job.tri.W, job.tri.H)
-		}
 	}
 	if s.fg != nil && s.fgP == nil {
 		s.fgP = proxyNRGBA(s.fg, job.pw, job.ph)
@@ -225,17 +236,18 @@ func (r *refiner) solve(job refineJob, progress func(RefineProgress)) (*result, 
 // when decontaminating, else the photo's).
 func finish(job refineJob, s solved) *result {
 	var alpha []uint8
-	if job.edge.Shift == 0 && job.edge.Feather <= 0 {
+	ed := job.edge
+	if ed.Shift == 0 && ed.Feather <= 0 && ed.Smooth <= 0 && ed.Contrast <= 0 {
 		alpha = effectiveAlpha(job.tri, job.guide, s.matte) // no float copy of the photo's size
 	} else {
-		a := effectiveMatte(job.tri, job.guide, s.matte)
+		a := smoothEdge(effectiveMatte(job.tri, job.guide, s.matte), ed.Smooth)
 		if job.edge.Shift != 0 {
 			a = refine.ShiftEdge(a, job.edge.Shift)
 		}
 		if job.edge.Feather > 0 {
 			a = refine.Feather(a, job.edge.Feather)
 		}
-		alpha = quantize(a)
+		alpha = quantize(contrastEdge(a, ed.Contrast/100))
 	}
 	res := &result{
 		rev: job.rev, edge: job.edge, tri: job.tri, solved: s,
@@ -308,38 +320,52 @@ func (e *Editor) refineProgress(d *document, rev int, p RefineProgress) {
 // an older result: the canvas shows it only where the labels it was
 // solved for are unchanged.
 func (r *refiner) done(job refineJob, res *result, err error) {
-	e, d := r.e, job.doc
+	d := job.doc
 	if r.run != nil && r.run.ctx == job.ctx {
 		r.run, r.stopFn = nil, nil
 	}
 	if err != nil {
+		r.host.refined(d, err)
 		if !errors.Is(err, context.Canceled) {
-			if d == e.cur {
-				e.showError(err)
-			}
 			r.fail(d, err)
 		}
-		e.updateStatus()
 		return
 	}
 	if !d.live() || d.ly.tri == nil || (d.ly.res != nil && d.ly.res.rev > res.rev) {
 		return
 	}
 	d.ly.res = res
-	if d == e.cur {
-		e.canvas.redraw()
-	}
 	switch {
-	case d.fresh(e.edge):
+	case d.fresh(r.host.edgeSettings()):
 		r.waiters.fire(d, nil)
 	case res.rev == d.rev && !r.running(d):
 		r.start(d) // the edge settings changed meanwhile: apply them
 	}
+	r.host.refined(d, nil)
+}
+
+// refineStarted shows the start of d's run.
+func (e *Editor) refineStarted(*document) {
+	e.status.progress.SetValue(0)
 	e.updateStatus()
-	if e.events.refined != nil {
+}
+
+// refined shows the end of d's run: its result, or why it failed.
+func (e *Editor) refined(d *document, err error) {
+	switch {
+	case err == nil && d == e.cur:
+		e.canvas.redraw()
+	case err != nil && !errors.Is(err, context.Canceled) && d == e.cur:
+		e.showError(err)
+	}
+	e.updateStatus()
+	if err == nil && e.events.refined != nil {
 		e.events.refined(d)
 	}
 }
+
+// edgeSettings are the edge controls' settings.
+func (e *Editor) edgeSettings() edgeSettings { return e.edge }
 
 // setEdge changes the edge settings and applies them to the current photo
 // shortly after the last change.
@@ -349,8 +375,10 @@ func (e *Editor) setEdge(s edgeSettings) {
 	}
 	e.edge = s
 	p := e.app.Preferences()
+	p.SetFloat(prefEdgeSmooth, s.Smooth)
 	p.SetFloat(prefEdgeShift, s.Shift)
 	p.SetFloat(prefEdgeFeather, s.Feather)
+	p.SetFloat(prefEdgeContrast, s.Contrast)
 	p.SetBool(prefDecontaminate, s.Decontaminate)
 	if d := e.cur; d != nil && d.editable() {
 		e.ref.schedule(d, edgeDelay)

@@ -19,7 +19,7 @@ import (
 // recoverCrashed reopens c's filmstrip and replays each session once its
 // photo has a mask, without asking again.
 func (e *Editor) recoverCrashed(c *crashed) {
-	e.Open(c.paths)
+	e.openShowing(c.paths, c.current)
 	for i := range c.sessions {
 		s := &c.sessions[i]
 		if d := e.findDoc(s.file.Path); d != nil {
@@ -37,10 +37,13 @@ func (e *Editor) recoverCrashed(c *crashed) {
 func (e *Editor) askRecover(c *crashed, answer func(bool)) {
 	var list []string
 	for _, s := range c.sessions {
-		list = append(list, fmt.Sprintf("• %s (%d edits)", filepath.Base(s.file.Path), len(s.file.Ops)))
+		list = append(list, fmt.Sprintf("• %s (%s)", filepath.Base(s.file.Path), count(len(s.file.Ops), "edit")))
 	}
-	msg := fmt.Sprintf("Cutout did not close normally. Reopen the %d photos that were open, with your edits to:\n\n%s",
-		len(c.paths), strings.Join(list, "\n"))
+	open := fmt.Sprintf("the %d photos that were open", len(c.paths))
+	if len(c.paths) == 1 {
+		open = "the photo that was open"
+	}
+	msg := fmt.Sprintf("Cutout did not close normally. Reopen %s, with your edits to:\n\n%s", open, strings.Join(list, "\n"))
 	dlg := dialog.NewConfirm("Restore your work?", msg, answer, e.win)
 	dlg.SetConfirmText("Restore")
 	dlg.SetDismissText("Discard")
@@ -73,7 +76,23 @@ func (e *Editor) offerRestore(d *document) {
 		}
 		e.replay(d, base, f.Ops)
 		e.edited(d)
+		e.restoreExport(d, f.Export)
 	})
+}
+
+// restoreExport takes back what a session says of d's last export: where
+// it went (for Ctrl+S) and whether it holds the restored edits.
+func (e *Editor) restoreExport(d *document, x *sessionExport) {
+	if x == nil {
+		return
+	}
+	d.exportedTo = x.Path
+	d.exportedOpt = exportOptions{Kind: x.Kind, Crop: x.Crop, Margin: x.Margin}
+	if x.Current {
+		d.exportedRev = d.rev
+	}
+	e.strip.refresh(d)
+	e.updateStatus()
 }
 
 // replaySession replays a crashed session of d.
@@ -89,10 +108,11 @@ func (e *Editor) replaySession(d *document, s *savedSession) {
 	}
 	e.replay(d, base, f.Ops)
 	e.edited(d)
+	e.restoreExport(d, f.Export)
 }
 
 func (e *Editor) askRestore(d *document, n int, answer func(bool)) {
-	msg := fmt.Sprintf("Cutout did not close normally while you were editing\n%s.\n\nRestore your %d edit(s)?", d.name, n)
+	msg := fmt.Sprintf("Cutout did not close normally while you were editing\n%s.\n\nRestore your %s?", d.name, count(n, "edit"))
 	dlg := dialog.NewConfirm("Restore edits?", msg, answer, e.win)
 	dlg.SetConfirmText("Restore")
 	dlg.SetDismissText("Discard")

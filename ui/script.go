@@ -13,14 +13,14 @@ import (
 	"fyne.io/fyne/v2"
 )
 
-// ScriptEnv names the environment variable that points the editor at an
+// scriptEnv names the environment variable that points the editor at an
 // edit script: a JSON file whose edits are applied to the first photo once
 // it is segmented, and which names a report file the editor keeps up to
 // date. End-to-end tests drive the real binary with it (strokes without a
 // pointer, then kill -9 and reopen to check crash recovery). Only builds
 // with the uiscript tag have it, which the tests use; the shipped editor
 // reads no such variable.
-const ScriptEnv = "CUTOUT_UI_SCRIPT"
+const scriptEnv = "CUTOUT_UI_SCRIPT"
 
 func init() {
 	startScript = func(e *Editor) {
@@ -65,11 +65,14 @@ type scriptReport struct {
 	Refined        bool   `json:"refined"`
 	View           string `json:"view"`
 	TrimapSHA256   string `json:"trimapSHA256"`
+	// Erase is where the Erase tool button lies in the window (x, y,
+	// width, height), for tests that point at it.
+	Erase [4]float32 `json:"erase"`
 }
 
 // loadScript reads the script named by $CUTOUT_UI_SCRIPT, if any.
 func loadScript() (*script, error) {
-	path := os.Getenv(ScriptEnv)
+	path := os.Getenv(scriptEnv)
 	if path == "" {
 		return nil, nil
 	}
@@ -138,6 +141,10 @@ func (s *script) report(e *Editor, d *document) {
 		Segmented: d.editable(), RestoreOffered: s.offered,
 		Edits: len(d.hist.undo), Saved: d.savedRev == d.rev && d.savedRev > 0,
 		Refined: d.fresh(e.edge), View: e.style.mode.String(),
+	}
+	if b := e.ctl.tools[ToolBackground]; b != nil {
+		p := fyne.CurrentApp().Driver().AbsolutePositionForObject(b)
+		r.Erase = [4]float32{p.X, p.Y, b.Size().Width, b.Size().Height}
 	}
 	if d.ly.tri != nil {
 		sum := sha256.Sum256(d.ly.tri.Pix)

@@ -17,12 +17,34 @@ import (
 // first. One worker goroutine owns the Segmenter: it alone opens, uses
 // and closes it. The queue itself belongs to the UI goroutine.
 type segmenter struct {
-	e     *Editor
+	host  segHost
+	deps  segDeps
 	queue *docQueue
 	jobs  chan segJob
 	// warm asks the worker to load the model before the first photo is
 	// decoded, so that loading and decoding overlap.
 	warm chan SegmenterOptions
+}
+
+// segHost is what the segmenter needs of the editor. Its methods are
+// called on the UI goroutine, except post.
+type segHost interface {
+	post(fn func()) // runs fn on the UI goroutine
+	segmenterOptions() SegmenterOptions
+	guideBand() float64 // the automatic guide's band (Refiner.Guide)
+	modelLoading()
+	modelLoaded(device string)
+	// changed redraws what shows d's state (nil: the model's state).
+	changed(d *document)
+	// segmented receives a photo's result, or why there is none.
+	segmented(d *document, res *segResult, err error)
+}
+
+// segDeps are the segmenter's collaborators, called on its worker.
+type segDeps struct {
+	open   func(SegmenterOptions) (Segmenter, error)
+	decode func(path string) (*image.NRGBA, error)
+	guide  func(img *image.NRGBA, m *refine.Matte, band float64) *refine.Guide
 }
 
 // segJob asks the worker for a photo's matte. img is nil when the
@@ -32,21 +54,24 @@ type segJob struct {
 	img  *image.NRGBA
 	path string
 	opt  SegmenterOptions
-	more bool // more photos wait: keep the model loaded
+	band float64 // of the automatic guide
+	more bool    // more photos wait: keep the model loaded
 }
 
 // segResult is what the worker hands back to the UI goroutine.
 type segResult struct {
 	model  []uint8       // the matte, 8-bit
 	guide  *refine.Guide // the automatic guide made from it
+	band   float64       // the guide's band
 	device string
 	note   string
 }
 
-func newSegmenter(e *Editor) *segmenter {
-	s := &segmenter{e: e, jobs: make(chan segJob, 1), warm: make(chan SegmenterOptions, 1)}
+// newSegmenter makes the segmenter; its worker is loop, which the caller
+// starts.
+func newSegmenter(host segHost, deps segDeps) *segmenter {
+	s := &segmenter{host: host, deps: deps, jobs: make(chan segJob, 1), warm: make(chan SegmenterOptions, 1)}
 	s.queue = &docQueue{start: s.start}
-	e.goWork(func() { s.loop(e.ctx) })
 	return s
 }
 
@@ -57,24 +82,20 @@ func (s *segmenter) warmUp() {
 		return
 	}
 	select {
-	case s.warm <- s.e.segmenterOptions():
+	case s.warm <- s.host.segmenterOptions():
 	default: // a warm-up is on its way
 	}
 }
 
 // start hands d to the worker (the queue's job).
 func (s *segmenter) start(d *document) {
-	e := s.e
 	d.state = docSegmenting
-	job := segJob{doc: d, path: d.path, opt: e.segmenterOptions(), more: s.queue.more()}
+	job := segJob{doc: d, path: d.path, opt: s.host.segmenterOptions(), band: s.host.guideBand(), more: s.queue.more()}
 	if d.live() {
 		job.img = d.photo.img
 	}
 	s.jobs <- job // the queue runs one job at a time, so this never blocks
-	e.strip.refresh(d)
-	if d == e.cur {
-		e.updateStatus()
-	}
+	s.host.changed(d)
 }
 
 func (e *Editor) segmenterOptions() SegmenterOptions {
@@ -92,7 +113,7 @@ func (e *Editor) segmenterOptions() SegmenterOptions {
 // loop is the worker. It reopens the model when the model or device
 // changes, and closes an idle one (see modelKeepAlive).
 func (s *segmenter) loop(ctx context.Context) {
-	e := s.e
+	h := s.host
 	var (
 		seg    Segmenter
 		segOpt SegmenterOptions
@@ -112,17 +133,17 @@ func (s *segmenter) loop(ctx context.Context) {
 			return nil
 		}
 		release()
-		if e.deps.OpenSegmenter == nil {
+		if s.deps.open == nil {
 			return errors.New("ui: no segmentation model is configured")
 		}
-		e.post(func() { e.setBusy("Loading the model…") })
-		sg, err := e.deps.OpenSegmenter(opt)
+		h.post(h.modelLoading)
+		sg, err := s.deps.open(opt)
 		if err != nil {
 			return err
 		}
 		seg, segOpt = sg, opt
 		dev := seg.Device()
-		e.post(func() { e.device = dev; e.updateStatus() })
+		h.post(func() { h.modelLoaded(dev) })
 		return nil
 	}
 	var idle <-chan time.Time
@@ -139,18 +160,18 @@ func (s *segmenter) loop(ctx context.Context) {
 			if err := open(opt); err != nil {
 				fyne.LogError("loading the model ahead of the photo", err) // the photo's job reports it
 			}
-			e.post(e.updateStatus)
+			h.post(func() { h.changed(nil) })
 			idle = time.After(modelKeepAlive(0))
 			continue
 		case job = <-s.jobs:
 		}
 		idle = nil
 		if err := open(job.opt); err != nil {
-			e.post(func() { e.segmented(job.doc, nil, err) })
+			h.post(func() { h.segmented(job.doc, nil, err) })
 			continue
 		}
 		res, err := s.run(ctx, seg, job)
-		e.post(func() { e.segmented(job.doc, res, err) })
+		h.post(func() { h.segmented(job.doc, res, err) })
 		if !job.more && res != nil {
 			idle = time.After(modelKeepAlive(len(res.model)))
 		}
@@ -163,7 +184,7 @@ func (s *segmenter) run(ctx context.Context, seg Segmenter, job segJob) (*segRes
 	img := job.img
 	if img == nil {
 		var err error
-		if img, err = s.e.deps.Decode(job.path); err != nil {
+		if img, err = s.deps.decode(job.path); err != nil {
 			return nil, err
 		}
 	}
@@ -180,7 +201,8 @@ func (s *segmenter) run(ctx context.Context, seg Segmenter, job segJob) (*segRes
 	// later gets exactly the same guide, and the command line's.
 	return &segResult{
 		model:  quantize(m),
-		guide:  refine.AutoGuide(img, m, nil),
+		guide:  s.deps.guide(img, m, job.band),
+		band:   job.band,
 		device: seg.Device(),
 		note:   seg.Fallback(),
 	}, nil
@@ -213,6 +235,26 @@ func modelKeepAlive(pixels int) time.Duration {
 // soon as it is idle.
 const largePhoto = 8_000_000
 
+// modelLoading says the model is being loaded.
+func (e *Editor) modelLoading() { e.setBusy("Loading the model…") }
+
+// modelLoaded says where the loaded model runs.
+func (e *Editor) modelLoaded(device string) {
+	e.device = device
+	e.updateStatus()
+}
+
+// changed redraws what shows d's state: its filmstrip item and, for the
+// shown photo (or nil), the status bar.
+func (e *Editor) changed(d *document) {
+	if d != nil {
+		e.strip.refresh(d)
+	}
+	if d == nil || d == e.cur {
+		e.updateStatus()
+	}
+}
+
 // segmented receives the model's result for d.
 func (e *Editor) segmented(d *document, res *segResult, err error) {
 	e.seg.queue.done(d)
@@ -224,7 +266,7 @@ func (e *Editor) segmented(d *document, res *segResult, err error) {
 	d.state = docReady
 	d.model = res.model
 	if d.live() {
-		e.installMask(d, res.guide)
+		e.installMask(d, res.guide, res.band)
 	}
 	e.strip.refresh(d)
 	e.updateStatus()

@@ -117,18 +117,13 @@ func (e *Editor) updateStatus() {
 	}
 	s.text.SetText(msg)
 	for _, b := range []*button{e.ctl.export, e.ctl.exportBar, e.ctl.refine} {
-		if d != nil && d.editable() {
-			b.Enable()
-		} else {
-			b.Disable()
-		}
+		enable(b, d != nil && d.editable())
 	}
 	e.menu.sync(e)
-	if len(e.docs) > 0 {
-		e.ctl.hint.Hide()
-	} else {
-		e.ctl.hint.Show()
-	}
+	e.syncHint()
+	enable(e.ctl.undo, d != nil && d.editable() && len(d.hist.undo) > 0)
+	enable(e.ctl.redo, d != nil && d.editable() && len(d.hist.redo) > 0)
+	enable(e.ctl.reset, d != nil && d.editable())
 	if busy {
 		s.progress.Hide()
 		s.busy.Show()
@@ -144,6 +139,23 @@ func (e *Editor) updateStatus() {
 	}
 }
 
+// count writes n things: "1 photo", "2 photos".
+func count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return strconv.Itoa(n) + " " + thing + "s"
+}
+
+// enable enables or disables b.
+func enable(b *button, on bool) {
+	if on {
+		b.Enable()
+	} else {
+		b.Disable()
+	}
+}
+
 // showError reports err in a dialog, in words for people (the full error
 // goes to the log).
 func (e *Editor) showError(err error) {
@@ -154,10 +166,12 @@ func (e *Editor) showError(err error) {
 	// dialog.ShowError would capitalise a file name at the start.
 	text := widget.NewLabel(message(err))
 	text.Wrapping = fyne.TextWrapWord
-	dlg := dialog.NewCustom("Error", "OK", text, e.win)
-	dlg.SetIcon(theme.ErrorIcon())
-	dlg.Resize(fyne.NewSize(460, 220))
-	dlg.Show()
+	// The icon beside the text: a dialog's own icon lies under its text.
+	icon := widget.NewIcon(theme.ErrorIcon())
+	body := container.NewBorder(nil, nil, container.NewVBox(icon), nil, text)
+	dlg := dialog.NewCustom("Error", "OK", body, e.win)
+	dlg.Resize(fyne.NewSize(480, 220))
+	e.showSheet(dlg, nil)
 }
 
 // message says what went wrong for the person: known causes in plain

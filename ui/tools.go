@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 
@@ -66,6 +67,7 @@ func (e *Editor) setHardness(h float64) {
 	if math.Abs(e.ctl.hardness.Value-h*100) > 1e-6 {
 		e.ctl.hardness.SetValue(h * 100)
 	}
+	e.ctl.hardnessLabel.SetText(fmt.Sprintf("%.0f%%", h*100))
 }
 
 // The Editor is the mask canvas's host.

@@ -18,7 +18,7 @@ const tooltipDelay = 600 * time.Millisecond
 // content. The layer holds only a rectangle and a text, which take no
 // input, so a tooltip never swallows a click (a pop-up would).
 type tooltips struct {
-	e     *Editor
+	host  tipHost
 	layer *fyne.Container
 	bg    *canvas.Rectangle
 	text  *canvas.Text
@@ -26,14 +26,28 @@ type tooltips struct {
 	timer *time.Timer
 }
 
-func newTooltips(e *Editor) *tooltips {
-	t := &tooltips{e: e}
+// tipHost is what the tooltips need of the window they show in.
+type tipHost interface {
+	post(fn func())        // runs fn on the UI goroutine
+	shutDown() bool        // the window is closed
+	canvasSize() fyne.Size // the window's canvas
+	// repaint redraws obj on the window's canvas. The tooltip must be
+	// repainted through the window: the desktop driver knows no canvas
+	// for an object that was hidden when the window was last drawn, so
+	// its own Refresh draws nothing.
+	repaint(obj fyne.CanvasObject)
+}
+
+func newTooltips(host tipHost) *tooltips {
+	t := &tooltips{host: host}
 	t.bg = canvas.NewRectangle(color.NRGBA{R: 0x20, G: 0x22, B: 0x26, A: 0xf0})
 	t.bg.CornerRadius = 4
 	t.text = canvas.NewText("", color.NRGBA{R: 0xf0, G: 0xf0, B: 0xf0, A: 0xff})
 	t.text.TextSize = theme.CaptionTextSize()
+	t.bg.Hide()
+	t.text.Hide()
+	// The layer itself stays visible, so the driver knows where it lies.
 	t.layer = container.NewWithoutLayout(t.bg, t.text)
-	t.layer.Hide()
 	return t
 }
 
@@ -47,8 +61,8 @@ func (t *tooltips) show(obj fyne.CanvasObject, text string) {
 		t.timer.Stop()
 	}
 	t.timer = time.AfterFunc(tooltipDelay, func() {
-		t.e.post(func() {
-			if t.owner == obj && !t.e.closed {
+		t.host.post(func() {
+			if t.owner == obj && !t.host.shutDown() {
 				t.place(obj, text)
 			}
 		})
@@ -61,18 +75,21 @@ func (t *tooltips) place(obj fyne.CanvasObject, text string) {
 	pad := theme.Padding()
 	size := t.text.MinSize().AddWidthHeight(2*pad, pad)
 	drv := fyne.CurrentApp().Driver()
-	pos := drv.AbsolutePositionForObject(obj).Add(fyne.NewPos(0, obj.Size().Height+2))
-	win := t.e.win.Canvas().Size()
+	// Positions in the layer: the layer may start below a menu bar.
+	at := drv.AbsolutePositionForObject(obj).Subtract(drv.AbsolutePositionForObject(t.layer))
+	pos := at.Add(fyne.NewPos(0, obj.Size().Height+2))
+	win := t.host.canvasSize()
 	pos.X = max(0, min(pos.X, win.Width-size.Width))
-	if pos.Y+size.Height > win.Height {
-		pos.Y = drv.AbsolutePositionForObject(obj).Y - size.Height - 2
+	if pos.Y+size.Height > t.layer.Size().Height {
+		pos.Y = at.Y - size.Height - 2
 	}
 	t.bg.Move(pos)
 	t.bg.Resize(size)
 	t.text.Move(pos.Add(fyne.NewPos(pad, pad/2)))
 	t.text.Resize(t.text.MinSize())
-	t.layer.Show()
-	t.layer.Refresh()
+	t.bg.Show()
+	t.text.Show()
+	t.host.repaint(t.layer)
 }
 
 // hide hides obj's tooltip.
@@ -84,12 +101,14 @@ func (t *tooltips) hide(obj fyne.CanvasObject) {
 	if t.timer != nil {
 		t.timer.Stop()
 	}
-	t.layer.Hide()
+	t.bg.Hide()
+	t.text.Hide()
+	t.host.repaint(t.layer)
 }
 
 // shown returns the tooltip on screen, "" when none is.
 func (t *tooltips) shown() string {
-	if !t.layer.Visible() {
+	if !t.text.Visible() {
 		return ""
 	}
 	return t.text.Text

@@ -45,9 +45,14 @@ func decodeFile(path string) (*image.NRGBA, error) {
 	return img, err
 }
 
-// cutRefiner runs refine.Cut, the chain `cutout remove` runs, so that an
-// export of an untouched photo is the command line's cutout.
+// cutRefiner runs refine.AutoGuide and refine.Cut, the chain `cutout
+// remove` runs, so that an export of an untouched photo is the command
+// line's cutout.
 type cutRefiner struct{}
+
+func (cutRefiner) Guide(img *image.NRGBA, m *refine.Matte, band float64) *refine.Guide {
+	return refine.AutoGuide(img, m, &refine.TrimapOptions{Band: band})
+}
 
 func (cutRefiner) Refine(ctx context.Context, img *image.NRGBA, in refine.Input, progress func(RefineProgress)) (*RefineResult, error) {
 	opt := &refine.CutOptions{Refine: &refine.Options{Progress: func(p refine.Progress) {
@@ -58,4 +63,19 @@ func (cutRefiner) Refine(ctx context.Context, img *image.NRGBA, in refine.Input,
 		return nil, err
 	}
 	return &RefineResult{Alpha: res.Alpha, Foreground: res.Foreground}, nil
+}
+
+// modelRefiner is the Refiner of an editor given none: the automatic
+// guide of the command line, and the model's matte as the solve.
+type modelRefiner struct{}
+
+func (modelRefiner) Guide(img *image.NRGBA, m *refine.Matte, band float64) *refine.Guide {
+	return refine.AutoGuide(img, m, &refine.TrimapOptions{Band: band})
+}
+
+func (modelRefiner) Refine(ctx context.Context, _ *image.NRGBA, in refine.Input, _ func(RefineProgress)) (*RefineResult, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return &RefineResult{Alpha: in.Matte}, nil
 }
