@@ -79,6 +79,11 @@ type document struct {
 	// savedExported says the recovery session records the current
 	// revision as exported.
 	savedExported bool
+	// changed bounds the labels edited since matting last started on the
+	// photo, and full says the whole photo must be solved again (see
+	// edited and incremental.go).
+	changed image.Rectangle
+	full    bool
 }
 
 func newDocument(path string) *document {

@@ -81,7 +81,7 @@ func (e *Editor) commit(d *document, rec *tileRecorder, op editOp, r image.Recta
 	if d == e.cur {
 		e.canvas.repaint(r)
 	}
-	e.edited(d)
+	e.edited(d, ed.bounds)
 }
 
 // pick keeps or drops the region of what the person sees under source
@@ -118,7 +118,7 @@ func (e *Editor) undo() {
 	if d := e.cur; d != nil && d.editable() && !e.stroking() {
 		if r, ok := d.hist.undoInto(d.ly.tri); ok && !r.Empty() {
 			e.canvas.repaint(r)
-			e.edited(d)
+			e.edited(d, r)
 		} else if ok {
 			e.updateStatus()
 		}
@@ -133,7 +133,7 @@ func (e *Editor) redo() {
 	if d := e.cur; d != nil && d.editable() && !e.stroking() {
 		if r, ok := d.hist.redoInto(d.ly.tri); ok && !r.Empty() {
 			e.canvas.repaint(r)
-			e.edited(d)
+			e.edited(d, r)
 		} else if ok {
 			e.updateStatus()
 		}
@@ -166,19 +166,30 @@ func (e *Editor) wholeEdit(kind string) {
 }
 
 // edited follows every trimap change: it bumps the revision, schedules a
-// debounced refine and a recovery save.
-func (e *Editor) edited(d *document) {
+// debounced refine and a recovery save. changed bounds the labels the
+// change touched; wholePhoto (a replay, a new guide) has the whole photo
+// solved again.
+func (e *Editor) edited(d *document, changed image.Rectangle) {
 	d.rev++
+	if changed == wholePhoto {
+		d.full = true
+	} else {
+		d.changed = d.changed.Union(changed)
+	}
 	if r := d.ly.res; r != nil {
 		// The solve can no longer be reused for other edge settings (that
 		// needs the same trimap); its alpha and colours still show.
 		r.solved.matte = nil
 	}
-	e.ref.schedule(d, refineDelay)
+	e.ref.schedule(d, e.ref.editDelay())
 	e.scheduleSave(d)
 	e.strip.refresh(d)
 	e.updateStatus()
 }
+
+// wholePhoto is the change of a replay or a new guide, which has the
+// whole photo solved again.
+var wholePhoto = image.Rect(-1, -1, 0, 0)
 
 // replay rebuilds d's trimap from base and ops, one undo step per op. It
 // is not an edit: callers follow it up.
