@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"cutout/refine"
+	"cutout/refine/stroke"
 )
 
 // trimapFrom builds a trimap from rows of 'B', '?' and 'F'.
@@ -279,10 +280,12 @@ func TestSessionStoreRoundTripAndReplay(t *testing.T) {
 		{Kind: opDrop, Points: [][2]float64{{100, 75}}},
 		{Kind: opReset},
 		{Kind: opStroke, Label: refine.Foreground, Radius: 3, Hardness: 1, Points: [][2]float64{{10, 140}}},
+		{Kind: opStroke, Label: refine.Background, Radius: 5, Hardness: 0.8, Points: [][2]float64{{100, 70}, {110, 75}}, Grow: true},
 	}
+	scene := func() *stroke.Scene { return d.scene(false) }
 	want := d.auto.Clone()
 	for _, op := range ops {
-		applyOp(want, d.model, d.auto, op, newTileRecorder(want))
+		applyOp(want, d.model, d.auto, scene, op, newTileRecorder(want))
 	}
 	if bytes.Equal(want.Pix, d.auto.Pix) {
 		t.Fatal("the edits changed nothing")
@@ -299,7 +302,7 @@ func TestSessionStoreRoundTripAndReplay(t *testing.T) {
 	}
 	got := base.Clone()
 	for _, op := range f.Ops {
-		applyOp(got, d.model, base, op, newTileRecorder(got))
+		applyOp(got, d.model, base, func() *stroke.Scene { return stroke.NewScene(d.ly.src, matteFrom8(d.model, 200, 150), base) }, op, newTileRecorder(got))
 	}
 	if !bytes.Equal(got.Pix, want.Pix) {
 		t.Fatal("replaying the stored edits gives another trimap")

@@ -123,6 +123,7 @@ func New(app fyne.App, deps Deps) *Editor {
 	e.tools = tools{
 		size:     p.FloatWithFallback(prefBrushSize, defaultBrushSize),
 		hardness: p.FloatWithFallback(prefBrushHardness, defaultHardness),
+		spread:   p.BoolWithFallback(prefBrushSpread, true),
 	}
 	e.style = viewStyle{
 		mode:    ViewOverlay,
