@@ -98,7 +98,7 @@ type events struct {
 // Timings of the background work.
 const (
 	refineDelay = 700 * time.Millisecond // after the last stroke, when each solve is a full one
-	updateDelay = 60 * time.Millisecond  // after the last stroke, when a solve updates the last one
+	updateDelay = 20 * time.Millisecond  // after the last stroke, when a solve updates the last one
 	edgeDelay   = 80 * time.Millisecond  // after the last edge-control change
 	saveDelay   = 400 * time.Millisecond // after the last edit
 	progressGap = 33 * time.Millisecond  // at most ~30 progress updates a second
