@@ -39,7 +39,8 @@
 // concerns: opening and the photos held in memory (photos.go, open.go,
 // picker.go), edits and undo (edit.go, history.go, brush.go, spread.go,
 // pick.go, invert.go), the edge controls (edge.go, band.go), crash
-// recovery (autosave.go, restore.go, recovery.go), export (export.go, exportall.go, exportprogress.go),
+// recovery (autosave.go, restore.go, recovery.go), export (export.go,
+// exportall.go, exportprogress.go),
 // dialogs (sheet.go, colour.go), quitting (quit.go), the status bar, the
 // keys (keys.go, controls.go) and the layout and menus. render.go
 // composites what the canvas shows, using the export's compositor
@@ -69,7 +70,8 @@
 // from, and edits.json, the list of strokes (and whether they spread),
 // picks (with the region they selected) and resets, with the editing
 // process's ID. The filmstrip is saved beside them as
-// workspace-<process ID>.json. On start, the editor offers at once every photo with edits left by an editor that is no
+// workspace-<process ID>.json. On start, the editor offers at once
+// every photo with edits left by an editor that is no
 // longer running, and reopens its filmstrip; a clean exit removes the
 // files.
 //
