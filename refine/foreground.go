@@ -37,9 +37,8 @@ const (
 // fgDenseLimit is the largest level (pixels) relaxed as a whole. Larger
 // intermediate levels are skipped, and a larger finest level is relaxed
 // tile by tile, only where alpha is soft, with fgTileIters relaxations to
-// make up for the skipped levels. It is a variable so that tests can
-// exercise the tiled path on small images.
-var fgDenseLimit = 1 << 20
+// make up for the skipped levels (see estimateForeground's dense).
+const fgDenseLimit = 1 << 20
 
 // EstimateForeground returns the foreground colours of img given its alpha
 // matte: for semi-transparent pixels the colour the subject has before it
@@ -55,8 +54,8 @@ var fgDenseLimit = 1 << 20
 func EstimateForeground(ctx context.Context, img *image.NRGBA, alpha *Matte, opt *Options) (*image.NRGBA, error) {
 	checkSameSize("EstimateForeground", img, alpha.W, alpha.H)
 	o := opt.resolve()
-	rep := &reporter{fn: o.Progress}
-	return estimateForeground(ctx, img, alpha, rep, 0, 1)
+	rep := &reporter{fn: o.Progress, every: o.ProgressInterval}
+	return estimateForeground(ctx, img, alpha, rep, 0, 1, fgDenseLimit)
 }
 
 // fgLevel is one dense level: colours, alpha, and the F and B estimates
@@ -67,7 +66,10 @@ type fgLevel struct {
 	fg, bg []float32
 }
 
-func estimateForeground(ctx context.Context, img *image.NRGBA, alpha *Matte, rep *reporter, f0, f1 float64) (*image.NRGBA, error) {
+// estimateForeground is EstimateForeground, reporting progress from f0
+// to f1, with levels larger than dense pixels relaxed as fgDenseLimit
+// says.
+func estimateForeground(ctx context.Context, img *image.NRGBA, alpha *Matte, rep *reporter, f0, f1 float64, dense int) (*image.NRGBA, error) {
 	w, h := alpha.W, alpha.H
 	out := image.NewNRGBA(image.Rect(0, 0, w, h))
 	if w == 0 || h == 0 {
@@ -88,7 +90,7 @@ func estimateForeground(ctx context.Context, img *image.NRGBA, alpha *Matte, rep
 		if lw <= fgSmallSize && lh <= fgSmallSize {
 			iters = fgSmallIters
 		}
-		if lw*lh > fgDenseLimit && prev != nil {
+		if lw*lh > dense && prev != nil {
 			if l < levels {
 				continue
 			}

@@ -65,7 +65,7 @@ func TestEstimateForegroundSynthetic(t *testing.T) {
 }
 
 // TestForegroundTiled checks the large-image path (coarse levels up to
-// fgDenseLimit, then full-resolution tiles only where alpha is soft)
+// the dense limit, then full-resolution tiles only where alpha is soft)
 // against the whole-image method: the composite over the true background
 // must be as good, and the visible colours close.
 func TestForegroundTiled(t *testing.T) {
@@ -74,9 +74,9 @@ func TestForegroundTiled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func(v int) { fgDenseLimit = v }(fgDenseLimit)
-	fgDenseLimit = 20000
-	tiled, err := EstimateForeground(context.Background(), s.img, s.alpha, nil)
+	// The tiled path of a photo over fgDenseLimit, on a small one: levels
+	// over 20,000 pixels are tiled.
+	tiled, err := estimateForeground(context.Background(), s.img, s.alpha, &reporter{}, 0, 1, 20000)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -288,7 +288,7 @@ func (r *Incremental) foregroundWindow(ctx context.Context, win image.Rectangle)
 		copy(a.Pix[y*pw:(y+1)*pw], r.alpha.Pix[(y+pad.Min.Y)*w+pad.Min.X:])
 	}
 	sub := r.img.SubImage(image.Rectangle{Min: r.img.Rect.Min.Add(pad.Min), Max: r.img.Rect.Min.Add(pad.Max)}).(*image.NRGBA)
-	fg, err := estimateForeground(ctx, sub, a, &reporter{}, 0, 1)
+	fg, err := estimateForeground(ctx, sub, a, &reporter{}, 0, 1, fgDenseLimit)
 	if err != nil {
 		return err
 	}

@@ -36,7 +36,7 @@ func refine(ctx context.Context, img *image.NRGBA, tri *Trimap, opt *Options, th
 	checkSameSize("Refine", img, tri.W, tri.H)
 	o := opt.resolve()
 	checkPrior("Refine", o, tri)
-	rep := &reporter{fn: o.Progress}
+	rep := &reporter{fn: o.Progress, every: o.ProgressInterval}
 	alpha, st, err := solveAlphaImage(ctx, img, tri, o, rep, 0, 0.8)
 	if err != nil && !isSolveError(err) {
 		return nil, err
@@ -48,7 +48,7 @@ func refine(ctx context.Context, img *image.NRGBA, tri *Trimap, opt *Options, th
 		st.Durations["decide"] = time.Since(t)
 	}
 	t0 := time.Now()
-	fg, err := estimateForeground(ctx, img, alpha, rep, 0.8, 1)
+	fg, err := estimateForeground(ctx, img, alpha, rep, 0.8, 1, fgDenseLimit)
 	if err != nil {
 		return nil, err
 	}

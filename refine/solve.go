@@ -51,10 +51,15 @@ type Progress struct {
 // and a nil pointer, mean the defaults.
 type Options struct {
 	// Progress, if set, is called on the goroutine that called SolveAlpha,
-	// EstimateForeground or Refine, at most about 30 times per second and
+	// EstimateForeground or Refine, at most once per ProgressInterval and
 	// once at the end of each stage. It must be quick; a GUI should hand
 	// the value to its UI thread rather than draw from it.
 	Progress func(Progress)
+	// ProgressInterval is the shortest time between two progress
+	// callbacks that are not the end of a stage: 0 means
+	// DefaultProgressInterval (about 30 a second), a negative value
+	// reports every iteration.
+	ProgressInterval time.Duration
 	// MaxIterations caps conjugate-gradient iterations per resolution
 	// level; 0 means DefaultMaxIterations.
 	MaxIterations int
@@ -135,20 +140,20 @@ type Stats struct {
 	Durations map[string]time.Duration
 }
 
-// progressInterval is the shortest time between two progress callbacks
-// that are not the end of a stage. It is a variable so that tests can see
-// every report, as a slow machine or the race detector does.
-var progressInterval = time.Second / 30
+// DefaultProgressInterval is the shortest time between two progress
+// callbacks that are not the end of a stage (Options.ProgressInterval).
+const DefaultProgressInterval = time.Second / 30
 
 // reporter throttles the progress callbacks of one call (SolveAlpha,
 // EstimateForeground or Refine) to about 30 per second, and keeps their
 // Fraction from going back: a conjugate-gradient residual does not fall
 // monotonically, nor does the estimate of completion made from it.
 type reporter struct {
-	mu   sync.Mutex
-	fn   func(Progress)
-	last time.Time
-	frac float64 // highest Fraction reported so far
+	mu    sync.Mutex
+	fn    func(Progress)
+	every time.Duration // see Options.ProgressInterval; 0: the default
+	last  time.Time
+	frac  float64 // highest Fraction reported so far
 }
 
 func (r *reporter) report(p Progress, force bool) {
@@ -158,7 +163,11 @@ func (r *reporter) report(p Progress, force bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	now := time.Now()
-	if !force && now.Sub(r.last) < progressInterval {
+	every := r.every
+	if every == 0 {
+		every = DefaultProgressInterval
+	}
+	if !force && now.Sub(r.last) < every {
 		return
 	}
 	r.last = now
@@ -183,7 +192,7 @@ func SolveAlpha(ctx context.Context, img *image.NRGBA, tri *Trimap, opt *Options
 	checkSameSize("SolveAlpha", img, tri.W, tri.H)
 	o := opt.resolve()
 	checkPrior("SolveAlpha", o, tri)
-	rep := &reporter{fn: o.Progress}
+	rep := &reporter{fn: o.Progress, every: o.ProgressInterval}
 	return solveAlphaImage(ctx, img, tri, o, rep, 0, 1)
 }
 

@@ -79,7 +79,7 @@ func (e *Editor) reguide(d *document) {
 			if d == e.cur {
 				e.canvas.redraw()
 			}
-			e.edited(d)
+			e.edited(d, wholePhoto)
 		})
 	})
 }

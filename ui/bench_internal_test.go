@@ -361,3 +361,52 @@ func BenchmarkMemory24MP(b *testing.B) {
 	b.ReportMetric(seg/n, "segment-s")
 	b.ReportMetric(ref/n, "refine-s")
 }
+
+// BenchmarkStrokeToRefined: a stroke on a real portrait (celebamaskhq-demo0
+// scaled, or the sample without the evaluation set), from the pointer's
+// press to the refined preview on screen, with the real model and
+// matting: the editor updates the last solve where the stroke reached
+// (incremental.go). Strokes alternate between the background and the
+// foreground brush over the subject's edge, so each changes labels. It
+// reports the seconds per stroke (stroke-s) and, for comparison, those
+// of a full solve of the same trimap (full-s).
+func BenchmarkStrokeToRefined(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		w, h int
+	}{{"1MP", 1280, 800}, {"12MP", 4000, 3000}, {"24MP", 6000, 4000}} {
+		b.Run(c.name, func(b *testing.B) {
+			data, _ := evalset.PortraitJPEG(b, c.w, c.h)
+			photo := filepath.Join(b.TempDir(), "portrait.jpg")
+			if err := os.WriteFile(photo, data, 0o644); err != nil {
+				b.Fatal(err)
+			}
+			deps := realDeps(b)
+			e, q := newTestEditor(b, deps)
+			e.Open([]string{photo})
+			d := e.cur
+			q.waitFor(b, "the refined cutout", 10*time.Minute, func() bool { return d.err != nil || d.fresh(e.edge) })
+			if d.err != nil {
+				b.Fatal(d.err)
+			}
+			e.setHardness(1)
+			e.setBrushSize(0.02 * float64(min(d.w, d.h)))
+			y := d.h / 2
+			from, to := image.Pt(d.w*3/10, y), image.Pt(d.w*4/10, y+d.h/20)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				e.setTool([]Tool{ToolBackground, ToolForeground}[i%2])
+				strokeThrough(e, from, to)
+				q.waitFor(b, "the stroke's preview", 10*time.Minute, func() bool { return d.fresh(e.edge) })
+			}
+			b.StopTimer()
+			b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "stroke-s")
+			g := d.solveGuide()
+			t0 := time.Now()
+			if _, err := deps.Refiner.Refine(context.Background(), d.ly.src, refine.Input{Trimap: d.ly.tri.Clone(), Matte: g.Prior, Guide: g}, func(RefineProgress) {}); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(time.Since(t0).Seconds(), "full-s")
+		})
+	}
+}

@@ -204,17 +204,20 @@ func TestCrashRecoveryAfterKill9(t *testing.T) {
 	photo := samplePhoto(t)
 	dir := t.TempDir()
 
-	// First run: one background stroke across the face, then kill -9 once
-	// the session is saved.
+	// First run: one background stroke across the face and a foreground
+	// stroke that spreads over the region it was painted in, then kill -9
+	// once the session is saved.
 	r1 := filepath.Join(dir, "report1.json")
 	stroke := map[string]any{"kind": "stroke", "label": 0, "radius": 20, "hardness": 1,
 		"points": [][2]float64{{180, 200}, {260, 230}, {340, 200}}}
-	a1 := startApp(t, bin, cache, photo, map[string]any{"report": r1, "steps": []any{stroke}})
+	spread := map[string]any{"kind": "stroke", "label": 255, "radius": 12, "hardness": 0.8,
+		"points": [][2]float64{{60, 60}, {90, 70}}, "grow": true}
+	a1 := startApp(t, bin, cache, photo, map[string]any{"report": r1, "steps": []any{stroke, spread}})
 	var rep1 procReport
-	waitUntil(t, a1, "the stroke to be saved", 2*time.Minute, func() bool {
+	waitUntil(t, a1, "the strokes to be saved", 2*time.Minute, func() bool {
 		var ok bool
 		rep1, ok = readReport(r1)
-		return ok && rep1.Edits == 1 && rep1.Saved
+		return ok && rep1.Edits == 2 && rep1.Saved
 	})
 	sum, err := fileSHA256(photo)
 	if err != nil {
@@ -230,7 +233,7 @@ func TestCrashRecoveryAfterKill9(t *testing.T) {
 	a1.pid = 0
 
 	// Second run: the editor offers to restore (the script accepts) and
-	// ends up with the same trimap and one undoable edit.
+	// ends up with the same trimap and two undoable edits.
 	r2 := filepath.Join(dir, "report2.json")
 	a2 := startApp(t, bin, cache, photo, map[string]any{"report": r2, "acceptRestore": true})
 	var rep2 procReport
@@ -245,8 +248,8 @@ func TestCrashRecoveryAfterKill9(t *testing.T) {
 	if rep2.TrimapSHA256 != rep1.TrimapSHA256 {
 		t.Errorf("restored trimap %s differs from the one before the crash %s", rep2.TrimapSHA256, rep1.TrimapSHA256)
 	}
-	if rep2.Edits != 1 {
-		t.Errorf("restored %d undo steps, want 1", rep2.Edits)
+	if rep2.Edits != 2 {
+		t.Errorf("restored %d undo steps, want 2", rep2.Edits)
 	}
 }
 

@@ -18,9 +18,12 @@ const (
 	ToolBackground
 	// ToolUnknown paints refine.Unknown (refine edge) into the trimap.
 	ToolUnknown
-	// ToolKeep keeps the connected mask region under a click and drops every other one.
+	// ToolKeep keeps the region the model was half-sure of under a
+	// click, or else the connected mask region under it, dropping every
+	// other one.
 	ToolKeep
-	// ToolDrop drops the connected mask region under a click.
+	// ToolDrop drops the region the model was half-sure of under a
+	// click, or else the connected mask region under it.
 	ToolDrop
 )
 
@@ -54,11 +57,11 @@ func (t Tool) key() string {
 // tip says what the tool does, with its key.
 func (t Tool) tip() string {
 	return [...]string{
-		"Foreground brush (B): paint what to keep. X swaps with the background brush",
-		"Background brush (E): paint what to remove. X swaps with the foreground brush",
+		"Foreground brush (B): paint what to keep; a stroke spreads over its region (Shift: only what it covers). X swaps brushes",
+		"Background brush (E): paint what to remove; a stroke spreads over its region (Shift: only what it covers). X swaps brushes",
 		"Refine-edge brush (R): paint over hair and soft edges to have them worked out",
-		"Keep subject (W): click the subject; everything not connected to it goes",
-		"Drop region (D): click a region you see to remove it",
+		"Keep subject (W): click the subject; everything not connected to it goes, or click what the model half-kept to keep it",
+		"Drop region (D): click a region to remove it; what the model half-kept goes alone",
 	}[t]
 }
 

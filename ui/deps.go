@@ -74,3 +74,27 @@ type Deps struct {
 	// the user cache directory.
 	CacheDir string
 }
+
+// Solution is a photo's matting kept between edits of its trimap, so an
+// edit is answered by solving again only what it reaches.
+// *refine.Incremental satisfies it. Its maps belong to it: Update changes
+// them in place.
+type Solution interface {
+	// Update brings the solution up to date with tri, which differs from
+	// the trimap last solved only inside changed, and returns the
+	// rectangle of Alpha and Foreground it rewrote. A cancelled ctx makes
+	// it return ctx.Err(); the next Update solves what it left.
+	Update(ctx context.Context, tri *refine.Trimap, changed image.Rectangle) (image.Rectangle, error)
+	Alpha() *refine.Matte
+	Foreground() *image.NRGBA
+}
+
+// IncrementalRefiner is a Refiner that keeps a photo's solution between
+// edits (refine.NewIncremental): the editor solves the whole photo with
+// Start the first time and after its guide changes, and answers each
+// stroke, pick, undo or redo with Solution.Update. Start makes the
+// decisions Refine makes, on the same goroutine and terms.
+type IncrementalRefiner interface {
+	Refiner
+	Start(ctx context.Context, img *image.NRGBA, in refine.Input, progress func(RefineProgress)) (Solution, error)
+}

@@ -9,8 +9,14 @@
 // 8 bits, and so is the alpha the editor shows and exports. Trimaps are
 // refine.Trimap (labels 0, 128, 255 for background, unknown, foreground):
 // the brushes and picks write them at source resolution. Matting runs on a
-// snapshot of the trimap after each edit, debounced; a newer edit cancels
-// an older run. Its result carries the trimap it was solved for, and the
+// snapshot of the trimap after each edit; a newer edit cancels an older
+// run. With an IncrementalRefiner (the default) the worker keeps the
+// photo's Solution and an edit is matted again only over the window it
+// reaches, which the canvas alone repaints; the whole photo is solved
+// the first time and after its guide changes (incremental.go). Strokes
+// spread over the region they were painted in and picks take what the
+// model was half-sure of first (spread.go, refine/stroke). Its result
+// carries the trimap it was solved for, and the
 // canvas shows it wherever the trimap still has those labels; pixels
 // edited since show the photo's own colours and the trimap's labels (the
 // model's matte in the unknown band) until the next result arrives. An
@@ -26,14 +32,15 @@
 // beside them (as fyne-io/pixeledit's tools see its api.Editor), and are
 // tested against a fake: the mask canvas (canvas.go, canvasHost), the
 // model's queue (segment.go, segHost), matting (refining.go,
-// refineHost), the filmstrip (stripHost) and the tooltips (tipHost). The
-// model and matting come in through Deps (deps.go): Segmenter, and
-// Refiner for both the automatic guide and the matting, so the editor
-// never runs refine's chain itself. The other concerns: opening and the
-// photos held in memory (photos.go, open.go, picker.go), edits and undo
-// (edit.go, history.go, brush.go, pick.go, invert.go), the edge controls
-// (edge.go, band.go), crash recovery (autosave.go, restore.go,
-// recovery.go), export (export.go, exportall.go, exportprogress.go),
+// incremental.go, refineHost), the filmstrip (stripHost) and the
+// tooltips (tipHost). The model and matting come in through Deps
+// (deps.go): Segmenter, and Refiner for both the automatic guide and the
+// matting, so the editor never runs refine's chain itself. The other
+// concerns: opening and the photos held in memory (photos.go, open.go,
+// picker.go), edits and undo (edit.go, history.go, brush.go, spread.go,
+// pick.go, invert.go), the edge controls (edge.go, band.go), crash
+// recovery (autosave.go, restore.go, recovery.go), export (export.go,
+// exportall.go, exportprogress.go),
 // dialogs (sheet.go, colour.go), quitting (quit.go), the status bar, the
 // keys (keys.go, controls.go) and the layout and menus. render.go
 // composites what the canvas shows, using the export's compositor
@@ -60,10 +67,11 @@
 // Each photo's edits are saved (debounced, written to a temporary file and
 // renamed) under the cache folder (see models.CacheDir), in
 // sessions/<sha256 of the file>/: base.png, the trimap the edits start
-// from, and edits.json, the list of strokes, picks (with the region they
-// selected) and resets, with the editing process's ID. The filmstrip is
-// saved beside them as workspace-<process ID>.json. On start, the editor
-// offers at once every photo with edits left by an editor that is no
+// from, and edits.json, the list of strokes (and whether they spread),
+// picks (with the region they selected) and resets, with the editing
+// process's ID. The filmstrip is saved beside them as
+// workspace-<process ID>.json. On start, the editor offers at once
+// every photo with edits left by an editor that is no
 // longer running, and reopens its filmstrip; a clean exit removes the
 // files.
 //

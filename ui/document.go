@@ -12,6 +12,7 @@ import (
 	"github.com/disintegration/imaging"
 
 	"cutout/refine"
+	"cutout/refine/stroke"
 )
 
 // docState says how far a photo has come from its file to a mask the
@@ -59,7 +60,10 @@ type document struct {
 	// guideBand is the band the guide was made with (Refiner.Guide).
 	guideBand float64
 	auto      *refine.Trimap // the trimap edits start from (the guide's, or a recovered one); "reset" returns to it
-	hist      history
+	// scenes are what strokes that spread and picks read of the photo,
+	// for the mask as it is and inverted (see scene); made when needed.
+	scenes [2]*stroke.Scene
+	hist   history
 	// ops are the applied edits of a photo whose pixels were released,
 	// replayed when it is loaded again.
 	ops []editOp
@@ -79,6 +83,11 @@ type document struct {
 	// savedExported says the recovery session records the current
 	// revision as exported.
 	savedExported bool
+	// changed bounds the labels edited since matting last started on the
+	// photo, and full says the whole photo must be solved again (see
+	// edited and incremental.go).
+	changed image.Rectangle
+	full    bool
 }
 
 func newDocument(path string) *document {
@@ -191,6 +200,7 @@ func (d *document) setPhoto(p *loadedPhoto) {
 // model's matte (d.model), with an empty history. It needs the pixels.
 func (d *document) setMask(g *refine.Guide) {
 	d.guide, d.guideInv, d.auto = g, nil, g.Trimap.Clone()
+	d.scenes = [2]*stroke.Scene{}
 	d.ly.model, d.ly.modelP = d.model, proxy8(d.model, d.w, d.h, d.ly.pw, d.ly.ph)
 	d.ly.tri = g.Trimap.Clone()
 	d.ly.res = nil
@@ -207,6 +217,7 @@ func (d *document) unload() {
 		d.ops = d.hist.ops()
 	}
 	d.photo, d.guide, d.guideInv, d.auto = nil, nil, nil, nil
+	d.scenes = [2]*stroke.Scene{}
 	d.ly = layers{}
 	d.hist = history{}
 }

@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"cutout/refine"
+	"cutout/refine/stroke"
 )
 
 // Edits to the trimap: brush strokes, picks, undo and redo, reset. Each
@@ -33,7 +34,7 @@ func (e *Editor) beginStroke(p vec) bool {
 		label = refine.Foreground + refine.Background - label
 	}
 	e.stroke.rec = newTileRecorder(d.ly.tri)
-	e.stroke.op = editOp{Kind: opStroke, Label: label, Radius: e.tools.size / 2, Hardness: e.tools.hardness}
+	e.stroke.op = editOp{Kind: opStroke, Label: label, Radius: e.tools.size / 2, Hardness: e.tools.hardness, Grow: e.spreads(label)}
 	e.stroke.op.Points = append(e.stroke.op.Points, [2]float64{p.X, p.Y})
 	e.ref.cancel()
 	return true
@@ -61,7 +62,14 @@ func (e *Editor) endStroke() {
 	if rec == nil || d == nil {
 		return
 	}
-	e.commit(d, rec, e.stroke.op, image.Rectangle{})
+	var r image.Rectangle
+	if op := e.stroke.op; op.Grow {
+		// Back to the labels before the stroke, then the stroke spreads
+		// from them, as a replay of op does.
+		rec.restore()
+		r = growStroke(d.ly.tri, d.scene(d.inverted()), op, rec)
+	}
+	e.commit(d, rec, e.stroke.op, r)
 	e.keys.altReleased(e.post)
 }
 
@@ -81,7 +89,7 @@ func (e *Editor) commit(d *document, rec *tileRecorder, op editOp, r image.Recta
 	if d == e.cur {
 		e.canvas.repaint(r)
 	}
-	e.edited(d)
+	e.edited(d, ed.bounds)
 }
 
 // pick keeps or drops the region of what the person sees under source
@@ -92,6 +100,17 @@ func (e *Editor) pick(p vec) {
 		return
 	}
 	ly := &d.ly
+	keep := e.tools.tool == ToolKeep
+	op := editOp{Kind: opDrop, Points: [][2]float64{{p.X, p.Y}}}
+	if keep {
+		op.Kind = opKeep
+	}
+	if runs, ok := d.scene(d.inverted()).PickUnsure(int(p.X), int(p.Y)); ok && len(runs) > 0 {
+		op.Runs, op.Unsure = runs, true
+		rec := newTileRecorder(ly.tri)
+		e.commit(d, rec, op, applyUnsure(ly.tri, runs, keep, rec))
+		return
+	}
 	runs, ok := pickRuns(ly.tri, func(i int) uint8 { a, _ := ly.alphaAt(i); return a }, int(p.X), int(p.Y))
 	if !ok {
 		verb := "drop"
@@ -101,10 +120,7 @@ func (e *Editor) pick(p vec) {
 		e.status.text.SetText("Nothing visible under the pointer to " + verb + ": click on the subject, or on a region you see.")
 		return
 	}
-	op := editOp{Kind: opDrop, Points: [][2]float64{{p.X, p.Y}}, Runs: runs}
-	if e.tools.tool == ToolKeep {
-		op.Kind = opKeep
-	}
+	op.Runs = runs
 	rec := newTileRecorder(ly.tri)
 	e.commit(d, rec, op, applyRegion(ly.tri, runs, op.Kind == opKeep, rec))
 }
@@ -118,7 +134,7 @@ func (e *Editor) undo() {
 	if d := e.cur; d != nil && d.editable() && !e.stroking() {
 		if r, ok := d.hist.undoInto(d.ly.tri); ok && !r.Empty() {
 			e.canvas.repaint(r)
-			e.edited(d)
+			e.edited(d, r)
 		} else if ok {
 			e.updateStatus()
 		}
@@ -133,7 +149,7 @@ func (e *Editor) redo() {
 	if d := e.cur; d != nil && d.editable() && !e.stroking() {
 		if r, ok := d.hist.redoInto(d.ly.tri); ok && !r.Empty() {
 			e.canvas.repaint(r)
-			e.edited(d)
+			e.edited(d, r)
 		} else if ok {
 			e.updateStatus()
 		}
@@ -162,23 +178,39 @@ func (e *Editor) wholeEdit(kind string) {
 	}
 	rec := newTileRecorder(d.ly.tri)
 	op := editOp{Kind: kind}
-	e.commit(d, rec, op, applyOp(d.ly.tri, d.ly.model, d.auto, op, rec))
+	e.commit(d, rec, op, applyOp(d.ly.tri, d.ly.model, d.auto, e.sceneOf(d), op, rec))
+}
+
+// sceneOf gives the scene of d's mask as it is now (see scene).
+func (e *Editor) sceneOf(d *document) func() *stroke.Scene {
+	return func() *stroke.Scene { return d.scene(d.inverted()) }
 }
 
 // edited follows every trimap change: it bumps the revision, schedules a
-// debounced refine and a recovery save.
-func (e *Editor) edited(d *document) {
+// debounced refine and a recovery save. changed bounds the labels the
+// change touched; wholePhoto (a replay, a new guide) has the whole photo
+// solved again.
+func (e *Editor) edited(d *document, changed image.Rectangle) {
 	d.rev++
+	if changed == wholePhoto {
+		d.full = true
+	} else {
+		d.changed = d.changed.Union(changed)
+	}
 	if r := d.ly.res; r != nil {
 		// The solve can no longer be reused for other edge settings (that
 		// needs the same trimap); its alpha and colours still show.
 		r.solved.matte = nil
 	}
-	e.ref.schedule(d, refineDelay)
+	e.ref.schedule(d, e.ref.editDelay())
 	e.scheduleSave(d)
 	e.strip.refresh(d)
 	e.updateStatus()
 }
+
+// wholePhoto is the change of a replay or a new guide, which has the
+// whole photo solved again.
+var wholePhoto = image.Rect(-1, -1, 0, 0)
 
 // replay rebuilds d's trimap from base and ops, one undo step per op. It
 // is not an edit: callers follow it up.
@@ -188,17 +220,26 @@ func (e *Editor) replay(d *document, base *refine.Trimap, ops []editOp) {
 	}
 	copy(d.ly.tri.Pix, base.Pix)
 	d.hist = history{}
+	if d.auto != nil && string(d.auto.Pix) != string(base.Pix) {
+		copy(d.auto.Pix, base.Pix) // reset returns to the restored base
+		d.scenes = [2]*stroke.Scene{}
+	}
+	inv := false // as the mask stands before each op (see inverted)
+	scene := func() *stroke.Scene { return d.scene(inv) }
 	for _, op := range ops {
 		rec := newTileRecorder(d.ly.tri)
-		applyOp(d.ly.tri, d.ly.model, base, op, rec)
+		applyOp(d.ly.tri, d.ly.model, base, scene, op, rec)
+		switch op.Kind {
+		case opInvert:
+			inv = !inv
+		case opReset:
+			inv = false
+		}
 		if ed := rec.finish(op); ed != nil {
 			d.hist.push(ed)
 		} else {
 			d.hist.push(&edit{op: op}) // as commit does
 		}
-	}
-	if d.auto != nil && string(d.auto.Pix) != string(base.Pix) {
-		copy(d.auto.Pix, base.Pix) // reset returns to the restored base
 	}
 	if d == e.cur {
 		e.canvas.redraw()

@@ -97,7 +97,8 @@ type events struct {
 
 // Timings of the background work.
 const (
-	refineDelay = 700 * time.Millisecond // after the last stroke
+	refineDelay = 700 * time.Millisecond // after the last stroke, when each solve is a full one
+	updateDelay = 20 * time.Millisecond  // after the last stroke, when a solve updates the last one
 	edgeDelay   = 80 * time.Millisecond  // after the last edge-control change
 	saveDelay   = 400 * time.Millisecond // after the last edit
 	progressGap = 33 * time.Millisecond  // at most ~30 progress updates a second
@@ -122,6 +123,7 @@ func New(app fyne.App, deps Deps) *Editor {
 	e.tools = tools{
 		size:     p.FloatWithFallback(prefBrushSize, defaultBrushSize),
 		hardness: p.FloatWithFallback(prefBrushHardness, defaultHardness),
+		spread:   p.BoolWithFallback(prefBrushSpread, true),
 	}
 	e.style = viewStyle{
 		mode:    ViewOverlay,

@@ -38,6 +38,14 @@ func (rec *tileRecorder) save(r image.Rectangle) {
 	}
 }
 
+// restore pastes the saved tiles back: the trimap is as it was before
+// the edit.
+func (rec *tileRecorder) restore() {
+	for i, before := range rec.before {
+		pasteTile(rec.tri, rec.tileRect(i), before)
+	}
+}
+
 // saveAll saves every tile (for edits that may touch the whole trimap).
 func (rec *tileRecorder) saveAll() { rec.save(image.Rect(0, 0, rec.tri.W, rec.tri.H)) }
 

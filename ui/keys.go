@@ -66,6 +66,7 @@ func (e *Editor) newKeyMap() *keyMap {
 		{name: fyne.KeyY, show: "Y", what: "Before/after split view", do: e.toggleSplit},
 		{name: fyne.KeySpace, show: "Space (hold)", what: "Pan: drag to move the photo"},
 		{show: "Alt (hold)", what: "Paint with the other brush: Erase while on Brush, Brush while on Erase"},
+		{show: "Shift (hold)", what: "Paint only what the brush covers, not the region it spreads over"},
 		{name: fyne.KeyEqual, show: "+", what: "Zoom in", do: func() { c().zoomStep(1) }},
 		{name: fyne.KeyMinus, show: "−", what: "Zoom out", do: func() { c().zoomStep(-1) }},
 		{name: fyne.KeyPageDown, show: "Page Down", what: "Next photo", do: func() { e.step(1) }},
@@ -145,6 +146,15 @@ func (k *keyMap) altHeld() bool {
 		return d.CurrentKeyModifiers()&fyne.KeyModifierAlt != 0
 	}
 	return k.alts > 0
+}
+
+// shiftHeld reports whether Shift is held (as altHeld does for Alt): a
+// stroke begun with it paints only what the brush covers (spread.go).
+func (k *keyMap) shiftHeld() bool {
+	if d, ok := fyne.CurrentApp().Driver().(desktop.Driver); ok {
+		return d.CurrentKeyModifiers()&fyne.KeyModifierShift != 0
+	}
+	return k.shifts > 0
 }
 
 // altBrush reports whether Alt is held, so a brush paints the opposite

@@ -293,7 +293,10 @@ func TestStrokeThatChangesNothingIsItsOwnUndoStep(t *testing.T) {
 	e.setTool(ToolForeground)
 	e.setBrushSize(10)
 	x, y := foregroundSpot(t, after, 16)
+	shift := &fyne.KeyEvent{Name: desktop.KeyShiftLeft} // the plain brush: only what it covers
+	keyDown(e, shift)
 	dragPath(e, []fyne.Position{viewPos(e, x-8, y), viewPos(e, x+8, y)})
+	keyUp(e, shift)
 	if !bytes.Equal(d.ly.tri.Pix, after.Pix) || d.rev != rev {
 		t.Fatal("painting foreground over foreground changed the trimap")
 	}

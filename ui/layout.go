@@ -32,6 +32,7 @@ type controls struct {
 	feather       *slider
 	featherLabel  *widget.Label
 	decontaminate *check
+	spread        *check // the brushes' Spread option
 	view          *selectBox
 	before        *button // P
 	split         *button // Y
@@ -106,6 +107,8 @@ func (e *Editor) buildLayout() fyne.CanvasObject {
 		e.setEdge(s)
 	})
 	c.decontaminate.SetChecked(e.edge.Decontaminate)
+	c.spread = e.newCheck("Spread (Shift: off)", e.setSpread)
+	c.spread.SetChecked(e.tools.spread)
 
 	c.view = e.newSelect(viewNames(), func(s string) {
 		for m := ViewMode(0); m < viewModeCount; m++ {
@@ -153,6 +156,7 @@ func (e *Editor) buildLayout() fyne.CanvasObject {
 		heading("Brush"),
 		form(widget.NewLabel("Size"), valueRow(c.size, c.sizeLabel),
 			widget.NewLabel("Hardness"), valueRow(c.hardness, c.hardnessLabel)),
+		c.spread,
 		heading("Edges"),
 		form(widget.NewLabel("Hair band"), valueRow(c.band, c.bandLabel),
 			widget.NewLabel("Smooth"), valueRow(c.smooth, c.smoothLabel),

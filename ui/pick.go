@@ -10,9 +10,6 @@ import (
 // Picks (the Keep and Drop tools) work on what the person sees; see
 // refine/stroke.
 
-// minPickAlpha is the faintest alpha (of 255) a click picks: about 5%.
-const minPickAlpha = stroke.MinPickAlpha
-
 // applyRegion keeps (keep true) or drops the region given as runs,
 // writing Background over what goes. Before changing pixels it lets rec
 // save their tiles. It returns the changed bounds.

@@ -17,6 +17,7 @@ const (
 	prefBackgroundImage = "background.image"
 	prefBrushSize       = "brush.size"
 	prefBrushHardness   = "brush.hardness"
+	prefBrushSpread     = "brush.spread"
 	prefEdgeSmooth      = "edge.smooth"
 	prefBand            = "edge.band"
 	prefEdgeContrast    = "edge.contrast"

@@ -15,6 +15,7 @@ import (
 
 	"cutout/refine"
 	"cutout/refine/imagefile"
+	"cutout/refine/stroke"
 )
 
 // editOp describes one edit well enough to replay it: the recovery
@@ -29,6 +30,11 @@ type editOp struct {
 	// Runs is the region a keep or drop selected (see stroke.Runs); picks
 	// stored without it select again from the model's matte.
 	Runs []int32 `json:"runs,omitempty"`
+	// Grow says a stroke spread over the region it was painted in
+	// (stroke.Scene.Grow); Unsure says a pick's region is one the model
+	// was half-sure of (stroke.ApplyUnsure).
+	Grow   bool `json:"grow,omitempty"`
+	Unsure bool `json:"unsure,omitempty"`
 }
 
 // Edit kinds.
@@ -41,11 +47,15 @@ const (
 )
 
 // applyOp replays op on tri. auto is the automatic trimap (reset returns
-// to it) and model the model's matte (picks stored without their region
-// select from it). It returns the changed region.
-func applyOp(tri *refine.Trimap, model []uint8, auto *refine.Trimap, op editOp, rec *tileRecorder) image.Rectangle {
+// to it), model the model's matte (picks stored without their region
+// select from it) and scene what a stroke that spreads reads. It returns
+// the changed region.
+func applyOp(tri *refine.Trimap, model []uint8, auto *refine.Trimap, scene func() *stroke.Scene, op editOp, rec *tileRecorder) image.Rectangle {
 	switch op.Kind {
 	case opStroke:
+		if op.Grow {
+			return growStroke(tri, scene(), op, rec)
+		}
 		br := brush{Radius: op.Radius, Hardness: op.Hardness, Label: op.Label}
 		var dirty image.Rectangle
 		for i, p := range op.Points {
@@ -63,6 +73,9 @@ func applyOp(tri *refine.Trimap, model []uint8, auto *refine.Trimap, op editOp, 
 		}
 		if runs == nil {
 			return image.Rectangle{}
+		}
+		if op.Unsure {
+			return applyUnsure(tri, runs, op.Kind == opKeep, rec)
 		}
 		return applyRegion(tri, runs, op.Kind == opKeep, rec)
 	case opReset:

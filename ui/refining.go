@@ -34,6 +34,9 @@ type refiner struct {
 	// waiters are called when a photo's result is fresh, or its run
 	// failed (see whenFresh).
 	waiters waitList
+	// kept is the solution later edits update (incremental.go); the
+	// worker owns it.
+	kept keptSolution
 }
 
 // refineJob asks the worker for a photo's result.
@@ -49,6 +52,10 @@ type refineJob struct {
 	tri   *refine.Trimap // a snapshot
 	guide *refine.Guide  // the photo's automatic guide
 	reuse *solved        // set when only the edge settings changed
+	// changed bounds the labels edited since the previous job of the
+	// photo; full asks for a solve of the whole photo (see edited).
+	changed image.Rectangle
+	full    bool
 }
 
 // refineHost is what the refiner needs of the editor. Its methods are
@@ -143,8 +150,15 @@ func (r *refiner) start(d *document) {
 	} else {
 		job.tri = d.ly.tri.Clone()
 	}
-	select { // replace a queued job that has not started
-	case <-r.jobs:
+	job.changed, job.full = d.changed, d.full
+	d.changed, d.full = image.Rectangle{}, false
+	select { // replace a queued job that has not started, keeping what it changed
+	case old := <-r.jobs:
+		if old.doc == d {
+			job.changed, job.full = job.changed.Union(old.changed), job.full || old.full
+		} else {
+			old.doc.full = true
+		}
 	default:
 	}
 	r.jobs <- job
@@ -157,6 +171,7 @@ func (r *refiner) forget(d *document) {
 	if r.run != nil && r.run.doc == d {
 		r.cancel()
 	}
+	r.kept.forget(d)
 	r.fail(d, errors.New("ui: the photo was closed"))
 }
 
@@ -190,6 +205,7 @@ func (r *refiner) loop() {
 			return
 		case job = <-r.jobs:
 		}
+		r.kept.take(job)
 		if job.ctx.Err() != nil {
 			continue
 		}
@@ -208,6 +224,7 @@ func (r *refiner) loop() {
 // solve runs the Refiner and applies the edge settings.
 func (r *refiner) solve(job refineJob, progress func(RefineProgress)) (*result, error) {
 	var s solved
+	var win image.Rectangle
 	if job.reuse != nil {
 		s = *job.reuse
 	} else {
@@ -215,11 +232,10 @@ func (r *refiner) solve(job refineJob, progress func(RefineProgress)) (*result, 
 		if job.guide != nil {
 			in.Matte, in.Guide = job.guide.Prior, job.guide
 		}
-		out, err := r.solver.Refine(job.ctx, job.img, in, progress)
-		if err != nil {
+		var err error
+		if s, win, err = r.solveKept(job, in, progress); err != nil {
 			return nil, err
 		}
-		s = solved{matte: out.Alpha, fg: out.Foreground}
 	}
 	if s.fg != nil && s.fgP == nil {
 		s.fgP = proxyNRGBA(s.fg, job.pw, job.ph)
@@ -227,7 +243,9 @@ func (r *refiner) solve(job refineJob, progress func(RefineProgress)) (*result, 
 	if err := job.ctx.Err(); err != nil {
 		return nil, err
 	}
-	return finish(job, s), nil
+	res := finish(job, s)
+	res.win = win
+	return res, nil
 }
 
 // finish applies the edge settings to a solve: the alpha it shows and
@@ -334,7 +352,11 @@ func (r *refiner) done(job refineJob, res *result, err error) {
 	if !d.live() || d.ly.tri == nil || (d.ly.res != nil && d.ly.res.rev > res.rev) {
 		return
 	}
+	prev := d.ly.res
 	d.ly.res = res
+	if prev == nil || prev.edge != res.edge || res.edge != (edgeSettings{Decontaminate: res.edge.Decontaminate}) {
+		res.win = image.Rectangle{} // the edge settings reach beyond the window: repaint all
+	}
 	switch {
 	case d.fresh(r.host.edgeSettings()):
 		r.waiters.fire(d, nil)
@@ -353,6 +375,8 @@ func (e *Editor) refineStarted(*document) {
 // refined shows the end of d's run: its result, or why it failed.
 func (e *Editor) refined(d *document, err error) {
 	switch {
+	case err == nil && d == e.cur && !d.ly.res.win.Empty():
+		e.canvas.repaint(d.ly.res.win)
 	case err == nil && d == e.cur:
 		e.canvas.redraw()
 	case err != nil && !errors.Is(err, context.Canceled) && d == e.cur:

@@ -71,6 +71,9 @@ type result struct {
 	colour  *image.NRGBA   // colours: the estimated foreground (decontaminated) or the photo
 	colourP *image.NRGBA
 	solved  solved // what the solver returned, to apply other edge settings without solving again
+	// win is the source rectangle that differs from the previous result
+	// when only it was solved again (empty: the whole photo may differ).
+	win image.Rectangle
 }
 
 // solved is a solver's output: alpha inside the unknown band, and the

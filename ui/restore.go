@@ -75,7 +75,7 @@ func (e *Editor) offerRestore(d *document) {
 			return
 		}
 		e.replay(d, base, f.Ops)
-		e.edited(d)
+		e.edited(d, wholePhoto)
 		e.restoreExport(d, f.Export)
 	})
 }
@@ -107,7 +107,7 @@ func (e *Editor) replaySession(d *document, s *savedSession) {
 		return
 	}
 	e.replay(d, base, f.Ops)
-	e.edited(d)
+	e.edited(d, wholePhoto)
 	e.restoreExport(d, f.Export)
 }
 

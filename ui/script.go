@@ -125,7 +125,7 @@ func (s *script) segmented(e *Editor, d *document) {
 		}
 		for _, op := range s.Steps {
 			rec := newTileRecorder(d.ly.tri)
-			e.commit(d, rec, op, applyOp(d.ly.tri, d.ly.model, d.auto, op, rec))
+			e.commit(d, rec, op, applyOp(d.ly.tri, d.ly.model, d.auto, e.sceneOf(d), op, rec))
 		}
 	}
 	s.report(e, d)

@@ -13,6 +13,7 @@ type tools struct {
 	tool     Tool
 	size     float64 // brush diameter in source pixels
 	hardness float64 // in [0,1]
+	spread   bool    // strokes spread over the region they were painted in (spread.go)
 }
 
 func (e *Editor) setTool(t Tool) {

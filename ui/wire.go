@@ -55,14 +55,29 @@ func (cutRefiner) Guide(img *image.NRGBA, m *refine.Matte, band float64) *refine
 }
 
 func (cutRefiner) Refine(ctx context.Context, img *image.NRGBA, in refine.Input, progress func(RefineProgress)) (*RefineResult, error) {
-	opt := &refine.CutOptions{Refine: &refine.Options{Progress: func(p refine.Progress) {
-		progress(RefineProgress{Stage: p.Stage, Fraction: p.Fraction})
-	}}}
-	res, err := refine.Cut(ctx, img, in, opt)
+	res, err := refine.Cut(ctx, img, in, cutOptions(progress))
 	if err != nil {
 		return nil, err
 	}
 	return &RefineResult{Alpha: res.Alpha, Foreground: res.Foreground}, nil
+}
+
+// Start solves the photo as Refine does and keeps the solution for the
+// edits that follow (refine.NewIncremental).
+func (cutRefiner) Start(ctx context.Context, img *image.NRGBA, in refine.Input, progress func(RefineProgress)) (Solution, error) {
+	inc, _, err := refine.NewIncremental(ctx, img, in, cutOptions(progress))
+	if err != nil {
+		return nil, err
+	}
+	return inc, nil
+}
+
+// cutOptions are the options of the editor's refine.Cut: the defaults,
+// with progress reported.
+func cutOptions(progress func(RefineProgress)) *refine.CutOptions {
+	return &refine.CutOptions{Refine: &refine.Options{Progress: func(p refine.Progress) {
+		progress(RefineProgress{Stage: p.Stage, Fraction: p.Fraction})
+	}}}
 }
 
 // modelRefiner is the Refiner of an editor given none: the automatic

@@ -1,6 +1,7 @@
 package stroke
 
 import (
+	"strings"
 	"testing"
 
 	"cutout/refine"
@@ -142,5 +143,50 @@ func TestPick(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPickWhatIsShown: a faint region of the shown alpha (a refined
+// ghost, 30% opaque, in the unknown band) is picked by a click on it,
+// without taking the solid subject beside it, and the same click on the
+// model's matte alone would find nothing.
+func TestPickWhatIsShown(t *testing.T) {
+	tri := trimapFrom(
+		"BBBBBBBBBBBB",
+		"BFFFBB????BB",
+		"BFFFBB????BB",
+		"BBBBBBBBBBBB",
+	)
+	shown := make([]uint8, tri.W*tri.H)
+	for i, v := range tri.Pix {
+		switch v {
+		case refine.Foreground:
+			shown[i] = 255
+		case refine.Unknown:
+			shown[i] = 77 // the ghost: 30%
+		}
+	}
+	alpha := func(i int) uint8 { return shown[i] }
+	if _, ok := PickRuns(tri, LabelAlpha(tri, make([]uint8, tri.W*tri.H)), 7, 1); ok {
+		t.Fatal("the model's matte alone shows the ghost")
+	}
+	runs, ok := PickRuns(tri, alpha, 7, 1)
+	if !ok {
+		t.Fatal("a click on the visible ghost picked nothing")
+	}
+	ApplyRegion(tri, runs, false)
+	want := []string{
+		"BBBBBBBBBBBB",
+		"BFFFBBBBBBBB",
+		"BFFFBBBBBBBB",
+		"BBBBBBBBBBBB",
+	}
+	if got := trimapRows(tri); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// A click where less than MinPickAlpha shows picks nothing.
+	shown[1*12+7] = MinPickAlpha - 1
+	if _, ok := PickRuns(trimapFrom("BBBBBBBBBBBB", "BFFFBB????BB", "BFFFBB????BB", "BBBBBBBBBBBB"), alpha, 7, 1); ok {
+		t.Fatal("an invisible pixel was picked")
 	}
 }
