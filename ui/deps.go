@@ -64,9 +64,10 @@ type Deps struct {
 	Refiner       Refiner
 	// Decode reads a photo from a file; it applies EXIF orientation.
 	Decode func(path string) (*image.NRGBA, error)
-	// WritePNG writes an export atomically; with overwrite false an
-	// existing file is an error.
-	WritePNG func(path string, img image.Image, overwrite bool) error
+	// WritePNG writes an export atomically, recording source as the
+	// photo it was made from ("" records none: imagefile.EncodePNGSource);
+	// with overwrite false an existing file is an error.
+	WritePNG func(path string, img image.Image, overwrite bool, source string) error
 	// Options overrides the model and device preferences when its fields
 	// are set (command-line flags).
 	Options SegmenterOptions

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"cutout/refine"
+	"cutout/refine/imagefile"
 	"cutout/refine/parallel"
 )
 
@@ -437,14 +438,29 @@ func (e *Editor) exportDoc(d *document, path string, opt exportOptions, overwrit
 	})
 }
 
+// exportSource is what an export of kind made from the photo at path
+// records it was made from, as the command line's outputs do
+// (imagefile.SourceOf), or "" when the photo is no longer there.
+func exportSource(path string, kind ExportKind) string {
+	info, err := os.Stat(path)
+	if err != nil {
+		return ""
+	}
+	role := "cutout"
+	if kind == ExportMatte {
+		role = "matte"
+	}
+	return role + " of " + imagefile.SourceOf(path, info)
+}
+
 // writeExport renders d's fresh result and writes it off the UI
 // goroutine.
 func (e *Editor) writeExport(d *document, path string, opt exportOptions, overwrite bool, done func(error)) {
-	res, rev, bg, write := d.ly.res, d.rev, e.background(), e.deps.WritePNG
+	res, rev, bg, write, photo := d.ly.res, d.rev, e.background(), e.deps.WritePNG, d.path
 	e.goWork(func() {
 		img, err := buildExport(res.colour, matteFrom8(res.alpha, d.w, d.h), bg, opt)
 		if err == nil {
-			err = write(path, img, overwrite)
+			err = write(path, img, overwrite, exportSource(photo, opt.Kind))
 		}
 		e.post(func() {
 			if err == nil {

@@ -18,7 +18,7 @@ func DefaultDeps(opt SegmenterOptions) Deps {
 		OpenSegmenter: openSession,
 		Refiner:       cutRefiner{},
 		Decode:        decodeFile,
-		WritePNG:      imagefile.WritePNG,
+		WritePNG:      imagefile.WritePNGSource,
 		Options:       opt,
 	}
 }

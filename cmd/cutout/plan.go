@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"time"
 
 	"cutout/refine/imagefile"
 )
@@ -371,13 +370,9 @@ func readBy(path string, reads []readFile, idx *identities) string {
 	return ""
 }
 
-// sourceOf is what a photo's outputs record they were made from: its
-// name, size and modification time. They tell two photos of one name in
-// different folders apart without reading either, and put no folder of
-// the user's into the outputs.
-func sourceOf(s source) string {
-	return fmt.Sprintf("%s, %d bytes, modified %s", filepath.Base(s.Path), s.Info.Size(), s.Info.ModTime().UTC().Format(time.RFC3339Nano))
-}
+// sourceOf is what a photo's outputs record they were made from
+// (imagefile.SourceOf).
+func sourceOf(s source) string { return imagefile.SourceOf(s.Path, s.Info) }
 
 // madeFrom maps the PNGs of Cutout's in an output folder that record
 // their source (imagefile.Source: "cutout of NAME, N bytes, modified T")

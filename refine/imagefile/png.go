@@ -9,10 +9,12 @@ import (
 	"image"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // stripBytes is the amount of filtered image data each parallel deflate
@@ -100,6 +102,15 @@ func MadeByCutout(path string) bool {
 	return string(b[:8]) == "\x89PNG\r\n\x1a\n" && string(b[12:16]) == "IHDR" &&
 		binary.BigEndian.Uint32(b[at:]) == uint32(len(softwareText)) &&
 		string(b[at+4:at+8]) == "tEXt" && string(b[at+8:]) == softwareText
+}
+
+// SourceOf describes the photo at path, whose os.Stat is info, as the
+// outputs made from it record it (after "cutout of ", "matte of " or
+// "trimap of "): its name, size and modification time. That tells two
+// photos of one name in different folders apart without reading either,
+// and puts no folder of the user's into the outputs.
+func SourceOf(path string, info os.FileInfo) string {
+	return fmt.Sprintf("%s, %d bytes, modified %s", filepath.Base(path), info.Size(), info.ModTime().UTC().Format(time.RFC3339Nano))
 }
 
 // sourceKeyword starts the iTXt chunk of EncodePNGSource: the keyword,

@@ -313,8 +313,14 @@ func unwrapLink(err error) error {
 // WritePNG atomically writes img to path with EncodePNG and default
 // options, through WriteFile.
 func WritePNG(path string, img image.Image, overwrite bool) error {
+	return WritePNGSource(path, img, overwrite, "")
+}
+
+// WritePNGSource is WritePNG with the Source chunk of EncodePNGSource
+// (none when source is "").
+func WritePNGSource(path string, img image.Image, overwrite bool, source string) error {
 	return WriteFile(path, overwrite, func(w io.Writer) error {
-		return EncodePNG(w, img)
+		return EncodePNGSource(w, img, source)
 	})
 }
 
