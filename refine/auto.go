@@ -148,7 +148,7 @@ func AutoGuide(img *image.NRGBA, m *Matte, opt *TrimapOptions) *Guide {
 	contrast := localContrast(small, cm, o.Lo, o.Hi, 2*cr)
 	posterior := colourPosterior(small, cm, contrast, o.Lo, o.Hi)
 	target := &Matte{W: w, H: h, Pix: make([]float32, w*h)}
-	copy(target.Pix, m.Pix)
+	spans(w*h, func(i0, i1 int) { copy(target.Pix[i0:i1], m.Pix[i0:i1]) })
 	g.Target = target
 
 	edge2 := int32(math.Floor(edge * edge))

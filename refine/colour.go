@@ -47,9 +47,9 @@ const (
 // box-smoothed over the neighbouring bins, clamped to ±colourClamp and
 // weighed by colourAgainst where it is negative, and g = colourGain ×
 // k/(k+colourContrast) with k the local contrast (colourGain where it is
-// unknown). m is clamped to [lo, hi] first, so that a sure model stays
-// sure only as far as the colours allow. Where either side has no pixel
-// the model's matte is returned as it is.
+// unknown). Where the model is sure (m ≤ lo
+// or m ≥ hi), or either side has no pixel, the model's matte is returned
+// as it is.
 func colourPosterior(im *rgb, m, contrast []float32, lo, hi float32) []float32 {
 	const n = colourBins * colourBins * colourBins
 	w, h := im.W, im.H
@@ -101,7 +101,11 @@ func colourPosterior(im *rgb, m, contrast []float32, lo, hi float32) []float32 {
 	}
 	spans(w*h, func(i0, i1 int) {
 		for i := i0; i < i1; i++ {
-			v := min(hi, max(lo, m[i]))
+			v := m[i]
+			if !(v > lo && v < hi) {
+				out[i] = v // the model is sure (or said nothing)
+				continue
+			}
 			r := float64(ratio[bin(i)])
 			if r < 0 {
 				r *= colourAgainst

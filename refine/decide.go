@@ -73,10 +73,6 @@ func decideWith(alpha *Matte, gl, user []uint8, f int, width float32) {
 	}
 	cw, ch := (w+f-1)/f, (h+f-1)/f
 	a := alpha.Pix
-	solved := func(i int) bool {
-		v := a[i]
-		return gl[i] == Unknown && v > 0 && v < 1 && (user == nil || user[i] == Unknown)
-	}
 	// mean3 returns the 3×3 mean around i (not on the border) and the
 	// central-difference slope of that mean.
 	mean3 := func(i int) (mean, slope float32) {
@@ -122,9 +118,15 @@ func decideWith(alpha *Matte, gl, user []uint8, f int, width float32) {
 		var out []change
 		for y := max(1, y0); y < min(h-1, y1); y++ {
 			crow := (y / f) * cw
+			glRow, aRow := gl[y*w:(y+1)*w], a[y*w:(y+1)*w]
 			for x := 1; x < w-1; x++ {
+				// Only the pixels the guide solved, between 0 and 1,
+				// and not brushed otherwise.
+				if glRow[x] != Unknown || aRow[x] <= 0 || aRow[x] >= 1 {
+					continue
+				}
 				i := y*w + x
-				if !solved(i) {
+				if user != nil && user[i] != Unknown {
 					continue
 				}
 				s := min(1, 2*keep[crow+x/f])
