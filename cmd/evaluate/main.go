@@ -109,13 +109,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		dir = filepath.Join(root, "..", "shared", "testdata")
 	}
-	var re *regexp.Regexp
-	if *only != "" {
-		var err error
-		if re, err = regexp.Compile(*only); err != nil {
-			fmt.Fprintln(stderr, "evaluate: -run:", err)
-			return 2
-		}
+	re, err := runFilter(*only)
+	if err != nil {
+		fmt.Fprintln(stderr, "evaluate: -run:", err)
+		return 2
 	}
 	samples, err := findSamples(dir, re)
 	if err != nil {
@@ -126,16 +123,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "no evaluation images under %s (the developer sets are kept beside the repository): nothing to score\n", dir)
 		return 0
 	}
-	sess, err := inference.Open(inference.Options{Model: *model, Device: inference.DeviceCPU, Log: stderr})
+	seg, closeSeg, err := openSegmenter(*model, *cache, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "evaluate:", err)
 		return 1
 	}
-	defer func() {
-		sess.Close()
-		inference.Shutdown()
-	}()
-	seg := &cachedSegmenter{sess: sess, dir: *cache, model: *model}
+	defer closeSeg()
 
 	results := map[string][][]score{} // set → per sample, per method
 	bySet := map[string][]sample{}
@@ -587,6 +580,29 @@ func median(v []float64) float64 {
 		return s[n/2]
 	}
 	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// runFilter compiles the -run flag's regular expression; "" matches
+// every photo (nil).
+func runFilter(expr string) (*regexp.Regexp, error) {
+	if expr == "" {
+		return nil, nil
+	}
+	return regexp.Compile(expr)
+}
+
+// openSegmenter opens the model on the CPU, keeping its mattes in dir
+// ("" keeps none); closeSeg releases it and the runtime.
+func openSegmenter(model, dir string, log io.Writer) (seg *cachedSegmenter, closeSeg func(), err error) {
+	sess, err := inference.Open(inference.Options{Model: model, Device: inference.DeviceCPU, Log: log})
+	if err != nil {
+		return nil, nil, err
+	}
+	closeSeg = func() {
+		sess.Close()
+		inference.Shutdown()
+	}
+	return &cachedSegmenter{sess: sess, dir: dir, model: model}, closeSeg, nil
 }
 
 // cachedSegmenter runs the model, keeping its mattes in dir when set.

@@ -15,7 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"cutout/inference"
 	"cutout/refine"
 	"cutout/refine/imagefile"
 	"cutout/refine/stroke"
@@ -63,13 +62,10 @@ func runStrokes(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: evaluate strokes [-cache DIR] [-run REGEXP] DIR...")
 		return 2
 	}
-	var re *regexp.Regexp
-	if *only != "" {
-		var err error
-		if re, err = regexp.Compile(*only); err != nil {
-			fmt.Fprintln(stderr, "evaluate: -run:", err)
-			return 2
-		}
+	re, err := runFilter(*only)
+	if err != nil {
+		fmt.Fprintln(stderr, "evaluate: -run:", err)
+		return 2
 	}
 	var photos []sample
 	for _, dir := range fs.Args() {
@@ -84,16 +80,12 @@ func runStrokes(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "no photo with a NAME.mask.png or NAME.alpha.png under %s: nothing to score\n", strings.Join(fs.Args(), " "))
 		return 0
 	}
-	sess, err := inference.Open(inference.Options{Model: *model, Device: inference.DeviceCPU, Log: stderr})
+	seg, closeSeg, err := openSegmenter(*model, *cache, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "evaluate:", err)
 		return 1
 	}
-	defer func() {
-		sess.Close()
-		inference.Shutdown()
-	}()
-	seg := &cachedSegmenter{sess: sess, dir: *cache, model: *model}
+	defer closeSeg()
 	fmt.Fprintln(stdout, "name\tiou0\tnoc90\tnoc95\tms\tplain_noc90\tplain_noc95\tplain_ms\tworst_drop\tplain_worst_drop")
 	var rows [][2]strokeRow
 	for _, s := range photos {
