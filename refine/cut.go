@@ -148,18 +148,25 @@ func Cut(ctx context.Context, img *image.NRGBA, in Input, opt *CutOptions) (*Cut
 func boundAlpha(alpha *Matte, img *image.NRGBA, copied bool) *Matte {
 	out := alpha
 	if copied {
-		out = &Matte{W: alpha.W, H: alpha.H, Pix: make([]float32, len(alpha.Pix))}
+		out = &Matte{W: alpha.W, H: alpha.H, Pix: append([]float32(nil), alpha.Pix...)}
 	}
+	boundAlphaIn(out, img, image.Rect(0, 0, alpha.W, alpha.H))
+	return out
+}
+
+// boundAlphaIn limits alpha by img's own alpha (both the same size) in
+// the rectangle r, in place.
+func boundAlphaIn(alpha *Matte, img *image.NRGBA, r image.Rectangle) {
 	w := alpha.W
-	parallel.Rows(alpha.H, func(y0, y1 int) {
-		for y := y0; y < y1; y++ {
-			src := img.Pix[img.PixOffset(img.Rect.Min.X, img.Rect.Min.Y+y):][:4*w]
-			for x, a := range alpha.Pix[y*w : (y+1)*w] {
-				out.Pix[y*w+x] = min(a, float32(src[4*x+3])/255)
+	parallel.Rows(r.Dy(), func(y0, y1 int) {
+		for y := r.Min.Y + y0; y < r.Min.Y+y1; y++ {
+			src := img.Pix[img.PixOffset(img.Rect.Min.X+r.Min.X, img.Rect.Min.Y+y):][:4*r.Dx()]
+			row := alpha.Pix[y*w+r.Min.X : y*w+r.Max.X]
+			for x, a := range row {
+				row[x] = min(a, float32(src[4*x+3])/255)
 			}
 		}
 	})
-	return out
 }
 
 // copyAlpha copies img's alpha channel into fg (both the same size).

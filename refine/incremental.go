@@ -153,6 +153,10 @@ func (r *Incremental) Update(ctx context.Context, tri *Trimap, changed image.Rec
 	if r.guide != nil {
 		r.decide(in)
 	}
+	if !r.img.Opaque() {
+		// After the decisions, as Cut bounds its alpha.
+		boundAlphaIn(r.alpha, r.img, in)
+	}
 	if err := r.foregroundWindow(ctx, in); err != nil {
 		return in, err
 	}
@@ -261,14 +265,6 @@ func (r *Incremental) solveWindow(ctx context.Context, win image.Rectangle, f in
 	m, _, err := solveAlphaAt(ctx, sub, full, f, init, o, &reporter{}, 0, 1)
 	if err != nil && !isSolveError(err) {
 		return nil, err
-	}
-	if !r.img.Opaque() {
-		for y := range wh {
-			src := sub.Pix[y*sub.Stride:]
-			for x := range ww {
-				m.Pix[y*ww+x] = min(m.Pix[y*ww+x], float32(src[4*x+3])/255)
-			}
-		}
 	}
 	return m.Pix, err
 }

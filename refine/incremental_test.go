@@ -161,3 +161,45 @@ func TestIncrementalCancelled(t *testing.T) {
 		t.Fatalf("%d of %d pixels of the cancelled edit differ by more than 2/255 from the edits solved in turn", off, n)
 	}
 }
+
+// TestIncrementalKeepsPhotoAlpha: on a photo with its own transparency
+// (a PNG cut into before), the pixels an Update rewrites are never more
+// opaque than the photo, as Cut's are not.
+func TestIncrementalKeepsPhotoAlpha(t *testing.T) {
+	s := newSynthetic(160, 120)
+	img := s.img
+	// The photo's left third is transparent, its middle third half so.
+	for y := range 120 {
+		for x := range 160 {
+			a := uint8(255)
+			switch {
+			case x < 53:
+				a = 0
+			case x < 107:
+				a = 128
+			}
+			img.Pix[y*img.Stride+4*x+3] = a
+		}
+	}
+	ctx := context.Background()
+	r, _, err := NewIncremental(ctx, img, Input{Matte: simulatedSegmentation(s.alpha, 3, 1)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tri := r.Trimap().Clone()
+	changed := paintDisc(tri, 40, 60, 100, 60, 12, Foreground)
+	win, err := r.Update(ctx, tri, changed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if win.Empty() {
+		t.Fatal("the stroke rewrote nothing")
+	}
+	for y := win.Min.Y; y < win.Max.Y; y++ {
+		for x := win.Min.X; x < win.Max.X; x++ {
+			if a, limit := r.Alpha().Pix[y*160+x], float32(img.Pix[y*img.Stride+4*x+3])/255; a > limit {
+				t.Fatalf("alpha at (%d,%d) is %v, more opaque than the photo's %v", x, y, a, limit)
+			}
+		}
+	}
+}
