@@ -33,9 +33,10 @@ const (
 // entries whose last entry is always zero, split into fixed chunks.
 type linearOp interface {
 	size() int
-	// mul sets dst = A x over the n entries, in parallel, with a result
-	// that does not depend on the number of cores.
-	mul(dst, x []float64)
+	// mulRange sets dst[k] = (A x)[k] for k in [k0, k1) and returns
+	// Σ dst[k]·x[k] over the range, summed in increasing k; chunks run
+	// concurrently, so it writes dst only inside the range.
+	mulRange(dst, x []float64, k0, k1 int) float64
 	// precondRange sets z[k] = (M⁻¹ r)[k] for k in [k0, k1); it may read r
 	// only inside the range, so chunks run independently.
 	precondRange(z, r []float64, k0, k1 int)
@@ -78,7 +79,7 @@ func conjugateGradient(a linearOp, b, x []float64, set cgSettings) (cgResult, er
 		return s
 	}
 	// r = b − A x, z = M⁻¹ r, ρ = r·z, ‖b‖²
-	a.mul(q, x)
+	parallel.Bands(n, nc, func(_, k0, k1 int) { a.mulRange(q, x, k0, k1) })
 	parallel.Bands(n, nc, func(c, k0, k1 int) {
 		var bb, rr float64
 		for k := k0; k < k1; k++ {
@@ -107,15 +108,8 @@ func conjugateGradient(a linearOp, b, x []float64, set cgSettings) (cgResult, er
 	})
 	rho := sum(0)
 	for it := 1; it <= set.maxIter; it++ {
-		// q = A p, and p·q
-		a.mul(q, p)
-		parallel.Bands(n, nc, func(c, k0, k1 int) {
-			var pq float64
-			for k := k0; k < k1; k++ {
-				pq += p[k] * q[k]
-			}
-			part[2*c] = pq
-		})
+		// q = A p, and p·q in the same pass
+		parallel.Bands(n, nc, func(c, k0, k1 int) { part[2*c] = a.mulRange(q, p, k0, k1) })
 		pq := sum(0)
 		if !(pq > 0) || !(rho > 0) {
 			return cgResult{it, res}, &SolveError{Iterations: it, Residual: res, Reason: breakdown}

@@ -127,13 +127,18 @@ func (r *Incremental) Update(ctx context.Context, tri *Trimap, changed image.Rec
 	r.dirty = changed
 	f := solveScale(w, h, r.unknowns, r.opt)
 	reach := max(incrementalMinReach, int(math.Ceil(incrementalReach*float64(min(w, h)))))
-	// The window is aligned to the solve's grid of f×f blocks, so its
-	// coarse pixels are those of a full solve, and its rim of 2f pixels
-	// (two coarse pixels: the reach of the Laplacian's windows) is held
-	// at the current alpha.
+	// The window is aligned to blocks of 8f pixels, the grid of the
+	// solve's third coarser level, so that the pixels of every level it
+	// solves are those of a full solve, and its rim of 2f pixels (two
+	// pixels of the finest level solved: the reach of the Laplacian's
+	// windows) is held at the current alpha. Aligned to f alone, the 13 MP
+	// case of TestIncrementalMatchesFullSolve, solved at 1/3, left 0.104%
+	// of the pixels more than 2/255 from a full solve; aligned to 8f,
+	// 0.075%.
+	g := 8 * f
 	win := image.Rect(
-		(changed.Min.X-reach)/f*f, (changed.Min.Y-reach)/f*f,
-		(changed.Max.X+reach+f-1)/f*f, (changed.Max.Y+reach+f-1)/f*f,
+		max(0, changed.Min.X-reach)/g*g, max(0, changed.Min.Y-reach)/g*g,
+		(changed.Max.X+reach+g-1)/g*g, (changed.Max.Y+reach+g-1)/g*g,
 	).Intersect(image.Rect(0, 0, w, h))
 	alpha, err := r.solveWindow(ctx, win, f)
 	if err != nil && !isSolveError(err) {

@@ -187,8 +187,10 @@ func chunks(n int) int {
 }
 
 // mulRange computes dst[k] = (A x)[k] for k in [k0, k1), A being L_uu
-// plus any prior term on its diagonal. x must be n+1 long with x[n] == 0.
-func (s *system) mulRange(dst, x []float64, k0, k1 int) {
+// plus any prior term on its diagonal, and returns Σ dst[k]·x[k] over the
+// range, summed in order, so conjugate gradients get pᵀAp from the same
+// pass. x must be n+1 long with x[n] == 0.
+func (s *system) mulRange(dst, x []float64, k0, k1 int) (dot float64) {
 	for k := k0; k < k1; k++ {
 		v := s.val[k*stencil : k*stencil+stencil]
 		c := s.col[k*stencil : k*stencil+stencil]
@@ -197,7 +199,9 @@ func (s *system) mulRange(dst, x []float64, k0, k1 int) {
 			sum += float64(v[j]) * x[c[j]]
 		}
 		dst[k] = sum
+		dot += sum * x[k]
 	}
+	return dot
 }
 
 func (s *system) size() int { return s.n }
