@@ -2,6 +2,7 @@ package ui
 
 import (
 	"image"
+	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -17,6 +18,9 @@ import (
 type strokeState struct {
 	rec *tileRecorder
 	op  editOp
+	// spreadNext is when a stroke that spreads may show its spread
+	// again while the pointer moves (see spreadWhilePainting).
+	spreadNext time.Time
 }
 
 // stroking reports whether a brush stroke is in progress.
@@ -36,6 +40,7 @@ func (e *Editor) beginStroke(p vec) bool {
 	e.stroke.rec = newTileRecorder(d.ly.tri)
 	e.stroke.op = editOp{Kind: opStroke, Label: label, Radius: e.tools.size / 2, Hardness: e.tools.hardness, Grow: e.spreads(label)}
 	e.stroke.op.Points = append(e.stroke.op.Points, [2]float64{p.X, p.Y})
+	e.stroke.spreadNext = time.Time{}
 	e.ref.cancel()
 	return true
 }
@@ -53,6 +58,25 @@ func (e *Editor) strokeTo(a, b vec) {
 	}
 	br := brush{Radius: op.Radius, Hardness: op.Hardness, Label: op.Label}
 	e.canvas.repaint(paintSegment(d.ly.tri, a, b, br, e.stroke.rec))
+	if op.Grow && !time.Now().Before(e.stroke.spreadNext) {
+		e.spreadWhilePainting(d)
+	}
+}
+
+// spreadWhilePainting shows where the stroke in progress spreads, as its
+// release will (see endStroke), while the pointer still moves, as
+// Quick Selection does: the labels go back to those before the stroke
+// and the stroke so far spreads from them. The next is shown no sooner
+// than twice the time this one took (and a frame at 60 Hz) later, so on
+// a large photo the spread never holds the pointer back.
+func (e *Editor) spreadWhilePainting(d *document) {
+	t0 := time.Now()
+	rec := e.stroke.rec
+	r := rec.restore()
+	r = r.Union(growStroke(d.ly.tri, d.scene(d.inverted()), e.stroke.op, rec))
+	e.canvas.repaint(r)
+	now := time.Now()
+	e.stroke.spreadNext = now.Add(max(2*now.Sub(t0), time.Second/60))
 }
 
 // endStroke commits the stroke in progress, if any, as one undo step.
@@ -66,8 +90,8 @@ func (e *Editor) endStroke() {
 	if op := e.stroke.op; op.Grow {
 		// Back to the labels before the stroke, then the stroke spreads
 		// from them, as a replay of op does.
-		rec.restore()
-		r = growStroke(d.ly.tri, d.scene(d.inverted()), op, rec)
+		r = rec.restore()
+		r = r.Union(growStroke(d.ly.tri, d.scene(d.inverted()), op, rec))
 	}
 	e.commit(d, rec, e.stroke.op, r)
 	e.keys.altReleased(e.post)

@@ -39,11 +39,15 @@ func (rec *tileRecorder) save(r image.Rectangle) {
 }
 
 // restore pastes the saved tiles back: the trimap is as it was before
-// the edit.
-func (rec *tileRecorder) restore() {
+// the edit. It returns the rectangle the saved tiles cover.
+func (rec *tileRecorder) restore() image.Rectangle {
+	var r image.Rectangle
 	for i, before := range rec.before {
-		pasteTile(rec.tri, rec.tileRect(i), before)
+		t := rec.tileRect(i)
+		pasteTile(rec.tri, t, before)
+		r = r.Union(t)
 	}
+	return r
 }
 
 // saveAll saves every tile (for edits that may touch the whole trimap).

@@ -14,7 +14,9 @@ import (
 // model is sure is the other label. It is the default of both brushes;
 // the Spread option off, or Shift held while painting, paints only what
 // the brush covers (stroke.Segment), as the Brush tool does. While the
-// pointer moves the stroke paints what it covers; on release it spreads.
+// pointer moves, the stroke paints what it covers and shows where it
+// spreads as often as the photo's size allows (spreadWhilePainting); on
+// release it spreads once more, from the whole stroke, as a replay does.
 // Keep and Drop select first what the model was half-sure of under the
 // click (stroke.Scene.PickUnsure), so roses that touch a face go alone,
 // and else the connected region the person sees.

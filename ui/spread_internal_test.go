@@ -48,6 +48,18 @@ func suitDoc() *document {
 	return d
 }
 
+// suitEditor shows suitDoc in an editor with the foreground brush (B),
+// hard, 10 px wide.
+func suitEditor(t *testing.T) (*Editor, *document) {
+	e, _ := newTestEditor(t, Deps{})
+	d := suitDoc()
+	showDoc(e, d)
+	press(e, fyne.KeyB, 0, 'b')
+	e.setHardness(1)
+	e.setBrushSize(10)
+	return e, d
+}
+
 // labelled counts the pixels of r with label l.
 func labelled(tri *refine.Trimap, r image.Rectangle, l uint8) int {
 	n := 0
@@ -67,12 +79,7 @@ func labelled(tri *refine.Trimap, r image.Rectangle, l uint8) int {
 // redo and a replay of the stored edits (crash recovery) give the same
 // labels.
 func TestStrokeSpreadsOverItsRegion(t *testing.T) {
-	e, _ := newTestEditor(t, Deps{})
-	d := suitDoc()
-	showDoc(e, d)
-	press(e, fyne.KeyB, 0, 'b')
-	e.setHardness(1)
-	e.setBrushSize(10)
+	e, d := suitEditor(t)
 	before := d.ly.tri.Clone()
 	area := suit.Dx() * suit.Dy()
 	outside := func(tri *refine.Trimap) int { // changed pixels 3 px or more outside the suit
@@ -207,5 +214,48 @@ func TestDropTakesTheRosesAlone(t *testing.T) {
 	}
 	if face < 0.999 {
 		t.Errorf("after the Drop the cutout keeps %.2f%% of the face", 100*face)
+	}
+}
+
+// TestStrokeSpreadsWhilePainting: a stroke that spreads shows its spread
+// while the pointer still moves, before the release; the release gives
+// the labels a whole stroke gives, and Ctrl+Z takes it all back.
+func TestStrokeSpreadsWhilePainting(t *testing.T) {
+	e, want := suitEditor(t)
+	path := []image.Point{{100, 100}, {105, 100}, {110, 102}, {115, 100}}
+	strokeThrough(e, path...)
+	if n := labelled(want.ly.tri, suit, refine.Foreground); n < suit.Dx()*suit.Dy()*8/10 {
+		t.Fatalf("the whole stroke spread over %d of the suit's %d pixels: not the case this test is about", n, suit.Dx()*suit.Dy())
+	}
+
+	d := suitDoc()
+	showDoc(e, d)
+	before := d.ly.tri.Clone()
+	c := e.canvas
+	c.ensureBuffer()
+	brushArea := 0
+	for i := 1; i < len(path); i++ {
+		a, b := viewPos(e, path[i-1].X, path[i-1].Y), viewPos(e, path[i].X, path[i].Y)
+		c.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: b}, Dragged: fyne.Delta{DX: b.X - a.X, DY: b.Y - a.Y}})
+		if i == 1 {
+			// The first move: the brush covers a few hundred pixels of the
+			// suit, its spread all of it.
+			brushArea = 2 * 5 * (5 + path[1].X - path[0].X)
+			if n := labelled(d.ly.tri, suit, refine.Foreground); n < suit.Dx()*suit.Dy()*8/10 {
+				t.Fatalf("while painting, the stroke shows %d of the suit's %d pixels as foreground (the brush covers about %d); want its spread", n, suit.Dx()*suit.Dy(), brushArea)
+			}
+			if len(d.hist.undo) != 0 {
+				t.Fatal("the stroke in progress is already an undo step")
+			}
+		}
+		time.Sleep(20 * time.Millisecond) // a person's pace: the next move may spread again
+	}
+	c.DragEnd()
+	if !bytes.Equal(d.ly.tri.Pix, want.ly.tri.Pix) {
+		t.Fatal("released, the stroke gives other labels than the same stroke painted at once")
+	}
+	press(e, fyne.KeyZ, fyne.KeyModifierControl, 0)
+	if !bytes.Equal(d.ly.tri.Pix, before.Pix) {
+		t.Fatal("Ctrl+Z did not take the stroke and its spread back")
 	}
 }
