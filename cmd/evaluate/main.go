@@ -79,8 +79,11 @@ var methods = []string{"raw", "auto", "rembg", "given"}
 type score struct {
 	iou, sad, mse, grad float64
 	ghost               float64 // per cent of the subject
-	time                time.Duration
-	ok                  bool
+	// ghostEdge and ghostPlateau split ghost (metrics.GhostSplit): at
+	// the cutout's own outline, misplaced, or away from it.
+	ghostEdge, ghostPlateau float64
+	time                    time.Duration
+	ok                      bool
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -286,7 +289,8 @@ func (s sample) scores(o *outcome) []score {
 		if alpha == nil {
 			continue
 		}
-		sc[i] = score{time: o.times[i], ok: true, ghost: 100 * metrics.Ghost(alpha, o.truth)}
+		edge, plateau := metrics.GhostSplit(alpha, o.truth)
+		sc[i] = score{time: o.times[i], ok: true, ghost: 100 * (edge + plateau), ghostEdge: 100 * edge, ghostPlateau: 100 * plateau}
 		if s.alpha != "" {
 			area := float64(upscale * upscale)
 			sc[i].sad = metrics.SAD(alpha, o.truth, nil) / area
@@ -539,21 +543,25 @@ func printTable(w io.Writer, set string, ss []sample, sc [][]score) {
 
 // printGhosts writes the ghost area over every photo of every set: mean,
 // median, largest and the count over 1%, for the model, the automatic
-// cutout and the rembg-style trimap.
+// cutout and the rembg-style trimap; then the same of its two parts
+// (metrics.GhostSplit): at the cutout's own outline (an edge in the
+// wrong place) and plateaus away from it.
 func printGhosts(w io.Writer, sc [][]score) {
 	fmt.Fprintf(w, "\n## ghost area, every photo (%d)\n\n", len(sc))
-	fmt.Fprintln(w, "| method | mean % | median % | max % | over 1% |")
-	fmt.Fprintln(w, "|---|---|---|---|---|")
+	fmt.Fprintln(w, "| method | mean % | median % | max % | over 1% | edge: mean / median / max % | plateau: mean / median / max % |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
 	for m := 0; m < 3; m++ {
-		v := make([]float64, len(sc))
+		all, edge, plateau := make([]float64, len(sc)), make([]float64, len(sc)), make([]float64, len(sc))
 		over := 0
 		for i := range sc {
-			v[i] = sc[i][m].ghost
-			if v[i] > 1 {
+			all[i], edge[i], plateau[i] = sc[i][m].ghost, sc[i][m].ghostEdge, sc[i][m].ghostPlateau
+			if all[i] > 1 {
 				over++
 			}
 		}
-		fmt.Fprintf(w, "| %s | %.2f | %.2f | %.2f | %d |\n", methods[m], mean(v), median(v), slices.Max(v), over)
+		fmt.Fprintf(w, "| %s | %.2f | %.2f | %.2f | %d | %.2f / %.2f / %.2f | %.2f / %.2f / %.2f |\n", methods[m],
+			mean(all), median(all), slices.Max(all), over,
+			mean(edge), median(edge), slices.Max(edge), mean(plateau), median(plateau), slices.Max(plateau))
 	}
 }
 

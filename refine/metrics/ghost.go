@@ -33,16 +33,22 @@ func Ghost(pred, truth *refine.Matte) float64 {
 	w, h := truth.W, truth.H
 	ghost := GhostMask(pred, truth)
 	ghosts, _ := sumRows(w, h, nil, func(i int) float64 { return float64(ghost.Pix[i]) })
-	subject, _ := sumRows(w, h, nil, func(i int) float64 {
+	subject := subjectArea(truth)
+	if subject == 0 {
+		return 0
+	}
+	return ghosts / subject
+}
+
+// subjectArea counts the pixels of truth at 0.5 or above.
+func subjectArea(truth *refine.Matte) float64 {
+	n, _ := sumRows(truth.W, truth.H, nil, func(i int) float64 {
 		if truth.Pix[i] >= 0.5 {
 			return 1
 		}
 		return 0
 	})
-	if subject == 0 {
-		return 0
-	}
-	return ghosts / subject
+	return n
 }
 
 // GhostMask returns the pixels Ghost counts: 1 where pred is a ghost
@@ -66,6 +72,36 @@ func GhostMask(pred, truth *refine.Matte) *refine.Matte {
 		}
 	})
 	return out
+}
+
+// GhostEdgeReach is how far, in pixels, a ghost pixel may lie from the
+// estimate's own 0.5 contour and still count as its edge in GhostSplit:
+// the reach of an edge anti-aliased over two pixels.
+const GhostEdgeReach = 2
+
+// GhostSplit splits Ghost(pred, truth) in two: edge, the ghost pixels
+// within GhostEdgeReach of pred's own 0.5 contour (a steep edge in the
+// wrong place: the subject's outline misplaced by more than GhostEdge of
+// the short side), and plateau, the others (half-transparent areas, the
+// ghosts proper). edge + plateau is Ghost.
+func GhostSplit(pred, truth *refine.Matte) (edge, plateau float64) {
+	checkSizes("GhostSplit", pred, truth, nil)
+	w, h := truth.W, truth.H
+	ghost := GhostMask(pred, truth)
+	own := contourDistance2(pred)
+	const rr = GhostEdgeReach * GhostEdgeReach
+	edge, _ = sumRows(w, h, nil, func(i int) float64 {
+		if ghost.Pix[i] == 1 && own[i] <= rr {
+			return 1
+		}
+		return 0
+	})
+	all, _ := sumRows(w, h, nil, func(i int) float64 { return float64(ghost.Pix[i]) })
+	subject := subjectArea(truth)
+	if subject == 0 {
+		return 0, 0
+	}
+	return edge / subject, (all - edge) / subject
 }
 
 // contourDistance2 returns, per pixel of m, the squared Euclidean distance

@@ -55,6 +55,45 @@ func TestGhost(t *testing.T) {
 	})
 }
 
+// TestGhostSplit: a steep edge in the wrong place is all edge, a
+// half-transparent square all plateau but the ring next to its own
+// outline.
+func TestGhostSplit(t *testing.T) {
+	const w, h = 200, 100
+	truth := withSquare(refine.NewMatte(w, h), 1)
+	// The square moved right by 10 px, its left and right columns
+	// anti-aliased at 0.5: the left column lies inside the reference's
+	// square (rows 32-67 are farther than 1 px from its outline), the
+	// right one outside it (all 40 rows).
+	moved := refine.NewMatte(w, h)
+	for y := 30; y < 70; y++ {
+		for x := 90; x < 130; x++ {
+			moved.Pix[y*w+x] = 1
+		}
+		moved.Pix[y*w+90], moved.Pix[y*w+129] = 0.5, 0.5
+	}
+	for name, tc := range map[string]struct {
+		pred          *refine.Matte
+		edge, plateau float64
+	}{
+		"misplaced edge": {moved, (36 + 40) / 1600.0, 0},
+		// The 36×36 ghosts inside; the ring 2 px in from the square's
+		// outline (its own too) is edge.
+		"half inside": {withSquare(refine.NewMatte(w, h), 0.5), 140 / 1600.0, (36*36 - 140) / 1600.0},
+		"exact":       {withSquare(refine.NewMatte(w, h), 1), 0, 0},
+	} {
+		t.Run(name, func(t *testing.T) {
+			edge, plateau := GhostSplit(tc.pred, truth)
+			if !near(edge, tc.edge) || !near(plateau, tc.plateau) {
+				t.Errorf("GhostSplit = %v, %v; want %v, %v", edge, plateau, tc.edge, tc.plateau)
+			}
+			if g := Ghost(tc.pred, truth); !near(edge+plateau, g) {
+				t.Errorf("edge + plateau = %v, Ghost %v", edge+plateau, g)
+			}
+		})
+	}
+}
+
 func fill(w, h int, v float32) *refine.Matte {
 	m := refine.NewMatte(w, h)
 	for i := range m.Pix {
