@@ -111,9 +111,10 @@
 // Guided Filter", 2015) as the starting guess of the finer level. Each
 // level stops at a relative residual of 3e-4: this early stopping acts as
 // a regulariser and gives a lower error than full convergence. When the
-// unknown region exceeds Options.MaxSolvePixels the finest level solved is
-// a reduced one and the guided filter produces the full-resolution alpha,
-// so time and memory follow the band, not the photo.
+// unknown region exceeds Options.MaxSolvePixels, or the photo 2.5 MP, the
+// finest level solved is a reduced one (a 12 MP photo is solved at 1/3)
+// and the guided filter produces the full-resolution alpha from the
+// photo at full size, so time and memory follow the band, not the photo.
 //
 // EstimateForeground implements the multi-level foreground estimation of
 // Germer, Uelwer, Conrad and Harmeling ("Fast Multi-Level Foreground
