@@ -52,6 +52,27 @@ func TestDecide(t *testing.T) {
 			},
 			want: func(_, _ int, v float32) (float32, float32) { return v, v },
 		},
+		// A mass of strands the model half saw, with nothing clear in
+		// it: deeper than deepShare (2 cells here) from the clear
+		// background on the right it becomes solid, nearer it keeps
+		// its strands.
+		"deep in a mass of strands": {
+			alpha: func(x, _ int) float32 {
+				switch {
+				case x >= 40:
+					return 0
+				case x%2 == 0:
+					return 0.6
+				}
+				return 0.9
+			},
+			want: func(x, _ int, v float32) (float32, float32) {
+				if x <= 37 {
+					return 1, 1
+				}
+				return v, v
+			},
+		},
 		"gentle ramp": {
 			alpha: func(x, _ int) float32 { return float32(x) / 63 },
 			want: func(x, _ int, _ float32) (float32, float32) {

@@ -170,12 +170,12 @@ func (r *Incremental) Update(ctx context.Context, tri *Trimap, changed image.Rec
 }
 
 // decide makes Cut's decisions (see decide) on the pixels of in, from a
-// crop of the photo around it aligned to the analysis grid, with four
-// cells of context on each side.
+// crop of the photo around it aligned to the analysis grid, with deep+4
+// cells of context on each side (the reach of the decisions' passes).
 func (r *Incremental) decide(in image.Rectangle) {
 	w, h := r.tri.W, r.tri.H
-	f, width := decideGrid(w, h)
-	m := 4 * f
+	f, width, deep := decideGrid(w, h)
+	m := (deep + 4) * f
 	c := image.Rect((in.Min.X-m)/f*f, (in.Min.Y-m)/f*f, in.Max.X+m, in.Max.Y+m).Intersect(image.Rect(0, 0, w, h))
 	cw, ch := c.Dx(), c.Dy()
 	a := &Matte{W: cw, H: ch, Pix: make([]float32, cw*ch)}
@@ -186,7 +186,7 @@ func (r *Incremental) decide(in image.Rectangle) {
 		copy(gl[y*cw:(y+1)*cw], r.guide.Trimap.Pix[i:i+cw])
 		copy(user[y*cw:(y+1)*cw], r.tri.Pix[i:i+cw])
 	}
-	decideWith(a, gl, user, f, width)
+	decideWith(a, gl, user, f, width, deep)
 	for y := in.Min.Y; y < in.Max.Y; y++ {
 		o := (y-c.Min.Y)*cw + in.Min.X - c.Min.X
 		copy(r.alpha.Pix[y*w+in.Min.X:y*w+in.Max.X], a.Pix[o:o+in.Dx()])
