@@ -24,9 +24,10 @@
 // distance from the stroke (Criminisi, Sharp and Blake, "GeoS: Geodesic
 // Image Segmentation", ECCV 2008), bounded by the photo's edges, by the
 // stroke's own colours, and by what the segmentation model is sure is the
-// other label (for a background stroke, where the model holds the subject
-// at 0.8 or more: something beside the subject in its colours, another
-// person in a crowd, is told from it by the model alone). A band along the grown region's edge is left Unknown, so
+// other label; a background stroke never climbs out of a dip of the
+// model's value into what the model holds as the subject more surely, so
+// a click on another person in a crowd does not spread into the subject
+// beside them in the same colours. A band along the grown region's edge is left Unknown, so
 // matting places the edge at full resolution. The plain brush (Segment)
 // stays for strokes that must touch only what they cover.
 //
