@@ -359,10 +359,11 @@ func chamfer(m *refine.Matte) []float64 {
 }
 
 // TestAutomaticGhostArea: over every photo of the developer sets, the
-// automatic cutout leaves at most half the model's ghost area on average
-// (metrics.Ghost: half-transparent plateaus where the reference is solid)
-// and at most 0.6 times its median, and no photo more than half a point
-// of the subject above the model's.
+// automatic cutout leaves at most 0.4 times the model's ghost area on
+// average (metrics.Ghost: half-transparent plateaus where the reference
+// is solid) and at most half its median, and no photo more than half a
+// point of the subject above the model's. (Reached: 4.54% against
+// 12.16%, median 1.43% against 3.11%.)
 func TestAutomaticGhostArea(t *testing.T) {
 	var raw, auto []float64
 	eachSample(t, func(s sample, _ *outcome, sc []score) {
@@ -375,10 +376,10 @@ func TestAutomaticGhostArea(t *testing.T) {
 	})
 	t.Logf("ghost area over %d photos: raw mean %.2f%% median %.2f%%, automatic mean %.2f%% median %.2f%%",
 		len(raw), mean(raw), median(raw), mean(auto), median(auto))
-	if mean(auto) > 0.5*mean(raw) {
-		t.Errorf("mean automatic ghost area %.2f%% is above half the model's %.2f%%", mean(auto), mean(raw))
+	if mean(auto) > 0.4*mean(raw) {
+		t.Errorf("mean automatic ghost area %.2f%% is above 0.4 times the model's %.2f%%", mean(auto), mean(raw))
 	}
-	if median(auto) > 0.6*median(raw) {
-		t.Errorf("median automatic ghost area %.2f%% is above 0.6 times the model's %.2f%%", median(auto), median(raw))
+	if median(auto) > 0.5*median(raw) {
+		t.Errorf("median automatic ghost area %.2f%% is above half the model's %.2f%%", median(auto), median(raw))
 	}
 }
