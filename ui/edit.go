@@ -71,12 +71,17 @@ func (e *Editor) strokeTo(a, b vec) {
 // a large photo the spread never holds the pointer back.
 func (e *Editor) spreadWhilePainting(d *document) {
 	t0 := time.Now()
-	rec := e.stroke.rec
-	r := rec.restore()
-	r = r.Union(growStroke(d.ly.tri, d.scene(d.inverted()), e.stroke.op, rec))
-	e.canvas.repaint(r)
+	e.canvas.repaint(spreadFromStart(d, e.stroke.rec, e.stroke.op))
 	now := time.Now()
 	e.stroke.spreadNext = now.Add(max(2*now.Sub(t0), time.Second/60))
+}
+
+// spreadFromStart puts back the labels d had before the stroke op (the
+// tiles rec saved) and spreads op from them, as a replay of op does. It
+// returns the rectangle it may have changed.
+func spreadFromStart(d *document, rec *tileRecorder, op editOp) image.Rectangle {
+	r := rec.restore()
+	return r.Union(growStroke(d.ly.tri, d.scene(d.inverted()), op, rec))
 }
 
 // endStroke commits the stroke in progress, if any, as one undo step.
@@ -88,10 +93,7 @@ func (e *Editor) endStroke() {
 	}
 	var r image.Rectangle
 	if op := e.stroke.op; op.Grow {
-		// Back to the labels before the stroke, then the stroke spreads
-		// from them, as a replay of op does.
-		r = rec.restore()
-		r = r.Union(growStroke(d.ly.tri, d.scene(d.inverted()), op, rec))
+		r = spreadFromStart(d, rec, op)
 	}
 	e.commit(d, rec, e.stroke.op, r)
 	e.keys.altReleased(e.post)

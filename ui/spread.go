@@ -70,7 +70,8 @@ func (e *Editor) setSpread(on bool) {
 }
 
 // growStroke spreads the stroke op over the region it was painted in
-// (stroke.Scene.Grow), after letting rec save the tiles it may change.
+// (stroke.Scene.Plan and Apply: the region is found once), after letting
+// rec save the tiles it may change.
 // It returns the rectangle it may have changed.
 func growStroke(tri *refine.Trimap, sc *stroke.Scene, op editOp, rec *tileRecorder) image.Rectangle {
 	pts := make([]stroke.Point, len(op.Points))
@@ -78,8 +79,9 @@ func growStroke(tri *refine.Trimap, sc *stroke.Scene, op editOp, rec *tileRecord
 		pts[i] = stroke.Point{X: p[0], Y: p[1]}
 	}
 	br := brush{Radius: op.Radius, Hardness: op.Hardness, Label: op.Label}
-	rec.save(sc.GrowBounds(tri, pts, br))
-	return sc.Grow(tri, pts, br)
+	g := sc.Plan(tri, pts, br)
+	rec.save(g.Bounds())
+	return g.Apply()
 }
 
 // applyUnsure keeps or drops a half-sure region (stroke.ApplyUnsure),

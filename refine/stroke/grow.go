@@ -140,25 +140,47 @@ func NewScene(img *image.NRGBA, model *refine.Matte, auto *refine.Trimap) *Scene
 // Unknown along that region's edge where the other side holds another
 // label. The painted capsule itself always keeps br.Label. A stroke of
 // Unknown grows nothing. It returns the rectangle of pixels it may have
-// changed; GrowBounds gives it beforehand, for undo.
+// changed. It is Plan followed by Apply.
 func (s *Scene) Grow(tri *refine.Trimap, pts []Point, br Brush) image.Rectangle {
-	grown, box, rect := s.region(tri, pts, br, nil)
-	if grown != nil {
-		s.paintRegion(tri, grown, box, br.Label)
-	}
-	for i := range pts {
-		j := max(i-1, 0)
-		rect = rect.Union(Segment(tri, pts[j], pts[i], br))
-	}
-	return rect
+	return s.Plan(tri, pts, br).Apply()
 }
 
-// GrowBounds returns the rectangle Grow may change for the same
-// arguments, for an editor that saves pixels for undo before a stroke.
-func (s *Scene) GrowBounds(tri *refine.Trimap, pts []Point, br Brush) image.Rectangle {
-	_, _, rect := s.region(tri, pts, br, nil)
+// Growth is a stroke's growth found on a trimap (Plan), not yet painted.
+type Growth struct {
+	s     *Scene
+	tri   *refine.Trimap
+	pts   []Point
+	br    Brush
+	grown []bool          // grown cells, nil when nothing grows
+	box   image.Rectangle // grid rectangle of the cells and their band
+	cells image.Rectangle // photo rectangle of the grown cells
+	rect  image.Rectangle // photo rectangle Apply may change
+}
+
+// Plan finds where Grow would spread the stroke on tri, without changing
+// it, so that an editor can save the pixels Bounds names for undo before
+// Apply paints them. tri must not change between Plan and Apply.
+func (s *Scene) Plan(tri *refine.Trimap, pts []Point, br Brush) *Growth {
+	grown, box, cells := s.region(tri, pts, br, nil)
+	rect := cells
 	for i := range pts {
 		rect = rect.Union(SegmentBounds(tri, pts[max(i-1, 0)], pts[i], br))
+	}
+	return &Growth{s: s, tri: tri, pts: pts, br: br, grown: grown, box: box, cells: cells, rect: rect}
+}
+
+// Bounds returns the rectangle Apply may change.
+func (g *Growth) Bounds() image.Rectangle { return g.rect }
+
+// Apply paints the growth into the trimap it was planned on and returns
+// the rectangle of pixels it may have changed (see Grow).
+func (g *Growth) Apply() image.Rectangle {
+	if g.grown != nil {
+		g.s.paintRegion(g.tri, g.grown, g.box, g.br.Label)
+	}
+	rect := g.cells
+	for i := range g.pts {
+		rect = rect.Union(Segment(g.tri, g.pts[max(i-1, 0)], g.pts[i], g.br))
 	}
 	return rect
 }

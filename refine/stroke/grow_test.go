@@ -79,10 +79,11 @@ func TestGrow(t *testing.T) {
 				tri.Pix[i] = refine.Background
 			}
 			br := Brush{Radius: 4, Hardness: 1, Label: tc.label}
-			before := s.GrowBounds(tri, []Point{tc.at}, br)
-			r := s.Grow(tri, []Point{tc.at}, br)
+			g := s.Plan(tri, []Point{tc.at}, br)
+			before := g.Bounds()
+			r := g.Apply()
 			if !r.In(before) && !r.Empty() {
-				t.Fatalf("Grow changed %v, GrowBounds said %v", r, before)
+				t.Fatalf("Apply changed %v, Bounds said %v", r, before)
 			}
 			in := suit.Inset(3)
 			fill := float64(count(tri, in, tc.label)) / float64(in.Dx()*in.Dy())
