@@ -339,6 +339,28 @@ func BenchmarkLaplacianMul(b *testing.B) {
 	}
 }
 
+// BenchmarkCut12MPJPEG is BenchmarkCut12MP on the portrait through a
+// JPEG at quality 92 (4:2:0), as a camera's photo reaches Cutout: its
+// block grid is found and the alpha deblocked (deblock-ms).
+func BenchmarkCut12MPJPEG(b *testing.B) {
+	img, seg, _ := load12MP(b)
+	jimg := evalset.ThroughJPEG(b, img, 92)
+	b.ResetTimer()
+	var total, deblocking time.Duration
+	for b.Loop() {
+		t := time.Now()
+		res, err := Cut(context.Background(), jimg, Input{Matte: seg}, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		total += time.Since(t)
+		deblocking += res.Stats.Durations["deblock"]
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(deblocking.Milliseconds())/n, "deblock-ms")
+	b.ReportMetric(float64(total.Milliseconds())/n, "cut-ms")
+}
+
 // BenchmarkCut12MP times the chain the command line and the editor run
 // (Cut: guide, alpha, decisions, foreground) on a 12 MP portrait and
 // reports each stage's time.

@@ -108,14 +108,13 @@ func Cut(ctx context.Context, img *image.NRGBA, in Input, opt *CutOptions) (*Cut
 	}
 	t0 := time.Now()
 	tri := in.Trimap
-	var then func(*Matte)
+	var dec *decisions
 	if in.Matte != nil {
 		g := in.Guide
 		if g == nil {
 			g = AutoGuide(img, in.Matte, opt.Trimap)
 		}
-		user := tri
-		then = func(alpha *Matte) { decide(alpha, g, user) }
+		dec = &decisions{guide: g, user: tri}
 		if tri == nil {
 			tri = g.Trimap
 			ro.Prior, ro.PriorWeights = g.target(), g.Weight
@@ -124,7 +123,7 @@ func Cut(ctx context.Context, img *image.NRGBA, in Input, opt *CutOptions) (*Cut
 		}
 	}
 	t1 := time.Now()
-	res, err := refine(ctx, img, tri, &ro, then)
+	res, err := refine(ctx, img, tri, &ro, dec)
 	var se *SolveError
 	r := &CutResult{Trimap: tri, Guide: t1.Sub(t0), Solve: time.Since(t1)}
 	switch {

@@ -7,6 +7,7 @@ import (
 	"image"
 	"math"
 
+	"cutout/refine/deblock"
 	"cutout/refine/parallel"
 )
 
@@ -22,7 +23,10 @@ import (
 // editor's refining worker) calls Update, and the maps it returns are
 // its own, changed in place by the next Update.
 type Incremental struct {
-	img      *image.NRGBA
+	img *image.NRGBA
+	// phase and grid are the photo's JPEG block grid (deblock.Grid).
+	phase    image.Point
+	grid     bool
 	guide    *Guide // nil when the photo has no model matte
 	opt      resolved
 	tri      *Trimap // the trimap of the current solution
@@ -55,6 +59,7 @@ func NewIncremental(ctx context.Context, img *image.NRGBA, in Input, opt *CutOpt
 		return nil, nil, err
 	}
 	r := &Incremental{img: img, guide: in.Guide, tri: res.Trimap.Clone(), alpha: res.Alpha.Clone(), fg: res.Foreground}
+	r.phase, r.grid = deblock.Grid(img)
 	if opt != nil && opt.Refine != nil {
 		r.opt = opt.Refine.resolve()
 	} else {
@@ -155,8 +160,14 @@ func (r *Incremental) Update(ctx context.Context, tri *Trimap, changed image.Rec
 		o := (y-win.Min.Y)*ww + in.Min.X - win.Min.X
 		copy(r.alpha.Pix[y*w+in.Min.X:y*w+in.Max.X], alpha[o:o+in.Dx()])
 	}
+	if r.grid {
+		deblockAlpha(r.alpha, r.tri, in, r.phase, nil)
+	}
 	if r.guide != nil {
 		r.decide(in)
+		if r.grid {
+			deblockAlpha(r.alpha, r.tri, in, r.phase, r.guide.Prior)
+		}
 	}
 	if !r.img.Opaque() {
 		// After the decisions, as Cut bounds its alpha.

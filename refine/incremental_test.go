@@ -5,6 +5,9 @@ import (
 	"image"
 	"math"
 	"testing"
+
+	"cutout/assets/evalset"
+	"cutout/refine/deblock"
 )
 
 // paintDisc labels the pixels within r of the segment from (ax, ay) to
@@ -44,9 +47,11 @@ func TestIncrementalMatchesFullSolve(t *testing.T) {
 	tests := map[string]struct {
 		scale int
 		opt   *CutOptions
+		jpeg  bool // through a JPEG, whose block grid the alpha is deblocked on
 	}{
-		"2 MP":  {2, nil},
-		"13 MP": {5, &CutOptions{Refine: &Options{Tolerance: 3e-5}}},
+		"2 MP":              {2, nil, false},
+		"2 MP through JPEG": {2, nil, true},
+		"13 MP":             {5, &CutOptions{Refine: &Options{Tolerance: 3e-5}}, false},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -54,6 +59,12 @@ func TestIncrementalMatchesFullSolve(t *testing.T) {
 				t.Skip("a 13 MP full solve: not with -short")
 			}
 			img := upscaleNRGBA(c.img, tc.scale)
+			if tc.jpeg {
+				img = evalset.ThroughJPEG(t, img, 75)
+				if _, ok := deblock.Grid(img); !ok {
+					t.Fatal("no block grid found in the photo through JPEG")
+				}
+			}
 			seg := upscaleMatte(simulatedSegmentation(c.alpha, 3, 1), tc.scale)
 			w, h := seg.W, seg.H
 			ctx := context.Background()

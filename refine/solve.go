@@ -136,7 +136,8 @@ type Stats struct {
 	// stops early on purpose anyway); this is not reported as an error.
 	Converged bool
 	// Durations holds wall time per stage: "setup", "solve", "upsample",
-	// "foreground".
+	// "foreground", and from Refine and Cut "decide" and, for a photo
+	// with a JPEG's block grid, "deblock".
 	Durations map[string]time.Duration
 }
 

@@ -10,12 +10,15 @@ package evalset
 import (
 	"bytes"
 	"errors"
+	"image"
 	"image/jpeg"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/disintegration/imaging"
+
+	"cutout/refine/imagefile"
 )
 
 // Root returns the repository root: the nearest folder at or above the
@@ -90,4 +93,20 @@ func PortraitJPEG(tb testing.TB, w, h int) ([]byte, string) {
 		tb.Fatal(err)
 	}
 	return buf.Bytes(), filepath.Base(src)
+}
+
+// ThroughJPEG returns img encoded by image/jpeg at quality q and decoded
+// as Cutout decodes a photo (imagefile.Decode): a photo with a JPEG's
+// 8×8 block grid. It fails tb on any error.
+func ThroughJPEG(tb testing.TB, img image.Image, q int) *image.NRGBA {
+	tb.Helper()
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: q}); err != nil {
+		tb.Fatal(err)
+	}
+	out, _, err := imagefile.Decode(&buf, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
 }
