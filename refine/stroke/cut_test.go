@@ -13,13 +13,17 @@ import (
 // touching its left side and a green box touching its right side, both
 // of which the model holds as surely as the subject short of its ceiling
 // (0.97), as it does a thing beside a person it took for part of them.
-func keptScene() (*image.NRGBA, *refine.Matte, map[string]image.Rectangle) {
-	const w, h = 240, 160
+// The photo is scale times that size.
+func keptScene(scale int) (*image.NRGBA, *refine.Matte, map[string]image.Rectangle) {
+	w, h := 240*scale, 160*scale
 	r := map[string]image.Rectangle{
 		"head":  image.Rect(95, 20, 145, 70),
 		"shirt": image.Rect(80, 70, 160, 160),
 		"bin":   image.Rect(20, 60, 80, 150),
 		"box":   image.Rect(160, 90, 210, 150),
+	}
+	for n, b := range r {
+		r[n] = image.Rectangle{b.Min.Mul(scale), b.Max.Mul(scale)}
 	}
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
 	m := refine.NewMatte(w, h)
@@ -51,7 +55,7 @@ func keptScene() (*image.NRGBA, *refine.Matte, map[string]image.Rectangle) {
 // beside it; on the subject itself (the model at its ceiling) it takes
 // its own disc and no more.
 func TestGrowCutsWhatTheModelKept(t *testing.T) {
-	img, m, r := keptScene()
+	img, m, r := keptScene(1)
 	s := NewScene(img, m, nil)
 	tests := map[string]struct {
 		at Point
@@ -88,6 +92,29 @@ func TestGrowCutsWhatTheModelKept(t *testing.T) {
 				if lost := in.Dx()*in.Dy() - count(tri, in, refine.Foreground); lost > disc {
 					t.Errorf("%s: lost %d pixels of Foreground (the click's disc holds %d)", n, lost, disc)
 				}
+			}
+		})
+	}
+}
+
+// BenchmarkGrowCut times a click's growth on keptScene enlarged to 24 MP
+// (6000×4000): on the bin, which runs the graph cut, and on the wall,
+// which does not.
+func BenchmarkGrowCut(b *testing.B) {
+	img, m, _ := keptScene(25)
+	s := NewScene(img, m, nil)
+	tri := refine.NewTrimap(img.Rect.Dx(), img.Rect.Dy())
+	for i, v := range m.Pix {
+		tri.Pix[i] = refine.Background
+		if v >= 0.95 {
+			tri.Pix[i] = refine.Foreground
+		}
+	}
+	for name, at := range map[string]Point{"bin": {50 * 25, 110 * 25}, "wall": {220 * 25, 30 * 25}} {
+		b.Run(name, func(b *testing.B) {
+			br := Brush{Radius: 80, Hardness: 0.8, Label: refine.Background}
+			for b.Loop() {
+				s.Plan(tri, []Point{at}, br)
 			}
 		})
 	}

@@ -44,7 +44,7 @@
 // model kept beside a child goes in two clicks); no click with Grow
 // lowers the IoU by more than 0.002 but on hsd-212, whose reference is
 // offset from the photo by a few pixels (the plain brush loses 0.0065
-// there too), and on hsd-168 (0.0027: a background click on the child's
+// there too), and on hsd-168 (0.0026: a background click on the child's
 // shoe, where the model is unsure, after the bin is gone). A click that runs the cut takes 0.1-0.15 s
 // (the grid is the same at every photo size); other strokes a few
 // milliseconds.
