@@ -167,24 +167,50 @@ func stripTimes(lines []string) string {
 	return strings.Join(out, "\n")
 }
 
-// TestStrokesDoNotLeak: on hsd-241, a crowd in which the model holds
-// the subject at 0.8-0.96 and the people beside it a little less, no
-// click of the simulated user with the default tools lowers the IoU by
-// more than 0.002. A background stroke spreading up to where the model
-// was sure of the subject (0.95) lost 0.046 in one step: a click on the
-// head of a man behind the subject's shoulder spread into the subject's
-// coat, of the same dark colour.
+// TestStrokesDoNotLeak: no click of the simulated user with the default
+// tools lowers the IoU by more than 0.002 on hsd-241, a crowd in which
+// the model holds the subject at 0.8-0.96 and the people beside it a
+// little less, nor on hsd-063, whose reference leaves out patches of the
+// subject's dark shirt that the model holds at its ceiling. A background
+// stroke spreading up to where the model was sure of the subject (0.95)
+// lost 0.046 in one step on hsd-241: a click on the head of a man behind
+// the subject's shoulder spread into the subject's coat, of the same dark
+// colour. A graph cut on the photo's colours that did not keep what the
+// model holds at its ceiling took the whole shirt on hsd-063 (0.55) and
+// the man behind a click between two people's legs on hsd-241 (0.135).
 func TestStrokesDoNotLeak(t *testing.T) {
 	dir := filepath.Join(filepath.Dir(evalset.Portraits(t)), "people")
-	s := sample{set: "people", name: "hsd-241", photo: filepath.Join(dir, "hsd-241.jpg"), mask: filepath.Join(dir, "hsd-241.mask.png")}
+	seg := &cachedSegmenter{sess: openSession(t), model: "medium"}
+	for _, name := range []string{"hsd-241", "hsd-063"} {
+		s := sample{set: "people", name: name, photo: filepath.Join(dir, name+".jpg"), mask: filepath.Join(dir, name+".mask.png")}
+		rows, err := s.strokes(context.Background(), seg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := rows[0].worstDrop; d > 0.002 {
+			t.Errorf("%s: a click with the default tools lowered the IoU by %.4f (at most 0.002)", name, d)
+		}
+		if d := rows[1].worstDrop; d > 0.002 {
+			t.Errorf("%s: a click with the plain brush lowered the IoU by %.4f (at most 0.002)", name, d)
+		}
+	}
+}
+
+// TestStrokesRemoveWhatTheModelKept: on hsd-168 the model keeps a bin
+// beside a child, surely (0.85-0.99) and larger than the child; the
+// default tools bring the IoU to 0.90 within three clicks (the graph cut
+// takes the bin), the plain brush does not within ten.
+func TestStrokesRemoveWhatTheModelKept(t *testing.T) {
+	dir := filepath.Join(filepath.Dir(evalset.Portraits(t)), "people")
+	s := sample{set: "people", name: "hsd-168", photo: filepath.Join(dir, "hsd-168.jpg"), mask: filepath.Join(dir, "hsd-168.mask.png")}
 	rows, err := s.strokes(context.Background(), &cachedSegmenter{sess: openSession(t), model: "medium"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := rows[0].worstDrop; d > 0.002 {
-		t.Errorf("a click with the default tools lowered the IoU by %.4f (at most 0.002)", d)
+	if n := rows[0].noc90; n > 3 {
+		t.Errorf("the default tools took %d clicks to IoU 0.90 (at most 3; 11: not in ten)", n)
 	}
-	if d := rows[1].worstDrop; d > 0.002 {
-		t.Errorf("a click with the plain brush lowered the IoU by %.4f (at most 0.002)", d)
+	if n := rows[1].noc90; n <= strokeSteps {
+		t.Errorf("the plain brush reached IoU 0.90 in %d clicks: the photo no longer tests the cut", n)
 	}
 }

@@ -17,8 +17,9 @@ import (
 // (Criminisi, Sharp and Blake, "GeoS: Geodesic Image Segmentation",
 // ECCV 2008: the least sum of colour steps along a path) is under a
 // threshold and whose colour is near the stroke's. A path never enters
-// what the model is sure is the other label: where the model is sure and
-// wrong, the stroke paints what it covers and no more; and a background
+// what the model is sure is the other label; a background stroke painted
+// where the model is sure of the subject is grown by a graph cut instead
+// (see cut.go); and a background
 // stroke's path never climbs out of a dip of the model's value into
 // something it holds as the subject more surely (see climbLimit).
 // (Letting a stroke painted inside such a region grow by colour alone
@@ -324,6 +325,15 @@ func (s *Scene) region(tri *refine.Trimap, pts []Point, br Brush, allowed []bool
 					}
 					heap.Push(q, cellItem{int32(j), d})
 				}
+			}
+		}
+	}
+	if cut := s.sureCut(tri, seed, n, rr, br.Label, other); cut != nil {
+		for k, v := range cut {
+			if v && !grown[k] {
+				grown[k] = true
+				x, y := k%gw, k/gw
+				minX, minY, maxX, maxY = min(minX, x), min(minY, y), max(maxX, x), max(maxY, y)
 			}
 		}
 	}
