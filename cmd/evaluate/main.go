@@ -82,8 +82,11 @@ type score struct {
 	// ghostEdge and ghostPlateau split ghost (metrics.GhostSplit): at
 	// the cutout's own outline, misplaced, or away from it.
 	ghostEdge, ghostPlateau float64
-	time                    time.Duration
-	ok                      bool
+	// outline is how far the reference's outline lies outside the
+	// cutout's 0.5 contour, in pixels (metrics.OutlineOffset).
+	outline float64
+	time    time.Duration
+	ok      bool
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -290,7 +293,8 @@ func (s sample) scores(o *outcome) []score {
 			continue
 		}
 		edge, plateau := metrics.GhostSplit(alpha, o.truth)
-		sc[i] = score{time: o.times[i], ok: true, ghost: 100 * (edge + plateau), ghostEdge: 100 * edge, ghostPlateau: 100 * plateau}
+		sc[i] = score{time: o.times[i], ok: true, ghost: 100 * (edge + plateau), ghostEdge: 100 * edge, ghostPlateau: 100 * plateau,
+			outline: metrics.OutlineOffset(alpha, o.truth)}
 		if s.alpha != "" {
 			area := float64(upscale * upscale)
 			sc[i].sad = metrics.SAD(alpha, o.truth, nil) / area
@@ -431,8 +435,8 @@ func printTable(w io.Writer, set string, ss []sample, sc [][]score) {
 		fmt.Fprintln(w, "| image | raw SAD | auto SAD | rembg SAD | given SAD | raw MSE | auto MSE | rembg MSE | given MSE | raw grad | auto grad | rembg grad | given grad | raw ghost% | auto ghost% | rembg ghost% | auto s | rembg s | given s |")
 		fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	} else {
-		fmt.Fprintln(w, "| image | raw IoU | auto IoU | rembg IoU | auto − raw | raw ghost% | auto ghost% | rembg ghost% | raw s | auto s | rembg s |")
-		fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|")
+		fmt.Fprintln(w, "| image | raw IoU | auto IoU | rembg IoU | auto − raw | raw ghost% | auto ghost% | rembg ghost% | auto outline px | raw s | auto s | rembg s |")
+		fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|")
 	}
 	ghosts := func(i int) []string {
 		var out []string
@@ -467,6 +471,7 @@ func printTable(w io.Writer, set string, ss []sample, sc [][]score) {
 			row = append(row, cols(func(s score) float64 { return s.iou }, "%.4f")(i)...)
 			row = append(row, fmt.Sprintf("%+.4f", sc[i][1].iou-sc[i][0].iou))
 			row = append(row, ghosts(i)...)
+			row = append(row, fmt.Sprintf("%+.2f", sc[i][1].outline))
 			for m := 0; m < 3; m++ {
 				row = append(row, fmt.Sprintf("%.2f", sc[i][m].time.Seconds()))
 			}
@@ -519,6 +524,7 @@ func printTable(w io.Writer, set string, ss []sample, sc [][]score) {
 			for m := 0; m < 3; m++ {
 				row = append(row, col(m, func(s score) float64 { return s.ghost }, "%.2f"))
 			}
+			row = append(row, col(1, func(s score) float64 { return s.outline }, "%+.2f"))
 			for m := 0; m < 3; m++ {
 				row = append(row, col(m, func(s score) float64 { return s.time.Seconds() }, "%.2f"))
 			}

@@ -55,11 +55,12 @@ func runStrokes(args []string, stdout, stderr io.Writer) int {
 	model := fs.String("model", "medium", "model name")
 	cache := fs.String("cache", "", "folder to keep the model's mattes in between runs (optional)")
 	only := fs.String("run", "", "score only photos whose name matches this regular expression")
+	dump := fs.String("dump", "", "folder to write, for each photo, the default tools' clicks and errors after the last step into, as NAME.strokes.png (optional)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprintln(stderr, "usage: evaluate strokes [-cache DIR] [-run REGEXP] DIR...")
+		fmt.Fprintln(stderr, "usage: evaluate strokes [-cache DIR] [-run REGEXP] [-dump DIR] DIR...")
 		return 2
 	}
 	re, err := runFilter(*only)
@@ -89,7 +90,7 @@ func runStrokes(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintln(stdout, "name\tiou0\tnoc90\tnoc95\tms\tplain_noc90\tplain_noc95\tplain_ms\tworst_drop\tplain_worst_drop")
 	var rows [][2]strokeRow
 	for _, s := range photos {
-		r, err := s.strokes(context.Background(), seg)
+		r, err := s.strokes(context.Background(), seg, *dump)
 		if err != nil {
 			fmt.Fprintf(stderr, "evaluate: %s: %v\n", s.name, err)
 			return 1
@@ -156,8 +157,9 @@ func photosIn(dir string, re *regexp.Regexp) ([]sample, error) {
 }
 
 // strokes runs the simulated user on one photo with the default tools
-// and with the plain brush.
-func (s sample) strokes(ctx context.Context, seg *cachedSegmenter) ([2]strokeRow, error) {
+// and with the plain brush; with a dump folder it draws the default
+// tools' clicks and errors there.
+func (s sample) strokes(ctx context.Context, seg *cachedSegmenter, dump string) ([2]strokeRow, error) {
 	var rows [2]strokeRow
 	img, _, err := imagefile.DecodeFile(s.photo, nil)
 	if err != nil {
@@ -195,18 +197,78 @@ func (s sample) strokes(ctx context.Context, seg *cachedSegmenter) ([2]strokeRow
 				return stroke.Segment(tri, p, p, br)
 			}
 		}
-		rows[tool], err = simulateUser(ctx, inc, truth, click)
+		var clicks []strokeClick
+		rows[tool], clicks, err = simulateUser(ctx, inc, truth, click)
 		if err != nil {
 			return rows, err
+		}
+		if tool == 0 && dump != "" {
+			if err := os.MkdirAll(dump, 0o755); err != nil {
+				return rows, err
+			}
+			pic := clickPicture(img, inc.Alpha(), truth, clicks)
+			if err := imagefile.WritePNG(filepath.Join(dump, s.name+".strokes.png"), pic, true); err != nil {
+				return rows, err
+			}
 		}
 	}
 	return rows, nil
 }
 
+// strokeClick is one of the simulated user's clicks.
+type strokeClick struct {
+	at image.Point
+	fg bool
+}
+
+// clickPicture draws the photo and, right of it, where alpha ≥ 0.5 and
+// truth ≥ 0.5 agree (light on the subject, dark off it) and disagree
+// (red: the subject missed; blue: kept too much), with the clicks on it
+// (yellow: foreground, magenta: background).
+func clickPicture(img *image.NRGBA, alpha, truth *refine.Matte, clicks []strokeClick) *image.NRGBA {
+	w, h := alpha.W, alpha.H
+	out := image.NewNRGBA(image.Rect(0, 0, 2*w, h))
+	put := func(x, y int, r, g, b uint8) {
+		o := out.PixOffset(x, y)
+		copy(out.Pix[o:o+4], []uint8{r, g, b, 255})
+	}
+	for y := range h {
+		copy(out.Pix[y*out.Stride:y*out.Stride+4*w], img.Pix[y*img.Stride:y*img.Stride+4*w])
+		for x := range w {
+			i := y*w + x
+			q := img.Pix[y*img.Stride+4*x:]
+			g := uint8((int(q[0]) + int(q[1]) + int(q[2])) / 6)
+			p, t := alpha.Pix[i] >= 0.5, truth.Pix[i] >= 0.5
+			switch {
+			case t && !p:
+				put(w+x, y, 255, 0, 0)
+			case p && !t:
+				put(w+x, y, 0, 80, 255)
+			case p:
+				put(w+x, y, g+100, g+100, g+100)
+			default:
+				put(w+x, y, g, g, g)
+			}
+		}
+	}
+	for _, c := range clicks {
+		for y := max(c.at.Y-1, 0); y <= min(c.at.Y+1, h-1); y++ {
+			for x := max(c.at.X-1, 0); x <= min(c.at.X+1, w-1); x++ {
+				if c.fg {
+					put(w+x, y, 255, 255, 0)
+				} else {
+					put(w+x, y, 255, 0, 255)
+				}
+			}
+		}
+	}
+	return out
+}
+
 // simulateUser clicks up to strokeSteps times on inc's cutout with click
 // and scores each step against truth.
 func simulateUser(ctx context.Context, inc *refine.Incremental, truth *refine.Matte,
-	click func(*refine.Trimap, stroke.Point, stroke.Brush) image.Rectangle) (strokeRow, error) {
+	click func(*refine.Trimap, stroke.Point, stroke.Brush) image.Rectangle) (strokeRow, []strokeClick, error) {
 	w, h := truth.W, truth.H
 	radius := 0.02 * float64(min(w, h))
 	row := strokeRow{iou0: iou(inc.Alpha(), truth), noc90: strokeSteps + 1, noc95: strokeSteps + 1}
@@ -221,6 +283,7 @@ func simulateUser(ctx context.Context, inc *refine.Incremental, truth *refine.Ma
 	score(0, row.iou0)
 	prev := row.iou0
 	tri := inc.Trimap().Clone()
+	var clicks []strokeClick
 	var total time.Duration
 	steps := 0
 	for step := 1; step <= strokeSteps && row.noc95 > strokeSteps; step++ {
@@ -232,12 +295,13 @@ func simulateUser(ctx context.Context, inc *refine.Incremental, truth *refine.Ma
 		if fg {
 			label = refine.Foreground
 		}
+		clicks = append(clicks, strokeClick{p, fg})
 		t0 := time.Now()
 		changed := click(tri, stroke.Point{X: float64(p.X) + 0.5, Y: float64(p.Y) + 0.5}, stroke.Brush{Radius: radius, Hardness: strokeHardness, Label: label})
 		if _, err := inc.Update(ctx, tri, changed); err != nil {
 			var se *refine.SolveError
 			if !errors.As(err, &se) {
-				return row, err
+				return row, clicks, err
 			}
 		}
 		total += time.Since(t0)
@@ -250,7 +314,7 @@ func simulateUser(ctx context.Context, inc *refine.Incremental, truth *refine.Ma
 	if steps > 0 {
 		row.ms = float64(total.Milliseconds()) / float64(steps)
 	}
-	return row, nil
+	return row, clicks, nil
 }
 
 // nextClick finds the largest 4-connected region where alpha ≥ 0.5 and

@@ -120,14 +120,20 @@ func inRuns(runs []int32, x, y int) bool {
 
 // TestStrokesTable: the strokes benchmark on a photo prints the header,
 // a row with every column, and the MEAN and MEDIAN rows, and runs the
-// same twice.
+// same twice; the second run, with -dump, also draws the photo beside
+// its clicks and errors.
 func TestStrokesTable(t *testing.T) {
 	dir := evalset.Portraits(t)
 	openSession(t)
+	dump := t.TempDir()
 	var first string
-	for range 2 {
+	for run := range 2 {
+		args := []string{"-run", "celebamaskhq-demo0", dir}
+		if run == 1 {
+			args = append([]string{"-dump", dump}, args...)
+		}
 		var out, errb bytes.Buffer
-		if code := runStrokes([]string{"-run", "celebamaskhq-demo0", dir}, &out, &errb); code != 0 {
+		if code := runStrokes(args, &out, &errb); code != 0 {
 			t.Fatalf("exit %d: %s", code, errb.String())
 		}
 		lines := strings.Split(strings.TrimSpace(out.String()), "\n")
@@ -148,6 +154,37 @@ func TestStrokesTable(t *testing.T) {
 		} else if scores != first {
 			t.Fatalf("two runs differ:\n%s\n%s", first, scores)
 		}
+	}
+	photo, _, err := imagefile.DecodeFile(filepath.Join(dir, "celebamaskhq-demo0.jpg"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pic, _, err := imagefile.DecodeFile(filepath.Join(dump, "celebamaskhq-demo0.strokes.png"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, h := photo.Rect.Dx(), photo.Rect.Dy()
+	if pic.Rect.Dx() != 2*w || pic.Rect.Dy() != h {
+		t.Fatalf("picture %v, want %dx%d", pic.Rect, 2*w, h)
+	}
+	var clicks, errs int
+	for y := range h {
+		if !bytes.Equal(pic.Pix[y*pic.Stride:y*pic.Stride+4*w], photo.Pix[y*photo.Stride:y*photo.Stride+4*w]) {
+			t.Fatalf("row %d of the picture's left half is not the photo's", y)
+		}
+		for x := w; x < 2*w; x++ {
+			switch c := pic.Pix[y*pic.Stride+4*x:]; {
+			case c[0] == 255 && c[1] == 255 && c[2] == 0, c[0] == 255 && c[1] == 0 && c[2] == 255:
+				clicks++
+			case c[0] == 255 && c[1] == 0 && c[2] == 0, c[0] == 0 && c[1] == 80 && c[2] == 255:
+				errs++
+			}
+		}
+	}
+	// One click (a 3×3 mark) takes the roses away; what remains wrong is
+	// the outline, a few per cent of the photo.
+	if clicks != 9 || errs == 0 || errs > w*h/20 {
+		t.Errorf("picture: %d click pixels (want one 3×3 mark), %d error pixels of %d", clicks, errs, w*h)
 	}
 }
 
@@ -183,7 +220,7 @@ func TestStrokesDoNotLeak(t *testing.T) {
 	seg := &cachedSegmenter{sess: openSession(t), model: "medium"}
 	for _, name := range []string{"hsd-241", "hsd-063"} {
 		s := sample{set: "people", name: name, photo: filepath.Join(dir, name+".jpg"), mask: filepath.Join(dir, name+".mask.png")}
-		rows, err := s.strokes(context.Background(), seg)
+		rows, err := s.strokes(context.Background(), seg, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -203,7 +240,7 @@ func TestStrokesDoNotLeak(t *testing.T) {
 func TestStrokesRemoveWhatTheModelKept(t *testing.T) {
 	dir := filepath.Join(filepath.Dir(evalset.Portraits(t)), "people")
 	s := sample{set: "people", name: "hsd-168", photo: filepath.Join(dir, "hsd-168.jpg"), mask: filepath.Join(dir, "hsd-168.mask.png")}
-	rows, err := s.strokes(context.Background(), &cachedSegmenter{sess: openSession(t), model: "medium"})
+	rows, err := s.strokes(context.Background(), &cachedSegmenter{sess: openSession(t), model: "medium"}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
