@@ -69,31 +69,82 @@ func TestGrowCutsWhatTheModelKept(t *testing.T) {
 		"a click on the bin's edge removes the bin": {Point{76, 100}, []string{"bin"}, []string{"head", "shirt", "box"}},
 	}
 	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			tri := refine.NewTrimap(img.Rect.Dx(), img.Rect.Dy())
-			for i, v := range m.Pix {
-				tri.Pix[i] = refine.Background
-				if v >= 0.95 {
-					tri.Pix[i] = refine.Foreground
-				}
+		t.Run(name, func(t *testing.T) { checkClick(t, s, m, r, tc.at, refine.Background, tc.gone, tc.kept) })
+	}
+}
+
+// TestGrowCutsWhatTheModelMissed: the same photo as keptScene, but the
+// model holds the head at its ceiling, misses the shirt (0.03, as it
+// misses a dark suit on a dark ground) and holds the wall, the bin and
+// the box at its floor (0). A foreground click on the shirt takes the
+// shirt, found by the graph cut, and nothing of the wall, the bin or the
+// box; a foreground click on the bin, which the model holds at its floor,
+// takes its own disc and no more.
+func TestGrowCutsWhatTheModelMissed(t *testing.T) {
+	img, m, r := keptScene(1)
+	w := img.Rect.Dx()
+	for y := range img.Rect.Dy() {
+		for x := range w {
+			v := float32(0)
+			switch p := image.Pt(x, y); {
+			case p.In(r["head"]):
+				v = 1
+			case p.In(r["shirt"]):
+				v = 0.03
 			}
-			const radius = 4
-			s.Grow(tri, []Point{tc.at}, Brush{Radius: radius, Hardness: 1, Label: refine.Background})
-			// The disc and the Unknown band of two pixels around it.
-			disc := (2*radius + 5) * (2*radius + 5)
-			for _, n := range tc.gone {
-				in := r[n].Inset(2)
-				if got, all := count(tri, in, refine.Background), in.Dx()*in.Dy(); float64(got) < 0.95*float64(all) {
-					t.Errorf("%s: %d of %d pixels took Background, want 95%%", n, got, all)
-				}
-			}
-			for _, n := range tc.kept {
-				in := r[n].Inset(2)
-				if lost := in.Dx()*in.Dy() - count(tri, in, refine.Foreground); lost > disc {
-					t.Errorf("%s: lost %d pixels of Foreground (the click's disc holds %d)", n, lost, disc)
-				}
-			}
-		})
+			m.Pix[y*w+x] = v
+		}
+	}
+	r["wall"] = image.Rect(160, 0, 240, 80)
+	s := NewScene(img, m, nil)
+	tests := map[string]struct {
+		at Point
+		// taken: the regions (2 px in) of which at least 95% takes
+		// Foreground; kept: those of which at most the click's disc does.
+		taken, kept []string
+	}{
+		"a click on the shirt takes the shirt":    {Point{120, 120}, []string{"shirt"}, []string{"bin", "box", "wall"}},
+		"a click on the shirt's edge takes it":    {Point{84, 100}, []string{"shirt"}, []string{"bin", "box", "wall"}},
+		"a click on the bin takes only its disc":  {Point{50, 110}, nil, []string{"shirt", "bin", "box", "wall"}},
+		"a click on the wall takes only its disc": {Point{200, 40}, nil, []string{"shirt", "bin", "box", "wall"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) { checkClick(t, s, m, r, tc.at, refine.Foreground, tc.taken, tc.kept) })
+	}
+}
+
+// checkClick paints a click of radius 4 with label at at on a trimap of
+// m (Foreground at 0.95 or more, else Background) and checks that at
+// least 95% of each region of taken (2 px in) takes label and that each
+// region of kept loses no more of the other label than the click's disc
+// and the Unknown band around it hold.
+func checkClick(t *testing.T, s *Scene, m *refine.Matte, r map[string]image.Rectangle, at Point, label uint8, taken, kept []string) {
+	t.Helper()
+	tri := refine.NewTrimap(m.W, m.H)
+	for i, v := range m.Pix {
+		tri.Pix[i] = refine.Background
+		if v >= 0.95 {
+			tri.Pix[i] = refine.Foreground
+		}
+	}
+	other := refine.Foreground
+	if label == refine.Foreground {
+		other = refine.Background
+	}
+	const radius = 4
+	s.Grow(tri, []Point{at}, Brush{Radius: radius, Hardness: 1, Label: label})
+	disc := (2*radius + 5) * (2*radius + 5)
+	for _, n := range taken {
+		in := r[n].Inset(2)
+		if got, all := count(tri, in, label), in.Dx()*in.Dy(); float64(got) < 0.95*float64(all) {
+			t.Errorf("%s: %d of %d pixels took label %d, want 95%%", n, got, all, label)
+		}
+	}
+	for _, n := range kept {
+		in := r[n].Inset(2)
+		if lost := in.Dx()*in.Dy() - count(tri, in, other); lost > disc {
+			t.Errorf("%s: lost %d pixels of label %d (the click's disc holds %d)", n, lost, other, disc)
+		}
 	}
 }
 

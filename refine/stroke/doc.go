@@ -27,27 +27,27 @@
 // other label; a background stroke never climbs out of a dip of the
 // model's value into what the model holds as the subject more surely, so
 // a click on another person in a crowd does not spread into the subject
-// beside them in the same colours. A background stroke painted where the
-// model is sure of the subject (a bin or roses it took for part of the
-// person) is grown by a minimum graph cut (Boykov and Kolmogorov's
-// max-flow) with GrabCut's colour models and contrast term, learnt from
-// the stroke and from what the model holds at its ceiling, which stays
-// the subject. A band along the grown
+// beside them in the same colours. A stroke painted where the model is
+// sure of the other label (a bin or roses it took for part of the
+// person, a dark jacket it left out) is grown by a minimum graph cut
+// (Boykov and Kolmogorov's max-flow) with GrabCut's colour models and
+// contrast term, learnt from the stroke and from what the model holds at
+// its ceiling or floor, which keeps its label. A band along the grown
 // region's edge is left Unknown, so matting places the edge at full
 // resolution. The plain brush (Segment) stays for strokes that must
 // touch only what they cover.
 //
 // The simulated-user benchmark (go run ./cmd/evaluate strokes DIR...,
 // make eval-strokes) measures both tools: on the developer sets (30
-// photos) the clicks to reach IoU 0.95 average 3.80 with Grow against
-// 4.63 with the plain brush, and 0.90 takes 1.37 against 2.03 (a bin the
-// model kept beside a child goes in two clicks); no click with Grow
-// lowers the IoU by more than 0.002 but on hsd-212, whose reference is
-// offset from the photo by a few pixels (the plain brush loses 0.0065
-// there too), and on hsd-168 (0.0026: a background click on the child's
-// shoe, where the model is unsure, after the bin is gone). A click that runs the cut takes 0.1-0.15 s
-// (the grid is the same at every photo size); other strokes a few
-// milliseconds.
+// photos) the clicks to reach IoU 0.95 average 3.33 with Grow against
+// 4.63 with the plain brush, and 0.90 takes 1.30 against 2.00 (a bin the
+// model kept beside a child goes in two clicks, a dark jacket it left
+// out in one); no click with Grow lowers the IoU by more than 0.002 but
+// on hsd-212, whose reference is offset from the photo by a few pixels
+// (the plain brush loses 0.0066 there too), and on hsd-168 (0.0031: a
+// background click on the child's shoe, where the model is unsure, after
+// the bin is gone). A click that runs the cut takes 0.1-0.15 s (the grid
+// is the same at every photo size); other strokes a few milliseconds.
 //
 // # Usage
 //
