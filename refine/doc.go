@@ -141,7 +141,8 @@
 // Germer, Uelwer, Conrad and Harmeling ("Fast Multi-Level Foreground
 // Estimation", ICPR 2020), with red-black updates and, on large images,
 // full-resolution work only in the tiles that hold semi-transparent
-// pixels.
+// pixels, and there only within reach of them: every visible pixel gets
+// the colour a relaxation of the whole tile gives it.
 //
 // Cut is the chain the command line and the editor share: AutoGuide (or
 // the user's trimap), SolveAlpha and EstimateForeground. Composite and
