@@ -134,9 +134,14 @@ func decideWith(alpha *Matte, gl, user []uint8, f int, width float32, deep int) 
 	parallel.Bands(h, bands, func(b, y0, y1 int) {
 		var out []change
 		for y := max(1, y0); y < min(h-1, y1); y++ {
-			crow := (y / f) * cw
+			// The analysis cell c of x, stepped every f pixels (a
+			// division per pixel costs as much as the test).
+			c, next := (y/f)*cw, f
 			glRow, aRow := gl[y*w:(y+1)*w], a[y*w:(y+1)*w]
 			for x := 1; x < w-1; x++ {
+				if x == next {
+					c, next = c+1, next+f
+				}
 				// Only the pixels the guide solved, between 0 and 1,
 				// and not brushed otherwise.
 				if glRow[x] != Unknown || aRow[x] <= 0 || aRow[x] >= 1 {
@@ -146,7 +151,7 @@ func decideWith(alpha *Matte, gl, user []uint8, f int, width float32, deep int) 
 				if user != nil && user[i] != Unknown {
 					continue
 				}
-				s := min(1, 2*keep[crow+x/f])
+				s := min(1, 2*keep[c])
 				if s >= 1 {
 					continue
 				}
@@ -189,11 +194,17 @@ func decideWith(alpha *Matte, gl, user []uint8, f int, width float32, deep int) 
 	nearClear := maxFilter(low, cw, ch, deep)
 	parallel.Rows(h, func(y0, y1 int) {
 		for y := y0; y < y1; y++ {
+			// Cell by cell: a division per pixel would cost more than
+			// the test.
 			crow := (y / f) * cw
-			for x := range w {
-				i := y*w + x
-				if nearClear[crow+x/f] == 0 && gl[i] == Unknown && (user == nil || user[i] == Unknown) {
-					a[i] = 1
+			for cx := range cw {
+				if nearClear[crow+cx] != 0 {
+					continue
+				}
+				for i := y*w + cx*f; i < y*w+min(w, cx*f+f); i++ {
+					if gl[i] == Unknown && (user == nil || user[i] == Unknown) {
+						a[i] = 1
+					}
 				}
 			}
 		}

@@ -106,8 +106,8 @@
 // hsd-212); the ghost area's mean over both sets goes from 4.54% to 4.39%
 // (hsd-037 27.5% -> 27.2%, celebamaskhq-demo0 4.6% -> 4.0%) and its
 // median from 1.43% to 1.45%; the hair mattes (lossless) are unchanged.
-// On a 12 MP JPEG the grid and both passes take 3.1-3.5% of Cut
-// (BenchmarkCut12MPJPEG).
+// On a 12 MP JPEG the grid and both passes take 3.4-3.7% of Cut
+// (36-40 ms of 1.0-1.1 s, BenchmarkCut12MPJPEG).
 //
 // On the developer sets (cmd/evaluate, make eval: 24 everyday photos of
 // people and 3 close-ups with reference masks, 3 hair mattes from
@@ -141,7 +141,8 @@
 // Germer, Uelwer, Conrad and Harmeling ("Fast Multi-Level Foreground
 // Estimation", ICPR 2020), with red-black updates and, on large images,
 // full-resolution work only in the tiles that hold semi-transparent
-// pixels.
+// pixels, and there only within reach of them: every visible pixel gets
+// the colour a relaxation of the whole tile gives it.
 //
 // Cut is the chain the command line and the editor share: AutoGuide (or
 // the user's trimap), SolveAlpha and EstimateForeground. Composite and
@@ -157,8 +158,8 @@
 // changed labels and 3% of the short side around them, on the grid the
 // full solve uses), starting from the previous alpha and holding it at
 // the window's rim, then estimates the foreground colours there. A stroke
-// is refined in 46-48 ms on a 1 MP portrait, 150-170 ms at 12 MP and
-// 270-310 ms at 24 MP on 2 cores, against 1.3 s for a full solve at 24 MP
+// is refined in 53-57 ms on a 1 MP portrait, 129-131 ms at 12 MP and
+// 266-268 ms at 24 MP on 2 cores, against 1.3 s for a full solve at 24 MP
 // (BenchmarkStrokeToRefined, BenchmarkStrokeFullSolve), and the result
 // stays within 2/255 of a full solve on all but 0.1% of the pixels. The editor's edit operations on
 // the trimap are in refine/stroke.

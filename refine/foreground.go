@@ -4,6 +4,7 @@ import (
 	"context"
 	"image"
 	"math"
+	"runtime"
 
 	"cutout/refine/parallel"
 )
@@ -21,8 +22,10 @@ import (
 // relaxed a few times per pixel by solving its 2×2 system (one per colour
 // channel pair). Updates run red-black, so they are parallel and
 // deterministic. At full resolution only tiles that hold semi-transparent
-// pixels are relaxed: elsewhere F is the image itself (alpha 1) or does not
-// matter (alpha 0), so the cost follows the matte's soft band.
+// pixels are relaxed, and in them only the pixels within reach of a
+// semi-transparent pixel or an edge of alpha: elsewhere F is the image
+// itself (alpha 1) or does not matter (alpha 0), so the cost follows the
+// matte's soft band.
 const (
 	fgRegularization = 1e-5 // ε_r
 	fgGradientWeight = 1.0  // ω
@@ -193,6 +196,7 @@ func (c *fgLevel) update(x, y int) {
 		d = k + w
 	}
 	fg, bg := c.fg, c.bg
+	// The four neighbours, in the order l, r, u, d.
 	for _, n := range [4]int{l, r, u, d} {
 		da := fgRegularization + fgGradientWeight*abs32(a0-a[n])
 		a00 += da
@@ -243,37 +247,158 @@ func (c *fgLevel) write(out *image.NRGBA, x0, y0, x1, y1, ox, oy int) {
 // foregroundTiles relaxes the finest level tile by tile. A tile with a
 // semi-transparent pixel within fgHalo of it is cut out with a halo of
 // fgHalo pixels, initialised from the previous level, relaxed fgTileIters
-// times (parity taken from image coordinates, so the interior matches a
-// whole-image sweep) and its interior written out. Other tiles take the
-// image colour where alpha is 1 and the coarse estimate elsewhere.
+// times within fgReach of its soft alpha (see active; parity taken from
+// image coordinates, so the interior matches a whole-image sweep) and its
+// interior written out; soft tiles are handed out one at a time. Other
+// tiles take the image colour where alpha is 1 and the coarse estimate
+// elsewhere.
 func foregroundTiles(ctx context.Context, img *image.NRGBA, alpha *Matte, prev *fgLevel, out *image.NRGBA) error {
 	w, h := alpha.W, alpha.H
 	tx, ty := (w+fgTile-1)/fgTile, (h+fgTile-1)/fgTile
 	nt := tx * ty
+	m := newCoarseMap(prev, w, h)
+	// Tiles without soft alpha are copied; the others, fewer and costly,
+	// are handed out one at a time, so that a cluster of them (a head of
+	// hair) spreads over every core.
+	soft := make([]bool, nt)
 	parallel.Rows(nt, func(t0, t1 int) {
-		side := fgTile + 2*fgHalo
-		buf := &fgLevel{a: make([]float32, side*side), i: make([]float32, 3*side*side),
-			fg: make([]float32, 3*side*side), bg: make([]float32, 3*side*side)}
 		for t := t0; t < t1; t++ {
-			if ctx.Err() != nil {
-				return
+			x0, y0, x1, y1, hx0, hy0, hx1, hy1 := tileRects(t, tx, w, h)
+			if soft[t] = softIn(alpha, hx0, hy0, hx1, hy1); !soft[t] {
+				copyTile(img, alpha, m, out, x0, y0, x1, y1)
 			}
-			x0, y0 := (t%tx)*fgTile, (t/tx)*fgTile
-			x1, y1 := min(x0+fgTile, w), min(y0+fgTile, h)
-			hx0, hy0 := max(0, x0-fgHalo), max(0, y0-fgHalo)
-			hx1, hy1 := min(w, x1+fgHalo), min(h, y1+fgHalo)
-			if !softIn(alpha, hx0, hy0, hx1, hy1) {
-				copyTile(img, alpha, prev, out, x0, y0, x1, y1)
-				continue
-			}
-			c := tileLevel(buf, img, alpha, prev, hx0, hy0, hx1, hy1)
-			for range fgTileIters {
-				c.relaxParity(hx0 + hy0)
-			}
-			c.write(out, x0-hx0, y0-hy0, x1-hx0, y1-hy0, hx0, hy0)
 		}
 	})
+	var todo []int
+	for t, s := range soft {
+		if s {
+			todo = append(todo, t)
+		}
+	}
+	bufs := make([]*tileBuf, runtime.GOMAXPROCS(0))
+	parallel.Each(len(todo), func(worker, i int) {
+		if ctx.Err() != nil {
+			return
+		}
+		buf := bufs[worker]
+		if buf == nil {
+			buf = newTileBuf()
+			bufs[worker] = buf
+		}
+		x0, y0, x1, y1, hx0, hy0, hx1, hy1 := tileRects(todo[i], tx, w, h)
+		c := tileLevel(&buf.fgLevel, img, alpha, m, hx0, hy0, hx1, hy1)
+		act := buf.active(c)
+		for range fgTileIters {
+			c.relaxActive(hx0+hy0, act)
+		}
+		c.writeActive(out, img, act, x0-hx0, y0-hy0, x1-hx0, y1-hy0, hx0, hy0)
+	})
 	return ctx.Err()
+}
+
+// tileBuf is a worker's storage for one tile: the level and the masks
+// of active.
+type tileBuf struct {
+	fgLevel
+	seed, tmp, act []bool
+}
+
+// newTileBuf returns storage for a tile of fgTile pixels a side and its
+// halo.
+func newTileBuf() *tileBuf {
+	side := fgTile + 2*fgHalo
+	n := side * side
+	return &tileBuf{fgLevel: fgLevel{a: make([]float32, n), i: make([]float32, 3*n),
+		fg: make([]float32, 3*n), bg: make([]float32, 3*n)},
+		seed: make([]bool, n), tmp: make([]bool, n), act: make([]bool, n)}
+}
+
+// fgReach is how far, in pixels, the relaxation of a tile carries a
+// change: each of the fgTileIters sweeps moves it two pixels (red, then
+// black), and one more for safety.
+const fgReach = 2*fgTileIters + 1
+
+// active marks, in a mask of the tile level c's size, the pixels within
+// fgReach of a pixel whose alpha is soft or differs from a 4-neighbour's.
+// Elsewhere in the tile alpha is 0 or 1 all around: where it is 1, the
+// relaxed foreground is the photo's colour to far below 1/255 (its
+// neighbours weigh fgRegularization against 1), and where it is 0 the
+// foreground is not seen. The relaxation of the active pixels alone gives
+// every seed pixel the value a relaxation of the whole tile gives it, as
+// nothing beyond fgReach can reach it in fgTileIters sweeps.
+func (b *tileBuf) active(c *fgLevel) []bool {
+	w, h := c.w, c.h
+	a := c.a
+	seed, tmp, act := b.seed[:w*h], b.tmp[:w*h], b.act[:w*h]
+	clear(seed)
+	for y := range h {
+		for x := range w {
+			k := y*w + x
+			v := a[k]
+			if v > 0 && v < 1 {
+				seed[k] = true
+			}
+			if x+1 < w && a[k+1] != v {
+				seed[k], seed[k+1] = true, true
+			}
+			if y+1 < h && a[k+w] != v {
+				seed[k], seed[k+w] = true, true
+			}
+		}
+	}
+	// A box of radius fgReach, rows then columns (see boxDilate).
+	for y := range h {
+		dilateLine(seed[y*w:], tmp[y*w:], w, 1, fgReach)
+	}
+	for x := range w {
+		dilateLine(tmp[x:], act[x:], h, w, fgReach)
+	}
+	return act
+}
+
+// relaxActive is relaxParity over the pixels marked in act only.
+func (c *fgLevel) relaxActive(off int, act []bool) {
+	for colour := range 2 {
+		for y := 0; y < c.h; y++ {
+			row := act[y*c.w : (y+1)*c.w]
+			for x := (colour + y + off) & 1; x < c.w; x += 2 {
+				if row[x] {
+					c.update(x, y)
+				}
+			}
+		}
+	}
+}
+
+// writeActive is write for a tile relaxed by relaxActive: pixels outside
+// act take the photo's colour where alpha is 1 (as copyTile does) and
+// their starting estimate elsewhere.
+func (c *fgLevel) writeActive(out, img *image.NRGBA, act []bool, x0, y0, x1, y1, ox, oy int) {
+	for y := y0; y < y1; y++ {
+		dst := out.Pix[(y+oy)*out.Stride+4*(x0+ox):][:4*(x1-x0)]
+		src := img.Pix[(y+oy)*img.Stride+4*(x0+ox):][:4*(x1-x0)]
+		for x := x0; x < x1; x++ {
+			k := y*c.w + x
+			d := dst[4*(x-x0) : 4*(x-x0)+4 : 4*(x-x0)+4]
+			if !act[k] && c.a[k] >= 1 {
+				copy(d[:3], src[4*(x-x0):4*(x-x0)+3])
+			} else {
+				f := c.fg[3*k : 3*k+3 : 3*k+3]
+				d[0] = uint8(f[0]*255 + 0.5)
+				d[1] = uint8(f[1]*255 + 0.5)
+				d[2] = uint8(f[2]*255 + 0.5)
+			}
+			d[3] = 255
+		}
+	}
+}
+
+// tileRects returns tile t's rectangle [x0,x1)×[y0,y1) in a w×h image
+// of tx tiles a row, and the rectangle grown by fgHalo within the image.
+func tileRects(t, tx, w, h int) (x0, y0, x1, y1, hx0, hy0, hx1, hy1 int) {
+	x0, y0 = (t%tx)*fgTile, (t/tx)*fgTile
+	x1, y1 = min(x0+fgTile, w), min(y0+fgTile, h)
+	return x0, y0, x1, y1, max(0, x0-fgHalo), max(0, y0-fgHalo), min(w, x1+fgHalo), min(h, y1+fgHalo)
 }
 
 // relaxParity is relax over the whole (tile) level, serial, with the
@@ -301,23 +426,46 @@ func softIn(alpha *Matte, x0, y0, x1, y1 int) bool {
 	return false
 }
 
+// coarseMap maps the pixels of a full-resolution image to the nearest
+// pixel of the coarse level prev: row[y] + col[x] indexes prev.
+type coarseMap struct {
+	prev     *fgLevel
+	col, row []int32
+}
+
+// newCoarseMap maps a w×h image to prev.
+func newCoarseMap(prev *fgLevel, w, h int) *coarseMap {
+	m := &coarseMap{prev: prev, col: make([]int32, w), row: make([]int32, h)}
+	for x := range w {
+		m.col[x] = int32(nearest(x, w, prev.w))
+	}
+	for y := range h {
+		m.row[y] = int32(nearest(y, h, prev.h) * prev.w)
+	}
+	return m
+}
+
 // tileLevel cuts the full-resolution rectangle out as a level of its own,
-// initialised from prev, in buf's storage.
-func tileLevel(buf *fgLevel, img *image.NRGBA, alpha *Matte, prev *fgLevel, x0, y0, x1, y1 int) *fgLevel {
-	w, h := alpha.W, alpha.H
+// initialised from m's coarse level, in buf's storage.
+func tileLevel(buf *fgLevel, img *image.NRGBA, alpha *Matte, m *coarseMap, x0, y0, x1, y1 int) *fgLevel {
+	w := alpha.W
 	lw, lh := x1-x0, y1-y0
 	c := &fgLevel{w: lw, h: lh, i: buf.i[:3*lw*lh], a: buf.a[:lw*lh], fg: buf.fg[:3*lw*lh], bg: buf.bg[:3*lw*lh]}
+	pf, pb := m.prev.fg, m.prev.bg
+	cols := m.col[x0:x1]
 	for y := 0; y < lh; y++ {
-		for x := 0; x < lw; x++ {
+		src := img.Pix[(y+y0)*img.Stride+4*x0:][:4*lw]
+		arow := alpha.Pix[(y+y0)*w+x0:][:lw]
+		prow := int(m.row[y+y0])
+		for x, px := range cols {
 			k := y*lw + x
-			src := img.Pix[(y+y0)*img.Stride+4*(x+x0):]
-			c.i[3*k] = float32(src[0]) / 255
-			c.i[3*k+1] = float32(src[1]) / 255
-			c.i[3*k+2] = float32(src[2]) / 255
-			c.a[k] = clamp01(alpha.Pix[(y+y0)*w+x+x0])
-			p := nearest(y+y0, h, prev.h)*prev.w + nearest(x+x0, w, prev.w)
-			copy(c.fg[3*k:3*k+3], prev.fg[3*p:3*p+3])
-			copy(c.bg[3*k:3*k+3], prev.bg[3*p:3*p+3])
+			c.i[3*k] = float32(src[4*x]) / 255
+			c.i[3*k+1] = float32(src[4*x+1]) / 255
+			c.i[3*k+2] = float32(src[4*x+2]) / 255
+			c.a[k] = clamp01(arow[x])
+			p := prow + int(px)
+			copy(c.fg[3*k:3*k+3], pf[3*p:3*p+3])
+			copy(c.bg[3*k:3*k+3], pb[3*p:3*p+3])
 		}
 	}
 	return c
@@ -325,18 +473,21 @@ func tileLevel(buf *fgLevel, img *image.NRGBA, alpha *Matte, prev *fgLevel, x0, 
 
 // copyTile writes a tile without soft alpha: the image colour where alpha
 // is 1, the coarse foreground estimate elsewhere.
-func copyTile(img *image.NRGBA, alpha *Matte, prev *fgLevel, out *image.NRGBA, x0, y0, x1, y1 int) {
-	w, h := alpha.W, alpha.H
+func copyTile(img *image.NRGBA, alpha *Matte, m *coarseMap, out *image.NRGBA, x0, y0, x1, y1 int) {
+	w := alpha.W
+	pf := m.prev.fg
 	for y := y0; y < y1; y++ {
-		dst := out.Pix[y*out.Stride:]
-		src := img.Pix[y*img.Stride:]
-		for x := x0; x < x1; x++ {
-			d := dst[4*x : 4*x+4]
-			if alpha.Pix[y*w+x] >= 1 {
+		dst := out.Pix[y*out.Stride+4*x0:][:4*(x1-x0)]
+		src := img.Pix[y*img.Stride+4*x0:][:4*(x1-x0)]
+		arow := alpha.Pix[y*w+x0 : y*w+x1]
+		prow := int(m.row[y])
+		for x, a := range arow {
+			d := dst[4*x : 4*x+4 : 4*x+4]
+			if a >= 1 {
 				copy(d[:3], src[4*x:4*x+3])
 			} else {
-				p := nearest(y, h, prev.h)*prev.w + nearest(x, w, prev.w)
-				f := prev.fg[3*p:]
+				p := prow + int(m.col[x0+x])
+				f := pf[3*p : 3*p+3 : 3*p+3]
 				d[0] = uint8(f[0]*255 + 0.5)
 				d[1] = uint8(f[1]*255 + 0.5)
 				d[2] = uint8(f[2]*255 + 0.5)

@@ -3,6 +3,7 @@ package refine
 import (
 	"context"
 	"errors"
+	"image"
 	"math"
 	"slices"
 	"testing"
@@ -121,5 +122,63 @@ func TestEstimateForegroundCancel(t *testing.T) {
 	cancel()
 	if _, err := EstimateForeground(ctx, s.img, s.alpha, nil); !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestForegroundActiveMatchesWholeTile checks that relaxing a tile only
+// within reach of its soft alpha gives every visible pixel the colour a
+// relaxation of the whole tile gives it, on the hair photos' true alphas.
+func TestForegroundActiveMatchesWholeTile(t *testing.T) {
+	for _, c := range loadGT(t) {
+		t.Run(c.name, func(t *testing.T) {
+			w, h := c.alpha.W, c.alpha.H
+			prev := newFGLevel(c.img, c.alpha, (w+3)/4, (h+3)/4, nil)
+			for range fgBigIters {
+				prev.relax(0, 0, prev.w, prev.h)
+			}
+			m := newCoarseMap(prev, w, h)
+			whole, active := image.NewNRGBA(image.Rect(0, 0, w, h)), image.NewNRGBA(image.Rect(0, 0, w, h))
+			wb, ab := newTileBuf(), newTileBuf()
+			tx, ty := (w+fgTile-1)/fgTile, (h+fgTile-1)/fgTile
+			var tiles, skipped, visible, worst int
+			for tile := range tx * ty {
+				x0, y0, x1, y1, hx0, hy0, hx1, hy1 := tileRects(tile, tx, w, h)
+				if !softIn(c.alpha, hx0, hy0, hx1, hy1) {
+					continue
+				}
+				tiles++
+				lw := tileLevel(&wb.fgLevel, c.img, c.alpha, m, hx0, hy0, hx1, hy1)
+				la := tileLevel(&ab.fgLevel, c.img, c.alpha, m, hx0, hy0, hx1, hy1)
+				act := ab.active(la)
+				for range fgTileIters {
+					lw.relaxParity(hx0 + hy0)
+					la.relaxActive(hx0+hy0, act)
+				}
+				lw.write(whole, x0-hx0, y0-hy0, x1-hx0, y1-hy0, hx0, hy0)
+				la.writeActive(active, c.img, act, x0-hx0, y0-hy0, x1-hx0, y1-hy0, hx0, hy0)
+				for y := y0; y < y1; y++ {
+					for x := x0; x < x1; x++ {
+						if !act[(y-hy0)*la.w+x-hx0] {
+							skipped++
+						}
+						if c.alpha.Pix[y*w+x] <= 0 {
+							continue
+						}
+						visible++
+						for ch := range 3 {
+							k := 4*(y*w+x) + ch
+							worst = max(worst, int(whole.Pix[k])-int(active.Pix[k]), int(active.Pix[k])-int(whole.Pix[k]))
+						}
+					}
+				}
+			}
+			t.Logf("%d soft tiles, %d visible pixels, %d pixels not relaxed; largest difference %d/255", tiles, visible, skipped, worst)
+			if tiles == 0 || skipped == 0 {
+				t.Fatalf("%d soft tiles, %d pixels left out: the photo does not exercise the active relaxation", tiles, skipped)
+			}
+			if worst > 1 {
+				t.Errorf("a visible pixel differs by %d/255 from the whole tile's relaxation", worst)
+			}
+		})
 	}
 }

@@ -42,34 +42,30 @@ func boxDilate(m []bool, w, h, r int) []bool {
 	tmp := make([]bool, w*h)
 	parallel.Rows(h, func(y0, y1 int) {
 		for y := y0; y < y1; y++ {
-			last := -1 << 30 // last marked x seen
-			row := m[y*w : (y+1)*w]
-			out := tmp[y*w : (y+1)*w]
-			for x := 0; x < w+r; x++ {
-				if x < w && row[x] {
-					last = x
-				}
-				if xo := x - r; xo >= 0 {
-					out[xo] = last >= xo-r
-				}
-			}
+			dilateLine(m[y*w:], tmp[y*w:], w, 1, r)
 		}
 	})
 	out := make([]bool, w*h)
 	parallel.Rows(w, func(x0, x1 int) {
 		for x := x0; x < x1; x++ {
-			last := -1 << 30
-			for y := 0; y < h+r; y++ {
-				if y < h && tmp[y*w+x] {
-					last = y
-				}
-				if yo := y - r; yo >= 0 {
-					out[yo*w+x] = last >= yo-r
-				}
-			}
+			dilateLine(tmp[x:], out[x:], h, w, r)
 		}
 	})
 	return out
+}
+
+// dilateLine sets out[k·step] for k in [0, n) to whether src[j·step] is
+// marked for some j within r of k.
+func dilateLine(src, out []bool, n, step, r int) {
+	last := -1 << 30 // last marked k seen
+	for k := 0; k < n+r; k++ {
+		if k < n && src[k*step] {
+			last = k
+		}
+		if ko := k - r; ko >= 0 {
+			out[ko*step] = last >= ko-r
+		}
+	}
 }
 
 // downNRGBA box-filters img by an integer factor f (rounded up; edge
@@ -151,25 +147,59 @@ func downWeights(src []float32, w, h, f int) []float32 { return downMean(src, w,
 
 // downMean box-filters a w×h map by an integer factor f (rounded up; edge
 // blocks average the values that exist), reading negative values as 0
-// when nonNeg is set.
+// when nonNeg is set. Each block is summed row by row, left to right, in
+// a row of accumulators, so the fine rows are read straight through.
 func downMean(src []float32, w, h, f int, nonNeg bool) []float32 {
 	cw, ch := (w+f-1)/f, (h+f-1)/f
 	out := make([]float32, cw*ch)
 	parallel.Rows(ch, func(y0, y1 int) {
+		acc := make([]float32, cw)
 		for cy := y0; cy < y1; cy++ {
-			for cx := 0; cx < cw; cx++ {
-				var s, n float32
-				for y := cy * f; y < min(cy*f+f, h); y++ {
-					for x := cx * f; x < min(cx*f+f, w); x++ {
-						v := src[y*w+x]
-						if nonNeg {
-							v = max(v, 0)
+			clear(acc)
+			ys := min(cy*f+f, h) - cy*f
+			for y := cy * f; y < cy*f+ys; y++ {
+				row := src[y*w : y*w+w]
+				full := w / f
+				switch {
+				case f == 3 && !nonNeg:
+					// 12 MP photos reduce by 3 (see maxFullImage).
+					for cx := range full {
+						b := row[3*cx : 3*cx+3 : 3*cx+3]
+						acc[cx] = acc[cx] + b[0] + b[1] + b[2]
+					}
+				case f == 3:
+					for cx := range full {
+						b := row[3*cx : 3*cx+3 : 3*cx+3]
+						acc[cx] = acc[cx] + max(b[0], 0) + max(b[1], 0) + max(b[2], 0)
+					}
+				case f == 4 && !nonNeg:
+					for cx := range full {
+						b := row[4*cx : 4*cx+4 : 4*cx+4]
+						acc[cx] = acc[cx] + b[0] + b[1] + b[2] + b[3]
+					}
+				default:
+					for cx := range full {
+						s := acc[cx]
+						for _, v := range row[cx*f : cx*f+f] {
+							if nonNeg {
+								v = max(v, 0)
+							}
+							s += v
 						}
-						s += v
-						n++
+						acc[cx] = s
 					}
 				}
-				out[cy*cw+cx] = s / n
+				for x := full * f; x < w; x++ {
+					v := row[x]
+					if nonNeg {
+						v = max(v, 0)
+					}
+					acc[x/f] += v
+				}
+			}
+			for cx := range cw {
+				n := float32(ys * (min(cx*f+f, w) - cx*f))
+				out[cy*cw+cx] = acc[cx] / n
 			}
 		}
 	})

@@ -5,7 +5,9 @@
 // so that work concentrated in part of an image (a matte's soft band)
 // spreads over every core; Bands gives each band a fixed range, so callers
 // that reduce per band and then combine in band order get results that do
-// not depend on scheduling.
+// not depend on scheduling. Each hands out single items one at a time,
+// for a few costly items of uneven size (the tiles of an image that need
+// work).
 package parallel
 
 import (
@@ -100,5 +102,41 @@ func Bands(h, n int, fn func(band, y0, y1 int)) {
 		}(i)
 	}
 	fn(0, 0, h/n)
+	wg.Wait()
+}
+
+// Each calls fn(worker, i) for every i in [0, n) on up to GOMAXPROCS
+// goroutines (the first the caller's), handing out one index at a time
+// as workers become free, and returns when all calls have returned.
+// worker, in [0, GOMAXPROCS), tells the goroutine running the call, so
+// fn can keep scratch space per worker. It suits a few costly items of
+// uneven size (the tiles of an image that need work).
+func Each(n int, fn func(worker, i int)) {
+	workers := min(n, runtime.GOMAXPROCS(0))
+	if workers <= 1 {
+		for i := range n {
+			fn(0, i)
+		}
+		return
+	}
+	var next atomic.Int64
+	work := func(worker int) {
+		for {
+			i := int(next.Add(1) - 1)
+			if i >= n {
+				return
+			}
+			fn(worker, i)
+		}
+	}
+	var wg sync.WaitGroup
+	wg.Add(workers - 1)
+	for g := 1; g < workers; g++ {
+		go func() {
+			defer wg.Done()
+			work(g)
+		}()
+	}
+	work(0)
 	wg.Wait()
 }

@@ -114,3 +114,54 @@ func TestRowsSpreadsUnevenWork(t *testing.T) {
 		}
 	}
 }
+
+func TestEach(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(3))
+	for _, n := range []int{0, 1, 2, 7, 100} {
+		var mu sync.Mutex
+		seen := make([]int, n)
+		workers := map[int]bool{}
+		Each(n, func(worker, i int) {
+			mu.Lock()
+			defer mu.Unlock()
+			seen[i]++
+			workers[worker] = true
+		})
+		for i, c := range seen {
+			if c != 1 {
+				t.Errorf("n=%d: item %d run %d times", n, i, c)
+			}
+		}
+		for w := range workers {
+			if w < 0 || w >= 3 {
+				t.Errorf("n=%d: worker %d outside [0, 3)", n, w)
+			}
+		}
+	}
+}
+
+func TestEachSpreadsUnevenWork(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	// Item 0 waits until every other item has run: one worker must take
+	// them all while the other is held.
+	const n = 20
+	others := make(chan struct{}, n)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		Each(n, func(_, i int) {
+			if i != 0 {
+				others <- struct{}{}
+				return
+			}
+			for range n - 1 {
+				<-others
+			}
+		})
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("a slow item held the other worker back")
+	}
+}
