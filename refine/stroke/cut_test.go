@@ -81,20 +81,7 @@ func TestGrowCutsWhatTheModelKept(t *testing.T) {
 // box; a foreground click on the bin, which the model holds at its floor,
 // takes its own disc and no more.
 func TestGrowCutsWhatTheModelMissed(t *testing.T) {
-	img, m, r := keptScene(1)
-	w := img.Rect.Dx()
-	for y := range img.Rect.Dy() {
-		for x := range w {
-			v := float32(0)
-			switch p := image.Pt(x, y); {
-			case p.In(r["head"]):
-				v = 1
-			case p.In(r["shirt"]):
-				v = 0.03
-			}
-			m.Pix[y*w+x] = v
-		}
-	}
+	img, m, r := missedScene(1)
 	r["wall"] = image.Rect(160, 0, 240, 80)
 	s := NewScene(img, m, nil)
 	tests := map[string]struct {
@@ -111,6 +98,27 @@ func TestGrowCutsWhatTheModelMissed(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) { checkClick(t, s, m, r, tc.at, refine.Foreground, tc.taken, tc.kept) })
 	}
+}
+
+// missedScene is keptScene with the model's matte of
+// TestGrowCutsWhatTheModelMissed: the head at the model's ceiling, the
+// shirt at 0.03, the rest at its floor.
+func missedScene(scale int) (*image.NRGBA, *refine.Matte, map[string]image.Rectangle) {
+	img, m, r := keptScene(scale)
+	w := img.Rect.Dx()
+	for y := range img.Rect.Dy() {
+		for x := range w {
+			v := float32(0)
+			switch p := image.Pt(x, y); {
+			case p.In(r["head"]):
+				v = 1
+			case p.In(r["shirt"]):
+				v = 0.03
+			}
+			m.Pix[y*w+x] = v
+		}
+	}
+	return img, m, r
 }
 
 // checkClick paints a click of radius 4 with label at at on a trimap of
@@ -149,23 +157,33 @@ func checkClick(t *testing.T, s *Scene, m *refine.Matte, r map[string]image.Rect
 }
 
 // BenchmarkGrowCut times a click's growth on keptScene enlarged to 24 MP
-// (6000×4000): on the bin, which runs the graph cut, and on the wall,
-// which does not.
+// (6000×4000): a background click on the bin, which runs the graph cut,
+// and on the wall, which does not; and a foreground click on the shirt
+// of missedScene, which runs the cut for the foreground.
 func BenchmarkGrowCut(b *testing.B) {
-	img, m, _ := keptScene(25)
-	s := NewScene(img, m, nil)
-	tri := refine.NewTrimap(img.Rect.Dx(), img.Rect.Dy())
-	for i, v := range m.Pix {
-		tri.Pix[i] = refine.Background
-		if v >= 0.95 {
-			tri.Pix[i] = refine.Foreground
-		}
-	}
-	for name, at := range map[string]Point{"bin": {50 * 25, 110 * 25}, "wall": {220 * 25, 30 * 25}} {
-		b.Run(name, func(b *testing.B) {
-			br := Brush{Radius: 80, Hardness: 0.8, Label: refine.Background}
+	for _, c := range []struct {
+		name  string
+		scene func(int) (*image.NRGBA, *refine.Matte, map[string]image.Rectangle)
+		at    Point
+		label uint8
+	}{
+		{"bin", keptScene, Point{50 * 25, 110 * 25}, refine.Background},
+		{"wall", keptScene, Point{220 * 25, 30 * 25}, refine.Background},
+		{"missed-shirt", missedScene, Point{120 * 25, 120 * 25}, refine.Foreground},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			img, m, _ := c.scene(25)
+			s := NewScene(img, m, nil)
+			tri := refine.NewTrimap(img.Rect.Dx(), img.Rect.Dy())
+			for i, v := range m.Pix {
+				tri.Pix[i] = refine.Background
+				if v >= 0.95 {
+					tri.Pix[i] = refine.Foreground
+				}
+			}
+			br := Brush{Radius: 80, Hardness: 0.8, Label: c.label}
 			for b.Loop() {
-				s.Plan(tri, []Point{at}, br)
+				s.Plan(tri, []Point{c.at}, br)
 			}
 		})
 	}
