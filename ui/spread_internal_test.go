@@ -23,7 +23,10 @@ var suit = image.Rect(60, 50, 160, 150)
 // suitDoc is a 300×200 photo whose model missed a flat dark region (a
 // suit): the model is half-sure there (0.5) and sure of the background
 // elsewhere, and the automatic trimap leaves it all background.
-func suitDoc() *document {
+func suitDoc() *document { return suitDocAt(0.5) }
+
+// suitDocAt is suitDoc with the model holding the suit at v.
+func suitDocAt(v float32) *document {
 	const w, h = 300, 200
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
 	m := refine.NewMatte(w, h)
@@ -32,7 +35,7 @@ func suitDoc() *document {
 			o := y*img.Stride + 4*x
 			if image.Pt(x, y).In(suit) {
 				img.Pix[o], img.Pix[o+1], img.Pix[o+2] = 30, 32, 40
-				m.Pix[y*w+x] = 0.5
+				m.Pix[y*w+x] = v
 			} else {
 				img.Pix[o], img.Pix[o+1], img.Pix[o+2] = uint8(180+x%60), uint8(200-y%50), 220
 			}
@@ -50,9 +53,12 @@ func suitDoc() *document {
 
 // suitEditor shows suitDoc in an editor with the foreground brush (B),
 // hard, 10 px wide.
-func suitEditor(t *testing.T) (*Editor, *document) {
+func suitEditor(t *testing.T) (*Editor, *document) { return suitEditorAt(t, 0.5) }
+
+// suitEditorAt is suitEditor on suitDocAt(v).
+func suitEditorAt(t *testing.T, v float32) (*Editor, *document) {
 	e, _ := newTestEditor(t, Deps{})
-	d := suitDoc()
+	d := suitDocAt(v)
 	showDoc(e, d)
 	press(e, fyne.KeyB, 0, 'b')
 	e.setHardness(1)
@@ -214,6 +220,32 @@ func TestDropTakesTheRosesAlone(t *testing.T) {
 	}
 	if face < 0.999 {
 		t.Errorf("after the Drop the cutout keeps %.2f%% of the face", 100*face)
+	}
+}
+
+// TestStrokeTakesWhatTheModelMissed: where the model was sure of the
+// background and wrong (the suit at 0.03, the rest of the background at
+// its floor), one short foreground stroke takes the whole suit, found by
+// the graph cut on the photo's colours, and nothing beyond it; Ctrl+Z
+// takes it back.
+func TestStrokeTakesWhatTheModelMissed(t *testing.T) {
+	e, d := suitEditorAt(t, 0.03)
+	before := d.ly.tri.Clone()
+	area := suit.Dx() * suit.Dy()
+	strokeThrough(e, image.Pt(100, 100), image.Pt(115, 100))
+	if n := labelled(d.ly.tri, suit, refine.Foreground); n < area*8/10 {
+		t.Fatalf("the stroke took %d of the suit's %d pixels; want 80%%", n, area)
+	}
+	for y := range before.H {
+		for x := range before.W {
+			if i := y*before.W + x; !image.Pt(x, y).In(suit.Inset(-3)) && d.ly.tri.Pix[i] != before.Pix[i] {
+				t.Fatalf("the stroke changed (%d, %d), beyond the suit", x, y)
+			}
+		}
+	}
+	press(e, fyne.KeyZ, fyne.KeyModifierControl, 0)
+	if !bytes.Equal(d.ly.tri.Pix, before.Pix) {
+		t.Fatal("Ctrl+Z did not take the stroke back")
 	}
 }
 
