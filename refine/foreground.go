@@ -356,7 +356,9 @@ func (b *tileBuf) active(c *fgLevel) []bool {
 	return act
 }
 
-// relaxActive is relaxParity over the pixels marked in act only.
+// relaxActive relaxes the pixels of the (tile) level marked in act,
+// serially, red-black with the colour of pixel (x, y) taken as
+// (x+y+off)&1.
 func (c *fgLevel) relaxActive(off int, act []bool) {
 	for colour := range 2 {
 		for y := 0; y < c.h; y++ {
@@ -399,18 +401,6 @@ func tileRects(t, tx, w, h int) (x0, y0, x1, y1, hx0, hy0, hx1, hy1 int) {
 	x0, y0 = (t%tx)*fgTile, (t/tx)*fgTile
 	x1, y1 = min(x0+fgTile, w), min(y0+fgTile, h)
 	return x0, y0, x1, y1, max(0, x0-fgHalo), max(0, y0-fgHalo), min(w, x1+fgHalo), min(h, y1+fgHalo)
-}
-
-// relaxParity is relax over the whole (tile) level, serial, with the
-// colour of pixel (x, y) taken as (x+y+off)&1.
-func (c *fgLevel) relaxParity(off int) {
-	for colour := range 2 {
-		for y := 0; y < c.h; y++ {
-			for x := (colour + y + off) & 1; x < c.w; x += 2 {
-				c.update(x, y)
-			}
-		}
-	}
 }
 
 // softIn reports whether alpha has a value strictly between 0 and 1 in

@@ -139,6 +139,10 @@ func TestForegroundActiveMatchesWholeTile(t *testing.T) {
 			m := newCoarseMap(prev, w, h)
 			whole, active := image.NewNRGBA(image.Rect(0, 0, w, h)), image.NewNRGBA(image.Rect(0, 0, w, h))
 			wb, ab := newTileBuf(), newTileBuf()
+			all := make([]bool, len(wb.act)) // the whole tile
+			for i := range all {
+				all[i] = true
+			}
 			tx, ty := (w+fgTile-1)/fgTile, (h+fgTile-1)/fgTile
 			var tiles, skipped, visible, worst int
 			for tile := range tx * ty {
@@ -151,7 +155,7 @@ func TestForegroundActiveMatchesWholeTile(t *testing.T) {
 				la := tileLevel(&ab.fgLevel, c.img, c.alpha, m, hx0, hy0, hx1, hy1)
 				act := ab.active(la)
 				for range fgTileIters {
-					lw.relaxParity(hx0 + hy0)
+					lw.relaxActive(hx0+hy0, all)
 					la.relaxActive(hx0+hy0, act)
 				}
 				lw.write(whole, x0-hx0, y0-hy0, x1-hx0, y1-hy0, hx0, hy0)

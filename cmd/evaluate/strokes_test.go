@@ -216,14 +216,8 @@ func stripTimes(lines []string) string {
 // model holds at its ceiling took the whole shirt on hsd-063 (0.55) and
 // the man behind a click between two people's legs on hsd-241 (0.135).
 func TestStrokesDoNotLeak(t *testing.T) {
-	dir := filepath.Join(filepath.Dir(evalset.Portraits(t)), "people")
-	seg := &cachedSegmenter{sess: openSession(t), model: "medium"}
 	for _, name := range []string{"hsd-241", "hsd-063"} {
-		s := sample{set: "people", name: name, photo: filepath.Join(dir, name+".jpg"), mask: filepath.Join(dir, name+".mask.png")}
-		rows, err := s.strokes(context.Background(), seg, "")
-		if err != nil {
-			t.Fatal(err)
-		}
+		rows := peopleStrokes(t, name)
 		if d := rows[0].worstDrop; d > 0.002 {
 			t.Errorf("%s: a click with the default tools lowered the IoU by %.4f (at most 0.002)", name, d)
 		}
@@ -238,12 +232,7 @@ func TestStrokesDoNotLeak(t *testing.T) {
 // default tools bring the IoU to 0.90 within three clicks (the graph cut
 // takes the bin), the plain brush does not within ten.
 func TestStrokesRemoveWhatTheModelKept(t *testing.T) {
-	dir := filepath.Join(filepath.Dir(evalset.Portraits(t)), "people")
-	s := sample{set: "people", name: "hsd-168", photo: filepath.Join(dir, "hsd-168.jpg"), mask: filepath.Join(dir, "hsd-168.mask.png")}
-	rows, err := s.strokes(context.Background(), &cachedSegmenter{sess: openSession(t), model: "medium"}, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := peopleStrokes(t, "hsd-168")
 	if n := rows[0].noc90; n > 3 {
 		t.Errorf("the default tools took %d clicks to IoU 0.90 (at most 3; 11: not in ten)", n)
 	}
@@ -259,12 +248,7 @@ func TestStrokesRemoveWhatTheModelKept(t *testing.T) {
 // lower it at no step by more than 0.002; the plain brush does not reach
 // 0.95 within ten.
 func TestStrokesFillWhatTheModelMissed(t *testing.T) {
-	dir := filepath.Join(filepath.Dir(evalset.Portraits(t)), "people")
-	s := sample{set: "people", name: "hsd-034", photo: filepath.Join(dir, "hsd-034.jpg"), mask: filepath.Join(dir, "hsd-034.mask.png")}
-	rows, err := s.strokes(context.Background(), &cachedSegmenter{sess: openSession(t), model: "medium"}, "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := peopleStrokes(t, "hsd-034")
 	if n := rows[0].noc95; n > 2 {
 		t.Errorf("the default tools took %d clicks to IoU 0.95 (at most 2; 11: not in ten)", n)
 	}
@@ -274,4 +258,17 @@ func TestStrokesFillWhatTheModelMissed(t *testing.T) {
 	if n := rows[1].noc95; n <= strokeSteps {
 		t.Errorf("the plain brush reached IoU 0.95 in %d clicks: the photo no longer tests the cut", n)
 	}
+}
+
+// peopleStrokes runs the simulated user on the people photo name with
+// the default tools and with the plain brush.
+func peopleStrokes(t *testing.T, name string) [2]strokeRow {
+	t.Helper()
+	dir := filepath.Join(filepath.Dir(evalset.Portraits(t)), "people")
+	s := sample{set: "people", name: name, photo: filepath.Join(dir, name+".jpg"), mask: filepath.Join(dir, name+".mask.png")}
+	rows, err := s.strokes(context.Background(), &cachedSegmenter{sess: openSession(t), model: "medium"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }

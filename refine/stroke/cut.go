@@ -38,10 +38,6 @@ import (
 
 // Cut parameters, measured with the simulated-user benchmark.
 const (
-	// cutIters is the number of cuts, each with colour models learnt
-	// from the last (GrabCut's iterations): 2 or 3 gave the benchmark the
-	// same clicks at twice or three times the time.
-	cutIters = 1
 	// cutComponents is the number of Gaussians in each colour model.
 	cutComponents = 5
 	// cutGamma weighs the photo's contrast against the colour models
@@ -196,81 +192,67 @@ func (s *Scene) cutRegion(tri *refine.Trimap, seed []bool, rr float64, label, ot
 	if sum > 0 {
 		beta = float64(cnt) / (2 * sum)
 	}
-	var out []bool
-	for range cutIters {
-		lm, om := fitGMM(lab, cutComponents), fitGMM(oth, cutComponents)
-		if lm.empty || om.empty {
-			return out
-		}
-		g := newFlowGrid(bw, bh)
-		for y := minY; y <= maxY; y++ {
-			for x := minX; x <= maxX; x++ {
-				k := y*gw + x
-				if !dom[k] {
-					continue
-				}
-				u := local(k)
-				c := s.rgb[3*k : 3*k+3]
-				switch hard[u] {
-				case 1:
-					g.tr[u] = 1e9
-				case 2:
-					g.tr[u] = -1e9
-				default:
-					g.tr[u] = float32(lm.logLik(c) - om.logLik(c))
-				}
-				for d := 4; d < 8; d++ {
-					nx, ny := x+gridDX[d], y+gridDY[d]
-					if nx >= gw || ny >= gh || nx < 0 {
-						continue
-					}
-					if j := ny*gw + nx; dom[j] {
-						wgt := cutGamma * math.Exp(-beta*colourSq(c, s.rgb[3*j:3*j+3]))
-						if d != 6 && d != 4 {
-							wgt /= math.Sqrt2
-						}
-						g.setEdge(u, d, float32(wgt))
-					}
-				}
+	// One cut: GrabCut's iterations, each cut with colour models learnt
+	// from the last, gave the benchmark the same clicks at two or three
+	// times the time.
+	lm, om := fitGMM(lab, cutComponents), fitGMM(oth, cutComponents)
+	if lm.empty || om.empty {
+		return nil
+	}
+	g := newFlowGrid(bw, bh)
+	for y := minY; y <= maxY; y++ {
+		for x := minX; x <= maxX; x++ {
+			k := y*gw + x
+			if !dom[k] {
+				continue
 			}
-		}
-		g.solve()
-		// The stroke's side, connected to the stroke.
-		out = make([]bool, gw*gh)
-		stack = stack[:0]
-		for k, v := range seed {
-			if v && dom[k] {
-				out[k] = true
-				stack = append(stack, k)
+			u := local(k)
+			c := s.rgb[3*k : 3*k+3]
+			switch hard[u] {
+			case 1:
+				g.tr[u] = 1e9
+			case 2:
+				g.tr[u] = -1e9
+			default:
+				g.tr[u] = float32(lm.logLik(c) - om.logLik(c))
 			}
-		}
-		for len(stack) > 0 {
-			k := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			x, y := k%gw, k/gw
-			for d := range 8 {
+			for d := 4; d < 8; d++ {
 				nx, ny := x+gridDX[d], y+gridDY[d]
-				if nx < minX || ny < minY || nx > maxX || ny > maxY {
+				if nx >= gw || ny >= gh || nx < 0 {
 					continue
 				}
-				if j := ny*gw + nx; !out[j] && dom[j] && g.source(local(j)) {
-					out[j] = true
-					stack = append(stack, j)
+				if j := ny*gw + nx; dom[j] {
+					wgt := cutGamma * math.Exp(-beta*colourSq(c, s.rgb[3*j:3*j+3]))
+					if d != 6 && d != 4 {
+						wgt /= math.Sqrt2
+					}
+					g.setEdge(u, d, float32(wgt))
 				}
 			}
 		}
-		lab, oth = lab[:0], oth[:0]
-		for y := minY; y <= maxY; y++ {
-			for x := minX; x <= maxX; x++ {
-				k := y*gw + x
-				if !dom[k] {
-					continue
-				}
-				if g.source(local(k)) {
-					lab = append(lab, s.rgb[3*k:3*k+3]...)
-				} else {
-					oth = append(oth, s.rgb[3*k:3*k+3]...)
-				}
+	}
+	g.solve()
+	// The stroke's side, connected to the stroke.
+	out := make([]bool, gw*gh)
+	stack = stack[:0]
+	for k, v := range seed {
+		if v && dom[k] {
+			out[k] = true
+			stack = append(stack, k)
+		}
+	}
+	for len(stack) > 0 {
+		k := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		x, y := k%gw, k/gw
+		for d := range 8 {
+			nx, ny := x+gridDX[d], y+gridDY[d]
+			if nx < minX || ny < minY || nx > maxX || ny > maxY {
+				continue
+			}
+			if j := ny*gw + nx; !out[j] && dom[j] && g.source(local(j)) {
+				out[j] = true
+				stack = append(stack, j)
 			}
 		}
 	}
