@@ -289,3 +289,84 @@ func checkGuide(t *testing.T, m *Matte, g *Guide) {
 		}
 	}
 }
+
+// TestAutoGuideWideEdge: where the model draws a clean edge as a wide ramp
+// (6 pixels) and the photo's edge is sharp, the kept edge is steepened
+// around the model's 0.5 level to half the model's width: each side of it
+// moves towards its own label and the level stays where it was. Where
+// the photo's own edge is as wide as the model's ramp (a blurred edge),
+// the model's ramp is kept (within 0.01: the photo's 8-bit levels).
+func TestAutoGuideWideEdge(t *testing.T) {
+	const w, h, split, ramp = 200, 120, 100, 6
+	blurred := image.NewNRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			a := min(1, max(0, (split-float64(x)-0.5)/ramp+0.5))
+			for c := range 3 {
+				blurred.Pix[y*blurred.Stride+4*x+c] = uint8(a*float64(red[c]) + (1-a)*float64(blue[c]) + 0.5)
+			}
+			blurred.Pix[y*blurred.Stride+4*x+3] = 255
+		}
+	}
+	tests := []struct {
+		name  string
+		img   *image.NRGBA
+		steep bool
+	}{
+		{"sharp photo edge", twoTone(w, h, split, red, blue), true},
+		{"blurred photo edge", blurred, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := edgeMatte(w, h, split, ramp)
+			g := AutoGuide(tc.img, m, nil)
+			y := h / 2
+			for x := split - 1; x < split+1; x++ {
+				i := y*w + x
+				if g.Weight.Pix[i] != -1 {
+					t.Fatalf("x=%d: edge pixel not kept (label %d, weight %v)", x, g.Trimap.Pix[i], g.Weight.Pix[i])
+				}
+				model, kept := m.Pix[i], g.Target.Pix[i]
+				if !tc.steep {
+					if math.Abs(float64(kept-model)) > 0.01 {
+						t.Errorf("x=%d: a blurred edge changed from %.3f to %.3f", x, model, kept)
+					}
+					continue
+				}
+				// Twice as steep about 0.5: 0.5 + 2·(m − 0.5).
+				want := 0.5 + 2*(model-0.5)
+				if math.Abs(float64(kept-want)) > 0.02 {
+					t.Errorf("x=%d: model %.3f kept as %.3f, want %.3f", x, model, kept, want)
+				}
+			}
+		})
+	}
+}
+
+// TestAutoGuideDoubtContour: where the model's 0.5 contour runs through a
+// plateau of its doubt (0.4 beside 0.6, far from its confident sides),
+// the contour is solved with the plateau, not kept at the model's value.
+func TestAutoGuideDoubtContour(t *testing.T) {
+	const w, h = 200, 120
+	m := edgeMatte(w, h, 150, 2)
+	for y := 20; y < 100; y++ {
+		for x := 20; x < 120; x++ {
+			m.Pix[y*w+x] = 0.4
+			if x >= 70 {
+				m.Pix[y*w+x] = 0.6
+			}
+		}
+	}
+	g := AutoGuide(twoTone(w, h, 150, red, blue), m, nil)
+	for y := 40; y < 80; y++ {
+		for x := 66; x < 74; x++ {
+			if i := y*w + x; g.Trimap.Pix[i] != Unknown || g.Weight.Pix[i] < 0 {
+				t.Fatalf("(%d,%d): the contour in the plateau is kept (label %d, weight %v)", x, y, g.Trimap.Pix[i], g.Weight.Pix[i])
+			}
+		}
+	}
+	// The subject's own edge stays kept.
+	if i := (h/2)*w + 150; g.Weight.Pix[i] != -1 {
+		t.Errorf("the clean edge is not kept (label %d, weight %v)", g.Trimap.Pix[i], g.Weight.Pix[i])
+	}
+}

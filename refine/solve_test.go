@@ -309,9 +309,11 @@ func TestSolveAlphaPrior(t *testing.T) {
 
 // TestCutSynthetic runs the automatic chain on a synthetic composite
 // whose segmentation is simulated (thresholded true alpha, blurred,
-// eroded or dilated by up to 3 pixels in random blocks): its edges are
-// solid, so the guide keeps them and the result stays within 1% of the
-// segmentation's error.
+// eroded or dilated by up to 3 pixels in random blocks): the guide keeps
+// its edges, no steeper than the photo's 6-pixel rim, and the result
+// stays within 1% of the segmentation's error (1.931 against 1.914; 1.909
+// before the guide steepened clean edges and solved the segmentation's
+// contour where it runs through doubt, here about the strands).
 func TestCutSynthetic(t *testing.T) {
 	s := newSynthetic(320, 240)
 	seg := simulatedSegmentation(s.alpha, 3, 1)
