@@ -70,27 +70,26 @@ const (
 	// other. Elsewhere the model's 0.5 contour runs through a plateau of
 	// its doubt, or between a plateau and the subject, and is solved with
 	// the plateau: kept, it showed as grey lines through the plateau and
-	// walled it off from matting. cleanEdgeShare is how much of the
-	// model's width a clean transition keeps: the model draws an edge it
-	// is unsure of as a ramp of ten pixels or more, a half-transparent rim
-	// of the old background. The ramp keeps at least decideWidth analysis
-	// pixels, and at least the photo's own edge width (photoEdgeWidth), so
-	// that a blurred edge stays as soft as the photo shows it.
+	// walled it off from matting. A clean transition the model drew wider
+	// than the photo's own edge (photoEdgeWidth), as it does where it is
+	// unsure of the outline (a ramp of ten pixels or more: a
+	// half-transparent rim of the old background), is steepened to the
+	// photo's edge width, and to no less than decideWidth analysis pixels,
+	// so that a blurred edge stays as soft as the photo shows it.
 	//
 	// Over both developer sets the two bring the ghost area from 4.39% to
-	// 3.21% on average (median 1.45% -> 1.09%, hsd-037 27.2% -> 12.4%),
+	// 3.08% on average (median 1.45% -> 0.98%, hsd-037 27.2% -> 12.1%),
 	// the people's IoU from 0.8937 to 0.8971 (hsd-198 +0.049: its legs,
 	// which the model holds at 0.2-0.3, are no longer walled off from the
 	// coat) and the hair mattes' SAD from 6.59/14.21/4.71 to
-	// 6.21/13.70/4.76. A side of 0.2 keeps that wall (hsd-198 0.7553); one
+	// 6.21/13.67/4.88. A side of 0.2 keeps that wall (hsd-198 0.7553); one
 	// of 0.05 takes the tail of the model's own anti-aliasing for doubt
-	// (hsd-212 -0.012 below the model). Without the photo's edge width the
-	// ghost area is lower still, but am-gt15's fur, a true soft edge the
-	// model drew as a clean one, loses 2% of SAD, and 6% when clean edges
-	// are steepened fully to decideWidth.
+	// (hsd-212 0.012 below the model). Steepened to decideWidth without the
+	// photo's edge width, the fur of am-gt15, a true soft edge the model
+	// drew as a clean one, loses 6% of SAD (4.98); steepened to half the
+	// model's width, the ghost area is 3.21%.
 	cleanEdgeSide  = 0.1
 	cleanEdgeReach = 16
-	cleanEdgeShare = 0.5
 	// islandValue, islandClear and islandMargin, as shares of the short
 	// side: an unsure island is where the model gives islandValue..Hi
 	// further than islandClear from its 0.5 contour (a leg it half sees);
@@ -124,18 +123,18 @@ type Guide struct {
 // AutoGuide builds the automatic guide from a segmentation matte m of img
 // (same size; it panics otherwise). Where the model's matte shows one clean
 // edge, the result keeps the model's edge: its pixels are known, with the
-// model's own value, its ramp steepened where the model drew it wide (see
-// cleanEdgeShare); on photos twice the model's input or more, matting snaps
-// it to the photo's edges. Where it shows hair (many edges close together),
-// the band is wide (opt's Band and Inner, capped at half the subject's
-// local thickness so thin limbs keep their core) and matting decides, held
-// only towards the model's background; so does a wide soft edge of a thick
-// subject (fur). Where the model is unsure away from its edge, or where its
-// edge runs through such doubt rather than between its confident sides,
-// matting decides too, held towards the model's matte as much as the local
-// foreground and background colours are alike, and around an unsure island
-// the background next to it is solved as well. Neither input is modified;
-// opt may be nil.
+// model's own value, its ramp steepened where the model drew it wider than
+// the photo's edge (see cleanEdgeSide); on photos twice the model's input
+// or more, matting snaps it to the photo's edges. Where it shows hair (many
+// edges close together), the band is wide (opt's Band and Inner, capped at
+// half the subject's local thickness so thin limbs keep their core) and
+// matting decides, held only towards the model's background; so does a wide
+// soft edge of a thick subject (fur). Where the model is unsure away from
+// its edge, or where its edge runs through such doubt rather than between
+// its confident sides, matting decides too, held towards the model's matte
+// as much as the local foreground and background colours are alike, and
+// around an unsure island the background next to it is solved as well.
+// Neither input is modified; opt may be nil.
 func AutoGuide(img *image.NRGBA, m *Matte, opt *TrimapOptions) *Guide {
 	checkSameSize("AutoGuide", img, m.W, m.H)
 	o := opt.resolve()
@@ -274,10 +273,10 @@ func AutoGuide(img *image.NRGBA, m *Matte, opt *TrimapOptions) *Guide {
 
 // steepenEdge returns the model's matte a (w×h) at (x, y), a pixel of its
 // kept edge, steepened around its 0.5 level where the edge is a clean
-// transition (see cleanEdgeSide) wider than width pixels: to
-// cleanEdgeShare of its width, and no narrower than width. Slope and
-// level are those of a's 3×3 mean, as in decide; a pixel on the border,
-// or of an edge already steep enough, keeps its value.
+// transition (see cleanEdgeSide) wider than width pixels, to width, and
+// whether it is on one. Slope and level are those of a's 3×3 mean, as in
+// decide; a pixel on the border, or of an edge already steep enough,
+// keeps its value.
 func steepenEdge(a []float32, w, h, x, y int, width float32) (v float32, clean bool) {
 	i := y*w + x
 	if x < 1 || y < 1 || x >= w-1 || y >= h-1 {
@@ -303,7 +302,6 @@ func steepenEdge(a []float32, w, h, x, y int, width float32) (v float32, clean b
 	if !(at(d) >= 1-cleanEdgeSide && at(-d) <= cleanEdgeSide) {
 		return a[i], false
 	}
-	width = max(width, cleanEdgeShare/slope)
 	if slope*width >= 1 {
 		return a[i], true
 	}

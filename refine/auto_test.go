@@ -291,11 +291,12 @@ func checkGuide(t *testing.T, m *Matte, g *Guide) {
 }
 
 // TestAutoGuideWideEdge: where the model draws a clean edge as a wide ramp
-// (6 pixels) and the photo's edge is sharp, the kept edge is steepened
-// around the model's 0.5 level to half the model's width: each side of it
-// moves towards its own label and the level stays where it was. Where
-// the photo's own edge is as wide as the model's ramp (a blurred edge),
-// the model's ramp is kept (within 0.01: the photo's 8-bit levels).
+// (6 pixels) and the photo's edge is sharp (a step, which central
+// differences see 2 pixels wide), the kept edge is steepened around the
+// model's 0.5 level to 2 pixels: each side of it moves towards its own
+// label and the level stays where it was. Where the photo's own edge is
+// as wide as the model's ramp (a blurred edge), the model's ramp is kept
+// (within 0.01: the photo's 8-bit levels).
 func TestAutoGuideWideEdge(t *testing.T) {
 	const w, h, split, ramp = 200, 120, 100, 6
 	blurred := image.NewNRGBA(image.Rect(0, 0, w, h))
@@ -333,8 +334,8 @@ func TestAutoGuideWideEdge(t *testing.T) {
 					}
 					continue
 				}
-				// Twice as steep about 0.5: 0.5 + 2·(m − 0.5).
-				want := 0.5 + 2*(model-0.5)
+				// Three times as steep about 0.5: 6 pixels to 2.
+				want := min(1, max(0, 0.5+3*(model-0.5)))
 				if math.Abs(float64(kept-want)) > 0.02 {
 					t.Errorf("x=%d: model %.3f kept as %.3f, want %.3f", x, model, kept, want)
 				}

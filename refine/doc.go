@@ -113,16 +113,16 @@
 // followed across the 0.5 contour as far as the ramp's own width, reaches
 // 0.1 on one side and 0.9 on the other. There its ramp, which the model
 // draws ten pixels wide or more where it is unsure of the outline, is
-// made twice as steep about 0.5 (no steeper than decideWidth, nor than
-// the photo's own edge, so a blurred edge stays as soft as the photo);
-// elsewhere the contour runs through the model's doubt (hair it half saw
-// over a shoulder, legs it held at 0.2-0.3 below a coat) and is solved
-// with the plateau, where it had shown as grey lines and walled the
-// plateau off from matting. The ghost area's mean over both sets goes
-// from 4.39% to 3.21% and its median from 1.45% to 1.09% (hsd-037 27.2%
-// -> 12.4%), the people's mean IoU from 0.8937 to 0.8971 (hsd-198 0.756
+// steepened about 0.5 to the photo's own edge width (no less than
+// decideWidth), so a crisp edge is crisp and a blurred one stays as soft
+// as the photo; elsewhere the contour runs through the model's doubt (hair
+// it half saw over a shoulder, legs it held at 0.2-0.3 below a coat) and
+// is solved with the plateau, where it had shown as grey lines and walled
+// the plateau off from matting. The ghost area's mean over both sets goes
+// from 4.39% to 3.08% and its median from 1.45% to 0.98% (hsd-037 27.2%
+// -> 12.1%), the people's mean IoU from 0.8937 to 0.8971 (hsd-198 0.756
 // -> 0.805; the worst photo, hsd-066, 0.0047 below the model), and the
-// hair mattes' SAD from 6.59/14.21/4.71 to 6.21/13.70/4.76.
+// hair mattes' SAD from 6.59/14.21/4.71 to 6.21/13.67/4.88.
 //
 // On the developer sets (cmd/evaluate, make eval: 24 everyday photos of
 // people and 3 close-ups with reference masks, 3 hair mattes from
