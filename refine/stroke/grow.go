@@ -248,16 +248,28 @@ func (s *Scene) region(tri *refine.Trimap, pts []Point, br Brush, allowed []bool
 	if br.Label == refine.Foreground {
 		other = refine.Background
 	}
+	// The person's own labels of the other kind, at the cells' centres,
+	// and the band an earlier stroke left Unknown along them (bandCells on
+	// either side of its region's edge, see paintRegion): on hsd-168, a
+	// foreground click on a child's trousers ran along the band the
+	// clicks on a bin had left at its foot, the trousers' colour, and one
+	// step lost 0.023 of IoU (0.0044 with the band blocked).
+	var own []bool
+	if s.auto != nil && tri != nil {
+		own = make([]bool, gw*gh)
+		parallel.Rows(gh, func(y0, y1 int) {
+			for k := y0 * gw; k < y1*gw; k++ {
+				i := min((k/gw)*s.cell+s.cell/2, s.h-1)*s.w + min((k%gw)*s.cell+s.cell/2, s.w-1)
+				own[k] = tri.Pix[i] == other && s.auto.Pix[i] != other
+			}
+		})
+		own = dilate(own, gw, image.Rect(0, 0, gw, gh), 2*bandCells(s.cell))
+	}
 	blocked := func(k int) bool {
 		if s.model != nil && ((other == refine.Background && s.model[k] <= sureLo) || (other == refine.Foreground && s.model[k] >= sureHi)) {
 			return true
 		}
-		if s.auto == nil || tri == nil {
-			return false
-		}
-		// The person's own label of the other kind, at the cell's centre.
-		i := min((k/gw)*s.cell+s.cell/2, s.h-1)*s.w + min((k%gw)*s.cell+s.cell/2, s.w-1)
-		return tri.Pix[i] == other && s.auto.Pix[i] != other
+		return own != nil && own[k]
 	}
 	dist := make([]float32, gw*gh)
 	for i := range dist {
