@@ -221,8 +221,14 @@ func AutoGuide(img *image.NRGBA, m *Matte, opt *TrimapOptions) *Guide {
 				// through the plateau).
 				var steep float32
 				if atEdge {
+					// On large photos matting snaps the kept edge to the
+					// photo's: only its cleanness counts there.
+					width := float32(decideWidth * scale)
+					if !sharpen {
+						width = max(width, float32(f)*photoEdgeWidth(small, contrast, c))
+					}
 					var clean bool
-					steep, clean = steepenEdge(m.Pix, w, h, x, y, max(float32(decideWidth*scale), float32(f)*photoEdgeWidth(small, contrast, c)))
+					steep, clean = steepenEdge(m.Pix, w, h, x, y, width)
 					if soft && !clean {
 						atEdge = false
 					}
@@ -282,10 +288,7 @@ func steepenEdge(a []float32, w, h, x, y int, width float32) (v float32, clean b
 	if x < 1 || y < 1 || x >= w-1 || y >= h-1 {
 		return a[i], true
 	}
-	up, row, dn := a[i-w-1:i-w+2], a[i-1:i+2], a[i+w-1:i+w+2]
-	mean := (up[0] + up[1] + up[2] + row[0] + row[1] + row[2] + dn[0] + dn[1] + dn[2]) / 9
-	gx := ((up[2] + row[2] + dn[2]) - (up[0] + row[0] + dn[0])) / 6
-	gy := ((dn[0] + dn[1] + dn[2]) - (up[0] + up[1] + up[2])) / 6
+	mean, gx, gy := mean3(a, i, w)
 	slope := float32(math.Sqrt(float64(gx*gx + gy*gy)))
 	if slope <= 0 {
 		return a[i], false

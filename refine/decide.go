@@ -90,15 +90,6 @@ func decideWith(alpha *Matte, gl, user []uint8, f int, width float32, deep int) 
 	}
 	cw, ch := (w+f-1)/f, (h+f-1)/f
 	a := alpha.Pix
-	// mean3 returns the 3×3 mean around i (not on the border) and the
-	// central-difference slope of that mean.
-	mean3 := func(i int) (mean, slope float32) {
-		up, row, dn := a[i-w-1:i-w+2], a[i-1:i+2], a[i+w-1:i+w+2]
-		mean = (up[0] + up[1] + up[2] + row[0] + row[1] + row[2] + dn[0] + dn[1] + dn[2]) / 9
-		gx := ((up[2] + row[2] + dn[2]) - (up[0] + row[0] + dn[0])) / 6
-		gy := ((dn[0] + dn[1] + dn[2]) - (up[0] + up[1] + up[2])) / 6
-		return mean, float32(math.Sqrt(float64(gx*gx + gy*gy)))
-	}
 	// Pass 1: the alpha's fine structure on the analysis grid (so that
 	// it does not depend on the photo's size): per cell, |α − its 3×3
 	// mean| as a share of structureDev, averaged over the neighbouring
@@ -155,7 +146,8 @@ func decideWith(alpha *Matte, gl, user []uint8, f int, width float32, deep int) 
 				if s >= 1 {
 					continue
 				}
-				mean, slope := mean3(i)
+				mean, gx, gy := mean3(a, i, w)
+				slope := float32(math.Sqrt(float64(gx*gx + gy*gy)))
 				if slope*width >= 1 {
 					continue // already as steep as an edge
 				}
@@ -209,4 +201,14 @@ func decideWith(alpha *Matte, gl, user []uint8, f int, width float32, deep int) 
 			}
 		}
 	})
+}
+
+// mean3 returns the 3×3 mean of the w-wide map a around i (not on the
+// border) and the central differences of that mean along x and y.
+func mean3(a []float32, i, w int) (mean, gx, gy float32) {
+	up, row, dn := a[i-w-1:i-w+2], a[i-1:i+2], a[i+w-1:i+w+2]
+	mean = (up[0] + up[1] + up[2] + row[0] + row[1] + row[2] + dn[0] + dn[1] + dn[2]) / 9
+	gx = ((up[2] + row[2] + dn[2]) - (up[0] + row[0] + dn[0])) / 6
+	gy = ((dn[0] + dn[1] + dn[2]) - (up[0] + up[1] + up[2])) / 6
+	return mean, gx, gy
 }

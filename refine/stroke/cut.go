@@ -83,18 +83,6 @@ func (s *Scene) cutRegion(tri *refine.Trimap, seed []bool, rr float64, label, ot
 		}
 		return s.model[k] <= 1-cutSat
 	}
-	// own reports the person's label at cell k's centre, or Unknown where
-	// the automatic guide put it.
-	own := func(k int) uint8 {
-		if s.auto == nil || tri == nil {
-			return refine.Unknown
-		}
-		i := min((k/gw)*s.cell+s.cell/2, s.h-1)*s.w + min((k%gw)*s.cell+s.cell/2, s.w-1)
-		if l := tri.Pix[i]; l != s.auto.Pix[i] {
-			return l
-		}
-		return refine.Unknown
-	}
 	// The domain: cells on the other side of the model's 0.5, connected
 	// to the stroke.
 	dom := make([]bool, gw*gh)
@@ -141,7 +129,7 @@ func (s *Scene) cutRegion(tri *refine.Trimap, seed []bool, rr float64, label, ot
 				continue
 			}
 			c := s.rgb[3*k : 3*k+3]
-			switch o := own(k); {
+			switch o := s.ownLabel(tri, k); {
 			case seed[k] || o == label:
 				hard[local(k)] = 1
 				lab = append(lab, c...)

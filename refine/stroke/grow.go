@@ -4,6 +4,7 @@ import (
 	"container/heap"
 	"image"
 	"math"
+	"slices"
 
 	"cutout/refine"
 	"cutout/refine/parallel"
@@ -89,6 +90,20 @@ type Scene struct {
 	model  []float32      // the model's matte on the grid; nil without one
 	full   *refine.Matte  // the model's matte at the photo's size, or nil
 	auto   *refine.Trimap // the automatic guide's trimap, or nil
+}
+
+// ownLabel returns the person's label in tri at grid cell k's centre, or
+// Unknown where the automatic guide put the label there (or there is no
+// guide).
+func (s *Scene) ownLabel(tri *refine.Trimap, k int) uint8 {
+	if s.auto == nil || tri == nil {
+		return refine.Unknown
+	}
+	i := min((k/s.gw)*s.cell+s.cell/2, s.h-1)*s.w + min((k%s.gw)*s.cell+s.cell/2, s.w-1)
+	if l := tri.Pix[i]; l != s.auto.Pix[i] {
+		return l
+	}
+	return refine.Unknown
 }
 
 // NewScene reduces img and the model's matte (nil when no model ran;
@@ -259,11 +274,14 @@ func (s *Scene) region(tri *refine.Trimap, pts []Point, br Brush, allowed []bool
 		own = make([]bool, gw*gh)
 		parallel.Rows(gh, func(y0, y1 int) {
 			for k := y0 * gw; k < y1*gw; k++ {
-				i := min((k/gw)*s.cell+s.cell/2, s.h-1)*s.w + min((k%gw)*s.cell+s.cell/2, s.w-1)
-				own[k] = tri.Pix[i] == other && s.auto.Pix[i] != other
+				own[k] = s.ownLabel(tri, k) == other
 			}
 		})
-		own = dilate(own, gw, image.Rect(0, 0, gw, gh), 2*bandCells(s.cell))
+		if slices.Contains(own, true) {
+			own = dilate(own, gw, image.Rect(0, 0, gw, gh), 2*bandCells(s.cell))
+		} else {
+			own = nil // nothing of the other kind painted yet
+		}
 	}
 	blocked := func(k int) bool {
 		if s.model != nil && ((other == refine.Background && s.model[k] <= sureLo) || (other == refine.Foreground && s.model[k] >= sureHi)) {
