@@ -412,14 +412,43 @@ func (s *Session) Model() string { return s.name }
 func (s *Session) Precision() string { return s.form }
 
 // Segment returns the foreground matte of img at img's size, values in
-// [0,1]. Cancelling ctx stops the model run; Segment then returns ctx.Err().
+// [0,1]: the model's run on the whole photo and, where the subject is
+// small in it, a second run on the crop around the subject (see Zoom).
+// Cancelling ctx stops the model run; Segment then returns ctx.Err().
 func (s *Session) Segment(ctx context.Context, img *image.NRGBA) (*Matte, error) {
 	m, _, err := s.SegmentTimed(ctx, img)
 	return m, err
 }
 
-// SegmentTimed is Segment that also reports how long each stage took.
+// SegmentTimed is Segment that also reports how long each stage took
+// (both runs together where there are two).
 func (s *Session) SegmentTimed(ctx context.Context, img *image.NRGBA) (*Matte, Timings, error) {
+	first, t, err := s.once(ctx, img)
+	if err != nil {
+		return nil, t, err
+	}
+	m, err := Zoom(ctx, func(ctx context.Context, crop *image.NRGBA) (*Matte, error) {
+		m, t2, err := s.once(ctx, crop)
+		t.Preprocess += t2.Preprocess
+		t.Model += t2.Model
+		t.Postprocess += t2.Postprocess
+		return m, err
+	}, img, first)
+	if err != nil {
+		return nil, t, err
+	}
+	return m, t, nil
+}
+
+// SegmentOnce is Segment without the second look: the model's single run
+// on the whole photo.
+func (s *Session) SegmentOnce(ctx context.Context, img *image.NRGBA) (*Matte, error) {
+	m, _, err := s.once(ctx, img)
+	return m, err
+}
+
+// once runs the model on the whole of img.
+func (s *Session) once(ctx context.Context, img *image.NRGBA) (*Matte, Timings, error) {
 	var t Timings
 	if img == nil || img.Rect.Dx() == 0 || img.Rect.Dy() == 0 {
 		return nil, t, errors.New("inference: segment: empty image")

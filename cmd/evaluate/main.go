@@ -245,12 +245,18 @@ func (s sample) run(ctx context.Context, seg *cachedSegmenter) (*outcome, error)
 		return nil, fmt.Errorf("reference is %dx%d, photo %dx%d", o.truth.W, o.truth.H, img.Rect.Dx(), img.Rect.Dy())
 	}
 	t0 := time.Now()
-	raw, err := seg.Segment(ctx, img)
+	raw, err := seg.Once(ctx, img)
 	if err != nil {
 		return nil, err
 	}
 	segTime := time.Since(t0)
 	o.alphas[0], o.times[0] = raw, segTime
+	t0 = time.Now()
+	zoomed, err := seg.Zoom(ctx, img, raw)
+	if err != nil {
+		return nil, err
+	}
+	zoomTime := segTime + time.Since(t0)
 	cut := func(i int, in refine.Input, d time.Duration) error {
 		t0 := time.Now()
 		r, err := refine.Cut(ctx, img, in, &refine.CutOptions{Trimap: &trimapOpt})
@@ -263,7 +269,7 @@ func (s sample) run(ctx context.Context, seg *cachedSegmenter) (*outcome, error)
 		}
 		return nil
 	}
-	if err := cut(1, refine.Input{Matte: raw}, segTime); err != nil {
+	if err := cut(1, refine.Input{Matte: zoomed}, zoomTime); err != nil {
 		return nil, err
 	}
 	if err := cut(2, refine.Input{Trimap: rembgTrimap(raw)}, segTime); err != nil {
@@ -626,9 +632,28 @@ type cachedSegmenter struct {
 	model string
 }
 
-// Segment returns the model's matte of img, from the cache when it holds
-// one for these pixels.
+// Segment returns the matte the product starts from: the model's run on
+// img and its second look at a small subject (inference.Zoom).
 func (c *cachedSegmenter) Segment(ctx context.Context, img *image.NRGBA) (*refine.Matte, error) {
+	raw, err := c.Once(ctx, img)
+	if err != nil {
+		return nil, err
+	}
+	return c.Zoom(ctx, img, raw)
+}
+
+// Zoom is inference.Zoom over the cached single runs.
+func (c *cachedSegmenter) Zoom(ctx context.Context, img *image.NRGBA, raw *refine.Matte) (*refine.Matte, error) {
+	m, err := inference.Zoom(ctx, func(ctx context.Context, crop *image.NRGBA) (*inference.Matte, error) {
+		m, err := c.Once(ctx, crop)
+		return (*inference.Matte)(m), err
+	}, img, (*inference.Matte)(raw))
+	return (*refine.Matte)(m), err
+}
+
+// Once returns the model's single run on img (the raw model), from the
+// cache when it holds one for these pixels.
+func (c *cachedSegmenter) Once(ctx context.Context, img *image.NRGBA) (*refine.Matte, error) {
 	w, h := img.Rect.Dx(), img.Rect.Dy()
 	var path string
 	if c.dir != "" {
@@ -646,7 +671,7 @@ func (c *cachedSegmenter) Segment(ctx context.Context, img *image.NRGBA) (*refin
 			return m, nil
 		}
 	}
-	im, err := c.sess.Segment(ctx, img)
+	im, err := c.sess.SegmentOnce(ctx, img)
 	m := (*refine.Matte)(im)
 	if err != nil || path == "" {
 		return m, err

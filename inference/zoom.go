@@ -1,0 +1,155 @@
+package inference
+
+import (
+	"context"
+	"fmt"
+	"image"
+	"math"
+)
+
+// A second look at a small subject. ISNet sees every photo at 1024×1024,
+// and a person standing in a street photo fills a fraction of that: the
+// model then loses what it sees at a few input pixels (lower legs in the
+// shade, a dark jacket against foliage, a child beside a bin). Run again
+// on the square crop around what it found, it sees the subject larger
+// and undistorted, and the two runs are fused by their maximum inside the
+// crop: the second run adds what the first missed, while what the first
+// found with the whole photo as context (a hand at the crop's edge) stays.
+//
+// Measured on the developer sets (24 people photos, 3 portrait masks, 3
+// hair mattes; go run ./cmd/evaluate), the second look lifts the people
+// photos' mean IoU from 0.8971 to 0.9014 and the ghost area's mean from
+// 3.08% to 2.65% of the subject: hsd-198 (lower legs in the shade) 0.805
+// -> 0.858, hsd-212 (a couple small in a street) 0.848 -> 0.874, hsd-037
+// +0.005, hsd-041, hsd-173, hsd-252 +0.004, and no photo loses. The crop
+// replacing the first run instead of fused with it lost 0.08 of IoU on
+// hsd-198 (the crop's run missed what the first had kept) and everything
+// on hsd-212, whose crop kept the photo's aspect and stretched a
+// 93-pixel-wide person elevenfold (square crops: +0.026). Margins of 5%
+// of the subject's size cut hsd-198's feet off (-0.063); 10% and 20%
+// kept every photo at or above its single run. The second run is made
+// only where the crop is at most ZoomFill of the photo: on crops nearly
+// the photo's size the model sees little new. At 0.8 it also took
+// hsd-096 (+0.018) and hsd-241 (-0.004: its reference leaves out people
+// of the crowd the second run found); at 0.64 it left hsd-037, hsd-041
+// and hsd-168 at their single run.
+const (
+	// ZoomMargin is the crop's margin on every side of the subject's
+	// bounding box, as a fraction of the box's longer side.
+	ZoomMargin = 0.1
+	// ZoomFill is the largest share of the photo's area the crop may
+	// cover for the second run to be made (the subject is then seen at
+	// least 1.15 times larger).
+	ZoomFill = 0.75
+	// zoomCeiling bounds what the second run may raise a pixel to. The
+	// editor's strokes hold what the model keeps at 0.999 or more as the
+	// subject's core (refine/stroke); only the run that saw the whole
+	// photo may say that. Uncapped, the second run held the bin beside
+	// the child on hsd-168 at its ceiling, and ten background clicks
+	// could not take it (three did before; five with the cap, at 0.95 to
+	// 0.995 alike); the automatic cutout is the same with it or without.
+	zoomCeiling = 0.99
+)
+
+// SubjectCrop returns the crop a second run looks at: the bounding box of
+// m's subject (values of 0.5 or more), widened by ZoomMargin on every
+// side and to a square, moved inside the photo and cut to it. ok is false
+// when m holds no subject or the crop covers more than ZoomFill of the
+// photo.
+func SubjectCrop(m *Matte) (r image.Rectangle, ok bool) {
+	w, h := m.W, m.H
+	if w == 0 || h == 0 {
+		return r, false
+	}
+	box := subjectBox(m)
+	if box.Empty() {
+		return r, false
+	}
+	side := max(box.Dx(), box.Dy())
+	side += 2 * int(math.Ceil(ZoomMargin*float64(side)))
+	c := box.Min.Add(box.Max).Div(2)
+	r = image.Rect(c.X-side/2, c.Y-side/2, c.X-side/2+side, c.Y-side/2+side)
+	// Move it inside the photo, then cut what still sticks out (a side
+	// longer than the photo's).
+	r = r.Add(image.Pt(max(0, -r.Min.X)-max(0, r.Max.X-w), max(0, -r.Min.Y)-max(0, r.Max.Y-h)))
+	r = r.Intersect(image.Rect(0, 0, w, h))
+	if float64(r.Dx())*float64(r.Dy()) > ZoomFill*float64(w)*float64(h) {
+		return r, false
+	}
+	return r, true
+}
+
+// subjectBox is the bounding box of the pixels m holds at 0.5 or more.
+func subjectBox(m *Matte) image.Rectangle {
+	w, h := m.W, m.H
+	n := min(h, 64)
+	boxes := make([]image.Rectangle, n)
+	rows(n, func(b0, b1 int) {
+		for b := b0; b < b1; b++ {
+			var box image.Rectangle
+			for y := b * h / n; y < (b+1)*h/n; y++ {
+				row := m.Pix[y*w : (y+1)*w]
+				x0 := -1
+				for x, v := range row {
+					if v >= 0.5 {
+						x0 = x
+						break
+					}
+				}
+				if x0 < 0 {
+					continue
+				}
+				x1 := x0
+				for x := w - 1; x > x0; x-- {
+					if row[x] >= 0.5 {
+						x1 = x
+						break
+					}
+				}
+				box = box.Union(image.Rect(x0, y, x1+1, y+1))
+			}
+			boxes[b] = box
+		}
+	})
+	var box image.Rectangle
+	for _, b := range boxes {
+		box = box.Union(b)
+	}
+	return box
+}
+
+// Zoom gives first, the model's matte of img from one run, its second
+// look: where SubjectCrop finds a crop, it runs segment on that crop of
+// img and returns a new matte, first's values outside the crop and the
+// greater of the two runs' inside it (the second's taken at most to
+// 0.99, short of the model's ceiling). Otherwise it returns first
+// itself. segment is one run of the model (Session.SegmentOnce).
+func Zoom(ctx context.Context, segment func(context.Context, *image.NRGBA) (*Matte, error), img *image.NRGBA, first *Matte) (*Matte, error) {
+	if first.W != img.Rect.Dx() || first.H != img.Rect.Dy() {
+		return nil, fmt.Errorf("inference: zoom: matte %dx%d for a %dx%d photo", first.W, first.H, img.Rect.Dx(), img.Rect.Dy())
+	}
+	r, ok := SubjectCrop(first)
+	if !ok {
+		return first, nil
+	}
+	crop := img.SubImage(r.Add(img.Rect.Min)).(*image.NRGBA)
+	second, err := segment(ctx, crop)
+	if err != nil {
+		return nil, fmt.Errorf("inference: zoom on %v: %w", r, err)
+	}
+	if second.W != r.Dx() || second.H != r.Dy() {
+		return nil, fmt.Errorf("inference: zoom: matte %dx%d for a %dx%d crop", second.W, second.H, r.Dx(), r.Dy())
+	}
+	w := first.W
+	out := &Matte{W: w, H: first.H, Pix: make([]float32, len(first.Pix))}
+	copy(out.Pix, first.Pix)
+	rows(r.Dy(), func(y0, y1 int) {
+		for y := y0; y < y1; y++ {
+			dst := out.Pix[(r.Min.Y+y)*w+r.Min.X : (r.Min.Y+y)*w+r.Max.X]
+			for x, v := range second.Pix[y*r.Dx() : (y+1)*r.Dx()] {
+				dst[x] = max(dst[x], min(v, zoomCeiling))
+			}
+		}
+	})
+	return out, nil
+}
