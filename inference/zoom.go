@@ -120,10 +120,12 @@ func subjectBox(m *Matte) image.Rectangle {
 
 // Zoom gives first, the model's matte of img from one run, its second
 // look: where SubjectCrop finds a crop, it runs segment on that crop of
-// img and returns a new matte, first's values outside the crop and the
-// greater of the two runs' inside it (the second's taken at most to
-// 0.99, short of the model's ceiling). Otherwise it returns first
-// itself. segment is one run of the model (Session.SegmentOnce).
+// img and raises first, inside the crop, to the second run's values
+// where they are greater (taken at most to 0.99, short of the model's
+// ceiling); outside the crop first is left as it was. It returns first
+// (changed in place: no second photo-sized matte is made), or an error
+// with first unchanged. segment is one run of the model
+// (Session.SegmentOnce).
 func Zoom(ctx context.Context, segment func(context.Context, *image.NRGBA) (*Matte, error), img *image.NRGBA, first *Matte) (*Matte, error) {
 	if first.W != img.Rect.Dx() || first.H != img.Rect.Dy() {
 		return nil, fmt.Errorf("inference: zoom: matte %dx%d for a %dx%d photo", first.W, first.H, img.Rect.Dx(), img.Rect.Dy())
@@ -141,15 +143,13 @@ func Zoom(ctx context.Context, segment func(context.Context, *image.NRGBA) (*Mat
 		return nil, fmt.Errorf("inference: zoom: matte %dx%d for a %dx%d crop", second.W, second.H, r.Dx(), r.Dy())
 	}
 	w := first.W
-	out := &Matte{W: w, H: first.H, Pix: make([]float32, len(first.Pix))}
-	copy(out.Pix, first.Pix)
 	rows(r.Dy(), func(y0, y1 int) {
 		for y := y0; y < y1; y++ {
-			dst := out.Pix[(r.Min.Y+y)*w+r.Min.X : (r.Min.Y+y)*w+r.Max.X]
+			dst := first.Pix[(r.Min.Y+y)*w+r.Min.X : (r.Min.Y+y)*w+r.Max.X]
 			for x, v := range second.Pix[y*r.Dx() : (y+1)*r.Dx()] {
 				dst[x] = max(dst[x], min(v, zoomCeiling))
 			}
 		}
 	})
-	return out, nil
+	return first, nil
 }

@@ -642,12 +642,13 @@ func (c *cachedSegmenter) Segment(ctx context.Context, img *image.NRGBA) (*refin
 	return c.Zoom(ctx, img, raw)
 }
 
-// Zoom is inference.Zoom over the cached single runs.
+// Zoom is inference.Zoom over the cached single runs, on a copy of raw
+// (left as it is).
 func (c *cachedSegmenter) Zoom(ctx context.Context, img *image.NRGBA, raw *refine.Matte) (*refine.Matte, error) {
 	m, err := inference.Zoom(ctx, func(ctx context.Context, crop *image.NRGBA) (*inference.Matte, error) {
 		m, err := c.Once(ctx, crop)
 		return (*inference.Matte)(m), err
-	}, img, (*inference.Matte)(raw))
+	}, img, (*inference.Matte)(raw.Clone()))
 	return (*refine.Matte)(m), err
 }
 
