@@ -61,7 +61,7 @@ func TestSubjectCrop(t *testing.T) {
 // TestZoomFuses runs Zoom with a stand-in for the model that reports the
 // crop it was given: the result is the first matte itself, holding the
 // first run outside the crop and the greater of the two runs inside it,
-// the second taken at most to 0.99.
+// the second taken at most to 0.99 and only where it is 0.5 or more.
 func TestZoomFuses(t *testing.T) {
 	const w, h = 400, 300
 	img := image.NewNRGBA(image.Rect(0, 0, w, h))
@@ -87,7 +87,9 @@ func TestZoomFuses(t *testing.T) {
 		for i := range m.Pix {
 			m.Pix[i] = 0.6
 		}
-		m.Pix[(150-want.Min.Y)*m.W+200-want.Min.X] = 1 // raised to the ceiling
+		m.Pix[(150-want.Min.Y)*m.W+200-want.Min.X] = 1    // raised to the ceiling
+		m.Pix[(140-want.Min.Y)*m.W+178-want.Min.X] = 0.45 // a doubt: not added
+		m.Pix[(127-want.Min.Y)*m.W+177-want.Min.X] = 0.45
 		return m, nil
 	}
 	got, err := inference.Zoom(context.Background(), segment, img, first)
@@ -107,8 +109,11 @@ func TestZoomFuses(t *testing.T) {
 			if image.Pt(x, y).In(want) {
 				exp = max(f, 0.6)
 			}
-			if x == 200 && y == 150 {
+			switch {
+			case x == 200 && y == 150:
 				exp = 0.99
+			case x == 178 && y == 140, x == 177 && y == 127:
+				exp = f
 			}
 			if g != exp {
 				t.Fatalf("(%d,%d) = %v, want %v (first run %v)", x, y, g, exp, f)

@@ -228,8 +228,8 @@ func TestStrokesDoNotLeak(t *testing.T) {
 }
 
 // TestStrokesRemoveWhatTheModelKept: on hsd-168 the model keeps a bin
-// beside a child, surely (0.85-0.99, and its second look on the crop
-// around both, inference.Zoom, holds it at 0.95-0.99) and larger than
+// beside a child, surely (0.8-0.99, and its second look on the crop
+// around both, inference.Zoom, holds it at 0.99) and larger than
 // the child; the default tools bring the IoU to 0.90 within five clicks
 // (the graph cut takes the bin; three before the second look, which
 // makes its lid surer), the plain brush does not within ten. No click loses
