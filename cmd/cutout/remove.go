@@ -34,7 +34,7 @@ func runRemove(args []string, stdout, stderr io.Writer) int {
 	mask := fs.Bool("mask", false, "also write the matte as NAME.mask.png")
 	saveTrimap := fs.Bool("save-trimap", false, "also write the trimap used as NAME.trimap.png")
 	trimap := fs.String("trimap", "", "use this trimap (black = background, grey = unknown, white = foreground) instead of the automatic one; one input only")
-	noRefine := fs.Bool("no-refine", false, "keep the model's raw matte (no alpha matting or colour estimation)")
+	noRefine := fs.Bool("no-refine", false, "keep the model's matte (no alpha matting or colour estimation)")
 	force := fs.Bool("force", false, "replace existing output files (never a file the run reads: photos, --trimap, --bg-image)")
 	bg := fs.String("bg", "", "composite over this colour (#rrggbb, #rrggbbaa or a name: white, black, grey) instead of transparency")
 	bgImage := fs.String("bg-image", "", "composite over this image (scaled to cover the photo)")

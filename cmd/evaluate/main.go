@@ -5,8 +5,9 @@
 //
 // For every image it scores four alphas:
 //
-//	raw     the model's matte
-//	auto    the default automatic cutout (what `cutout remove` writes)
+//	raw     the model's matte from one run on the whole photo
+//	auto    the default automatic cutout (what `cutout remove` writes,
+//	        from the model's second look at a small subject too)
 //	rembg   the rembg-style trimap (matte > 240/255 foreground, < 10/255
 //	        background, each eroded by a 10×10 square) through our solver
 //	given   the set's own trimap through our solver, where one exists
