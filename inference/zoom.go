@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"image"
 	"math"
+	"slices"
+	"sync"
 )
 
 // A second look at a small subject. ISNet sees every photo at 1024×1024,
@@ -87,40 +89,30 @@ func SubjectCrop(m *Matte) (r image.Rectangle, ok bool) {
 
 // subjectBox is the bounding box of the pixels m holds at 0.5 or more.
 func subjectBox(m *Matte) image.Rectangle {
-	w, h := m.W, m.H
-	n := min(h, 64)
-	boxes := make([]image.Rectangle, n)
-	rows(n, func(b0, b1 int) {
-		for b := b0; b < b1; b++ {
-			var box image.Rectangle
-			for y := b * h / n; y < (b+1)*h/n; y++ {
-				row := m.Pix[y*w : (y+1)*w]
-				x0 := -1
-				for x, v := range row {
-					if v >= 0.5 {
-						x0 = x
-						break
-					}
-				}
-				if x0 < 0 {
-					continue
-				}
-				x1 := x0
-				for x := w - 1; x > x0; x-- {
-					if row[x] >= 0.5 {
-						x1 = x
-						break
-					}
-				}
-				box = box.Union(image.Rect(x0, y, x1+1, y+1))
-			}
-			boxes[b] = box
-		}
-	})
+	w := m.W
+	var mu sync.Mutex
 	var box image.Rectangle
-	for _, b := range boxes {
-		box = box.Union(b)
-	}
+	rows(m.H, func(y0, y1 int) {
+		var band image.Rectangle
+		for y := y0; y < y1; y++ {
+			row := m.Pix[y*w : (y+1)*w]
+			x0 := slices.IndexFunc(row, func(v float32) bool { return v >= 0.5 })
+			if x0 < 0 {
+				continue
+			}
+			x1 := x0
+			for x := w - 1; x > x0; x-- {
+				if row[x] >= 0.5 {
+					x1 = x
+					break
+				}
+			}
+			band = band.Union(image.Rect(x0, y, x1+1, y+1))
+		}
+		mu.Lock()
+		box = box.Union(band)
+		mu.Unlock()
+	})
 	return box
 }
 

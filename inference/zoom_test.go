@@ -160,19 +160,9 @@ func TestZoomErrors(t *testing.T) {
 // finds them (IoU against the reference mask at least 0.05 higher than
 // the single run's), and keeps what the single run found.
 func TestSegmentZooms(t *testing.T) {
-	s := session(t, "medium")
-	ctx := context.Background()
 	dir := filepath.Join(filepath.Dir(portraits(t)), "people")
-	img := loadNRGBA(t, filepath.Join(dir, "hsd-198.jpg"))
 	_, _, mask := loadMask(t, filepath.Join(dir, "hsd-198.mask.png"))
-	once, err := s.SegmentOnce(ctx, img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	zoomed, err := s.Segment(ctx, img)
-	if err != nil {
-		t.Fatal(err)
-	}
+	once, zoomed := bothRuns(t, filepath.Join(dir, "hsd-198.jpg"))
 	i1, i2 := iou(once, mask), iou(zoomed, mask)
 	t.Logf("hsd-198: IoU %.4f with one run, %.4f with the second look", i1, i2)
 	if i2 < i1+0.05 {
@@ -188,17 +178,7 @@ func TestSegmentZooms(t *testing.T) {
 // TestSegmentOneRun: the bundled sample portrait, which the subject
 // fills, gets a single run: Segment and SegmentOnce give the same matte.
 func TestSegmentOneRun(t *testing.T) {
-	s := session(t, "medium")
-	ctx := context.Background()
-	sample := loadNRGBA(t, filepath.Join(repoRoot(t), "assets", "sample", "astronaut.png"))
-	a, err := s.SegmentOnce(ctx, sample)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := s.Segment(ctx, sample)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, b := bothRuns(t, filepath.Join(repoRoot(t), "assets", "sample", "astronaut.png"))
 	if _, ok := inference.SubjectCrop(a); ok {
 		t.Fatal("the sample portrait's subject is small enough for a second look: pick another photo for this check")
 	}
@@ -207,4 +187,21 @@ func TestSegmentOneRun(t *testing.T) {
 			t.Fatalf("Segment differs from SegmentOnce at %d on a photo the subject fills", i)
 		}
 	}
+}
+
+// bothRuns segments the photo at path with the medium model twice: once
+// (SegmentOnce) and with the second look (Segment).
+func bothRuns(t *testing.T, path string) (once, zoomed *inference.Matte) {
+	t.Helper()
+	s := session(t, "medium")
+	img := loadNRGBA(t, path)
+	once, err := s.SegmentOnce(context.Background(), img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zoomed, err = s.Segment(context.Background(), img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return once, zoomed
 }
