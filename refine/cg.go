@@ -37,8 +37,13 @@ type linearOp interface {
 	// Σ dst[k]·x[k] over the range, summed in increasing k; chunks run
 	// concurrently, so it writes dst only inside the range.
 	mulRange(dst, x []float64, k0, k1 int) float64
-	// precondRange sets z[k] = (M⁻¹ r)[k] for k in [k0, k1); it may read r
-	// only inside the range, so chunks run independently.
+	// preparer returns the function that readies M⁻¹ for r, reading all
+	// of r, before precondRange runs on r's chunks; nil when
+	// precondRange needs nothing beforehand.
+	preparer() func(r []float64)
+	// precondRange sets z[k] = (M⁻¹ r)[k] for k in [k0, k1), after any
+	// preparer's function ran on r; it may read r only inside the range,
+	// so chunks run independently.
 	precondRange(z, r []float64, k0, k1 int)
 }
 
@@ -97,6 +102,10 @@ func conjugateGradient(a linearOp, b, x []float64, set cgSettings) (cgResult, er
 	if n == 0 || res <= set.tol {
 		return cgResult{residual: res}, nil
 	}
+	prepare := a.preparer()
+	if prepare != nil {
+		prepare(r)
+	}
 	parallel.Bands(n, nc, func(c, k0, k1 int) {
 		a.precondRange(z, r, k0, k1)
 		var rz float64
@@ -115,21 +124,35 @@ func conjugateGradient(a linearOp, b, x []float64, set cgSettings) (cgResult, er
 			return cgResult{it, res}, &SolveError{Iterations: it, Residual: res, Reason: breakdown}
 		}
 		alpha := rho / pq // α = ρ / pᵀAp
-		// x += α p, r −= α q, z = M⁻¹ r, and r·z, r·r
-		parallel.Bands(n, nc, func(c, k0, k1 int) {
+		// x += α p, r −= α q and r·r, then z = M⁻¹ r and r·z: in one
+		// pass over each chunk, or in two around prepare.
+		update := func(c, k0, k1 int) {
 			var rr float64
 			for k := k0; k < k1; k++ {
 				x[k] += alpha * p[k]
 				r[k] -= alpha * q[k]
 				rr += r[k] * r[k]
 			}
+			part[2*c+1] = rr
+		}
+		precond := func(c, k0, k1 int) {
 			a.precondRange(z, r, k0, k1)
 			var rz float64
 			for k := k0; k < k1; k++ {
 				rz += r[k] * z[k]
 			}
-			part[2*c], part[2*c+1] = rz, rr
-		})
+			part[2*c] = rz
+		}
+		if prepare == nil {
+			parallel.Bands(n, nc, func(c, k0, k1 int) {
+				update(c, k0, k1)
+				precond(c, k0, k1)
+			})
+		} else {
+			parallel.Bands(n, nc, update)
+			prepare(r)
+			parallel.Bands(n, nc, precond)
+		}
 		rhoNew := sum(0)
 		res = math.Sqrt(sum(1)) / bnorm
 		if set.iterHook != nil {

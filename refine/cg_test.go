@@ -30,6 +30,8 @@ func (a *csrOp) mulRange(dst, x []float64, k0, k1 int) (dot float64) {
 	return dot
 }
 
+func (a *csrOp) preparer() func([]float64) { return nil }
+
 func (a *csrOp) precondRange(z, r []float64, k0, k1 int) {
 	for i := k0; i < k1; i++ {
 		d := 1.0

@@ -151,6 +151,16 @@
 // finest level solved is a reduced one (a 12 MP photo is solved at 1/3)
 // and the guided filter produces the full-resolution alpha from the
 // photo at full size, so time and memory follow the band, not the photo.
+// A reduced solve is preconditioned by coarse levels as well as Jacobi:
+// an additive multilevel preconditioner (Bramble, Pasciak and Xu, 1990)
+// over cells of 2, 4, 8... pixels, whose Galerkin diagonals carry each
+// correction across the unknown band at once. On a 12 MP cut the finest
+// level's iterations fall from 211 to 107 and the alpha solve from
+// 510-630 ms to 360-450 ms on 2 cores (BenchmarkCut12MP, interleaved
+// runs), stopping 3× closer to the converged alpha
+// (TestMultilevelFewerIterations); at full resolution Jacobi alone is
+// kept, its early stop being the better regulariser there (see
+// solveAlphaAt).
 //
 // EstimateForeground implements the multi-level foreground estimation of
 // Germer, Uelwer, Conrad and Harmeling ("Fast Multi-Level Foreground

@@ -17,13 +17,14 @@ const (
 // Rows are stored in ELL form: stencil slots per unknown, column n (an
 // always-zero entry of every vector) standing for "no unknown there".
 type system struct {
-	n       int       // number of unknowns
-	idx     []int32   // pixel index of each unknown, increasing
-	pos     []int32   // unknown index of each pixel, n for known pixels
-	val     []float32 // stencil coefficients per unknown
-	col     []int32   // stencil columns per unknown
-	b       []float64 // right-hand side, n+1 long, b[n] = 0
-	invDiag []float64 // inverse of the diagonal, the preconditioner
+	n       int         // number of unknowns
+	idx     []int32     // pixel index of each unknown, increasing
+	pos     []int32     // unknown index of each pixel, n for known pixels
+	val     []float32   // stencil coefficients per unknown
+	col     []int32     // stencil columns per unknown
+	b       []float64   // right-hand side, n+1 long, b[n] = 0
+	invDiag []float64   // inverse of the diagonal, the preconditioner's first term
+	ml      *multilevel // the preconditioner's coarse levels, or nil
 }
 
 // windowStats holds, for one 3×3 window, the mean colour and the inverse
@@ -189,15 +190,20 @@ func chunks(n int) int {
 // mulRange computes dst[k] = (A x)[k] for k in [k0, k1), A being L_uu
 // plus any prior term on its diagonal, and returns Σ dst[k]·x[k] over the
 // range, summed in order, so conjugate gradients get pᵀAp from the same
-// pass. x must be n+1 long with x[n] == 0.
+// pass. x must be n+1 long with x[n] == 0. Each stencil row of a row is
+// summed on its own and the five sums added last: one running sum makes
+// every product wait for the one before, and the five independent chains
+// make the product 1.6-2× faster on a 12 MP cut's 134 000 unknowns.
 func (s *system) mulRange(dst, x []float64, k0, k1 int) (dot float64) {
 	for k := k0; k < k1; k++ {
-		v := s.val[k*stencil : k*stencil+stencil]
-		c := s.col[k*stencil : k*stencil+stencil]
-		var sum float64
-		for j := range stencil {
-			sum += float64(v[j]) * x[c[j]]
-		}
+		v := s.val[k*stencil : k*stencil+stencil : k*stencil+stencil]
+		c := s.col[k*stencil : k*stencil+stencil : k*stencil+stencil]
+		s0 := float64(v[0])*x[c[0]] + float64(v[1])*x[c[1]] + float64(v[2])*x[c[2]] + float64(v[3])*x[c[3]] + float64(v[4])*x[c[4]]
+		s1 := float64(v[5])*x[c[5]] + float64(v[6])*x[c[6]] + float64(v[7])*x[c[7]] + float64(v[8])*x[c[8]] + float64(v[9])*x[c[9]]
+		s2 := float64(v[10])*x[c[10]] + float64(v[11])*x[c[11]] + float64(v[12])*x[c[12]] + float64(v[13])*x[c[13]] + float64(v[14])*x[c[14]]
+		s3 := float64(v[15])*x[c[15]] + float64(v[16])*x[c[16]] + float64(v[17])*x[c[17]] + float64(v[18])*x[c[18]] + float64(v[19])*x[c[19]]
+		s4 := float64(v[20])*x[c[20]] + float64(v[21])*x[c[21]] + float64(v[22])*x[c[22]] + float64(v[23])*x[c[23]] + float64(v[24])*x[c[24]]
+		sum := (s0 + s1) + (s2 + s3) + s4
 		dst[k] = sum
 		dot += sum * x[k]
 	}
@@ -206,12 +212,29 @@ func (s *system) mulRange(dst, x []float64, k0, k1 int) (dot float64) {
 
 func (s *system) size() int { return s.n }
 
-// precondRange applies the Jacobi preconditioner z = D⁻¹r on [k0, k1).
-// (A symmetric Gauss–Seidel block preconditioner halved the iterations but
-// cost more than it saved: its sweeps are sequential.)
+// preparer returns multilevel's prepare, which forms the coarse levels'
+// correction of r, or nil for Jacobi alone.
+func (s *system) preparer() func(r []float64) {
+	if s.ml == nil || len(s.ml.levels) == 0 {
+		return nil
+	}
+	return s.ml.prepare
+}
+
+// precondRange applies the preconditioner on [k0, k1): Jacobi, z = D⁻¹r,
+// plus the coarse levels' correction that the preparer formed. (A symmetric
+// Gauss–Seidel block preconditioner halved the iterations but cost more
+// than it saved: its sweeps are sequential.)
 func (s *system) precondRange(z, r []float64, k0, k1 int) {
+	if s.ml == nil || len(s.ml.levels) == 0 {
+		for k := k0; k < k1; k++ {
+			z[k] = r[k] * s.invDiag[k]
+		}
+		return
+	}
+	lv := &s.ml.levels[0]
 	for k := k0; k < k1; k++ {
-		z[k] = r[k] * s.invDiag[k]
+		z[k] = r[k]*s.invDiag[k] + lv.sum[lv.parent[k]]
 	}
 }
 

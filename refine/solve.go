@@ -96,6 +96,9 @@ type Options struct {
 // resolved is Options with defaults filled in.
 type resolved struct {
 	Options
+	// multilevel preconditions conjugate gradients with the coarse
+	// levels of multilevel as well as Jacobi (set for a reduced solve).
+	multilevel bool
 }
 
 func (o *Options) resolve() resolved {
@@ -312,6 +315,17 @@ func solveAlphaAt(ctx context.Context, img *image.NRGBA, full *level, f int, ini
 		full.init = init
 		return solveAlpha(ctx, full, o, rep, f0, f1)
 	}
+	// At reduced scale the solve is preconditioned by multilevel's coarse
+	// levels too. On the three hair mattes enlarged 3× and 5× (simulated
+	// segmentation, solved at 1/2 and 1/3) the cut's SAD per original
+	// pixel goes from 9.98 / 16.31 / 4.13 and 10.57 / 17.28 / 4.31 with
+	// Jacobi alone to 9.98 / 16.30 / 4.12 and 10.66 / 17.13 / 4.26, with
+	// 40% fewer iterations. At full resolution Jacobi alone is kept: its
+	// stop at DefaultTolerance leaves the smooth part of the error where
+	// the cascade's coarse guess put it, which the hair mattes at their
+	// own size measure as better (their own trimaps: SAD 5.08 / 10.51 /
+	// 2.37, against 5.32 / 11.10 / 2.34 with the coarse levels).
+	o.multilevel = true
 	t0 := time.Now()
 	cim := downNRGBA(img, f)
 	coarse := full.down(cim, f)
@@ -410,6 +424,9 @@ func solveLevels(ctx context.Context, l *level, o resolved, rep *reporter, st *S
 	sys := newSystem(im, l.idx, l.known, o.Epsilon)
 	if l.prior != nil {
 		sys.addPrior(l.prior, l.weight)
+	}
+	if o.multilevel {
+		sys.ml = newMultilevel(sys, w)
 	}
 	x := make([]float64, sys.n+1)
 	for k, p := range sys.idx {
