@@ -230,16 +230,17 @@ func TestStrokesDoNotLeak(t *testing.T) {
 // TestStrokesRemoveWhatTheModelKept: on hsd-168 the model keeps a bin
 // beside a child, surely (0.8-0.99, and its second look on the crop
 // around both, inference.Zoom, holds it at 0.99) and larger than
-// the child; the default tools bring the IoU to 0.90 within five clicks
-// (the graph cut takes the bin; three before the second look, which
-// makes its lid surer), the plain brush does not within ten. No click loses
+// the child; the default tools bring the IoU to 0.90 within three clicks
+// (the graph cut takes the bin's body, then its lid: five while the
+// colours of the earlier click on the body outweighed the lid's own in
+// the stroke's colour model), the plain brush does not within ten. No click loses
 // more than 0.005: the later foreground clicks on the child's trousers
 // do not run along the band the clicks on the bin left at its foot, in
 // the trousers' colour (one lost 0.023 before the band blocked them).
 func TestStrokesRemoveWhatTheModelKept(t *testing.T) {
 	rows := peopleStrokes(t, "hsd-168")
-	if n := rows[0].noc90; n > 5 {
-		t.Errorf("the default tools took %d clicks to IoU 0.90 (at most 5; 11: not in ten)", n)
+	if n := rows[0].noc90; n > 3 {
+		t.Errorf("the default tools took %d clicks to IoU 0.90 (at most 3; 11: not in ten)", n)
 	}
 	if d := rows[0].worstDrop; d > 0.005 {
 		t.Errorf("a click with the default tools lowered the IoU by %.4f (at most 0.005)", d)

@@ -40,10 +40,9 @@
 // The simulated-user benchmark (go run ./cmd/evaluate strokes DIR...,
 // make eval-strokes) measures both tools: on the developer sets (30
 // photos) the clicks to reach IoU 0.95 average 3.10 with Grow against
-// 4.03 with the plain brush, and 0.90 takes 1.33 against 1.70 (a dark
+// 4.03 with the plain brush, and 0.90 takes 1.27 against 1.70 (a dark
 // jacket the model left out goes in one click, a bin it kept beside a
-// child in five: the first takes the bin's body, the lid's orange, close
-// to the child's blond hair, comes away a part at a time); no click with
+// child in three: its body, then its lid); no click with
 // Grow lowers the IoU by more than 0.002 but on hsd-212, whose reference
 // is offset from the photo by a few pixels (0.0172; the plain brush
 // loses 0.0115 there), and that photo, hsd-241 and cihp-0032190 never
