@@ -413,7 +413,8 @@ func (s *Session) Precision() string { return s.form }
 
 // Segment returns the foreground matte of img at img's size, values in
 // [0,1]: the model's run on the whole photo and, where the subject is
-// small in it, a second run on the crop around the subject (see Zoom).
+// small in it, a second run on the crop around the subject, and further
+// ones where the subject runs on out of the crop (see Zoom).
 // Cancelling ctx stops the model run; Segment then returns ctx.Err().
 func (s *Session) Segment(ctx context.Context, img *image.NRGBA) (*Matte, error) {
 	m, _, err := s.SegmentTimed(ctx, img)

@@ -29,7 +29,20 @@ import (
 // from 3.08% to 2.51% of the subject (median 0.98% -> 0.96%): hsd-198
 // (legs in the shade) 0.805 -> 0.857, hsd-212 (a man small in a street)
 // 0.848 -> 0.889, hsd-037 +0.005, hsd-173 +0.003, hsd-041, hsd-252 +0.003,
-// and no photo loses. The crop
+// and no photo loses. Where the second run holds the subject on a side
+// of its crop inside the photo, the subject runs on beyond the crop (the
+// first run lost the lower legs, and the crop around what it found cut
+// them): Zoom looks again, the crop reaching ZoomReach (half its side)
+// further on that side and squared about all found so far, up to
+// zoomLooks runs on crops. On hsd-198 the second look held her legs down
+// to the crop's lower edge and left her ankles and shoes to matting,
+// which gave them to the shadow they stand in; the third finds them:
+// 0.857 -> 0.969 (the people's mean IoU 0.9019 -> 0.9066, the ghost
+// area's mean 2.51% -> 2.44%, median 0.96% -> 0.90%); no other photo of
+// either set runs out of its crop. Reaching 10% or 15% further at each
+// look took four and three runs to the same place (0.972, 0.971); 25%
+// took three and its last, wider crop saw the shoes too small (0.925).
+// The crop
 // replacing the first run instead of fused with it lost 0.08 of IoU on
 // hsd-198 (the crop's run missed what the first had kept) and everything
 // on hsd-212, whose crop kept the photo's aspect and stretched a
@@ -57,6 +70,12 @@ const (
 	// could not take it (three did before; five with the cap, at 0.95 to
 	// 0.995 alike); the automatic cutout is the same with it or without.
 	zoomCeiling = 0.99
+	// ZoomReach is how much further, as a fraction of the crop's side,
+	// the next look's crop reaches on a side where the subject ran on out
+	// of the last one.
+	ZoomReach = 0.5
+	// zoomLooks is the most runs Zoom makes on crops.
+	zoomLooks = 3
 )
 
 // SubjectCrop returns the crop a second run looks at: the bounding box of
@@ -69,7 +88,12 @@ func SubjectCrop(m *Matte) (r image.Rectangle, ok bool) {
 	if w == 0 || h == 0 {
 		return r, false
 	}
-	box := subjectBox(m)
+	return cropAround(subjectBox(m), w, h)
+}
+
+// cropAround is SubjectCrop's crop around the subject's bounding box
+// box in a w×h photo.
+func cropAround(box image.Rectangle, w, h int) (r image.Rectangle, ok bool) {
 	if box.Empty() {
 		return r, false
 	}
@@ -130,27 +154,75 @@ func Zoom(ctx context.Context, segment func(context.Context, *image.NRGBA) (*Mat
 		return nil, fmt.Errorf("inference: zoom: matte %dx%d for a %dx%d photo", first.W, first.H, img.Rect.Dx(), img.Rect.Dy())
 	}
 	r, ok := SubjectCrop(first)
-	if !ok {
-		return first, nil
+	for look := 1; ok && look <= zoomLooks; look++ {
+		out, err := zoomOnce(ctx, segment, img, first, r)
+		if err != nil || out == (image.Rectangle{}) {
+			return first, err
+		}
+		// The subject runs on out of the crop: look again, the crop
+		// reaching ZoomReach of its side further where it did.
+		box := subjectBox(first)
+		reach := int(math.Ceil(ZoomReach * float64(r.Dx())))
+		if out.Min.X < 0 {
+			box.Min.X = min(box.Min.X, r.Min.X-reach)
+		}
+		if out.Min.Y < 0 {
+			box.Min.Y = min(box.Min.Y, r.Min.Y-reach)
+		}
+		if out.Max.X > 0 {
+			box.Max.X = max(box.Max.X, r.Max.X+reach)
+		}
+		if out.Max.Y > 0 {
+			box.Max.Y = max(box.Max.Y, r.Max.Y+reach)
+		}
+		box = box.Intersect(image.Rect(0, 0, first.W, first.H))
+		r, ok = cropAround(box, first.W, first.H)
 	}
+	return first, nil
+}
+
+// zoomOnce runs segment on the crop r of img and fuses it into first as
+// Zoom does. out tells the sides of the crop inside the photo on which
+// the run held the subject (the subject runs on beyond them): −1 in
+// out.Min.X for the left, 1 in out.Max.X for the right, and likewise in
+// Y; out is empty when it held it on none.
+func zoomOnce(ctx context.Context, segment func(context.Context, *image.NRGBA) (*Matte, error), img *image.NRGBA, first *Matte, r image.Rectangle) (out image.Rectangle, err error) {
 	crop := img.SubImage(r.Add(img.Rect.Min)).(*image.NRGBA)
 	second, err := segment(ctx, crop)
 	if err != nil {
-		return nil, fmt.Errorf("inference: zoom on %v: %w", r, err)
+		return out, fmt.Errorf("inference: zoom on %v: %w", r, err)
 	}
 	if second.W != r.Dx() || second.H != r.Dy() {
-		return nil, fmt.Errorf("inference: zoom: matte %dx%d for a %dx%d crop", second.W, second.H, r.Dx(), r.Dy())
+		return out, fmt.Errorf("inference: zoom: matte %dx%d for a %dx%d crop", second.W, second.H, r.Dx(), r.Dy())
 	}
 	w := first.W
-	rows(r.Dy(), func(y0, y1 int) {
+	cw, ch := r.Dx(), r.Dy()
+	rows(ch, func(y0, y1 int) {
 		for y := y0; y < y1; y++ {
 			dst := first.Pix[(r.Min.Y+y)*w+r.Min.X : (r.Min.Y+y)*w+r.Max.X]
-			for x, v := range second.Pix[y*r.Dx() : (y+1)*r.Dx()] {
+			for x, v := range second.Pix[y*cw : (y+1)*cw] {
 				if v >= 0.5 {
 					dst[x] = max(dst[x], min(v, zoomCeiling))
 				}
 			}
 		}
 	})
-	return first, nil
+	held := func(x, y int) bool { return second.Pix[y*cw+x] >= 0.5 }
+	for y := range ch {
+		if r.Min.X > 0 && held(0, y) {
+			out.Min.X = -1
+		}
+		if r.Max.X < first.W && held(cw-1, y) {
+			out.Max.X = 1
+		}
+	}
+	for x := range cw {
+		if r.Min.Y > 0 && held(x, 0) {
+			out.Min.Y = -1
+		}
+		if r.Max.Y < first.H && held(x, ch-1) {
+			out.Max.Y = 1
+		}
+	}
+	return out, nil
 }

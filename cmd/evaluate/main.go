@@ -220,6 +220,7 @@ type outcome struct {
 	img    *image.NRGBA
 	truth  *refine.Matte     // reference alpha or mask
 	alphas [4]*refine.Matte  // per method; given is nil without a trimap
+	start  *refine.Matte     // the model's matte the automatic cutout starts from (its looks included)
 	auto   *refine.CutResult // the default automatic cutout
 	times  [4]time.Duration  // per method, the model's time included
 }
@@ -258,6 +259,7 @@ func (s sample) run(ctx context.Context, seg *cachedSegmenter) (*outcome, error)
 		return nil, err
 	}
 	zoomTime := segTime + time.Since(t0)
+	o.start = zoomed
 	cut := func(i int, in refine.Input, d time.Duration) error {
 		t0 := time.Now()
 		r, err := refine.Cut(ctx, img, in, &refine.CutOptions{Trimap: &trimapOpt})

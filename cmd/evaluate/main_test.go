@@ -154,10 +154,13 @@ func TestAutomaticHair(t *testing.T) {
 // the guide's inner band), the result keeps it (alpha at least 0.95), and
 // likewise for the background, whose edge also runs round the islands
 // the model is unsure of (a pixel above 0.25 within the band: a leg it
-// half sees may reach into what it called background).
+// half sees may reach into what it called background). The model's
+// matte is the one the cutout starts from, its looks at a small subject
+// included (inference.Zoom: on hsd-198 the whole photo's run holds the
+// shoes at its floor, and the third look finds them).
 func TestConfidentPixelsKept(t *testing.T) {
 	eachSample(t, func(s sample, o *outcome, _ []score) {
-		raw, alpha := o.alphas[0], o.alphas[1]
+		raw, alpha := o.start, o.alphas[1]
 		_, inner := (*refine.TrimapOptions)(nil).BandPixels(raw.W, raw.H)
 		r := int(math.Ceil(inner))
 		fgNear := boxAny(raw, r, func(v float32) bool { return v > 0.25 })
@@ -182,13 +185,14 @@ func TestConfidentPixelsKept(t *testing.T) {
 // to the background, 2 to 12 pixels from it) stays opaque where the model
 // was sure of it and of its surroundings (no value between 0.05 and 0.95
 // within the guide's inner band). Hair is left out: its thin strands are
-// what matting is there to open.
+// what matting is there to open. The model's matte is, as in
+// TestConfidentPixelsKept, the one the cutout starts from.
 func TestThinStructuresKeepTheirCore(t *testing.T) {
 	eachSample(t, func(s sample, o *outcome, _ []score) {
 		if s.mask == "" {
 			return
 		}
-		raw, alpha := o.alphas[0], o.alphas[1]
+		raw, alpha := o.start, o.alphas[1]
 		d := chamfer(raw)
 		w := raw.W
 		_, inner := (*refine.TrimapOptions)(nil).BandPixels(raw.W, raw.H)
@@ -417,7 +421,7 @@ func TestAutomaticGhostArea(t *testing.T) {
 // periods 8 and 16 were hsd-037 2.10/2.34, hsd-066 1.38/1.59, hsd-100
 // 1.83/2.00, hsd-198 0.99/1.18, hsd-241 1.80/2.42, celebamaskhq-demo0
 // 1.58/1.85, celebamaskhq-demo2 1.43/1.74 and cihp-0032190 1.94/1.85.
-// Every photo is now within 1.1 at period 8; at period 16 three are not
+// Every photo is now within 1.1 at period 8; at period 16 two are not
 // yet, and stillBlocky holds them to their measured ratios (rounded up
 // to the next hundredth). Since the model's 0.5 contour through its
 // doubt is solved with the plateau around it instead of kept, and its
@@ -427,7 +431,9 @@ func TestAutomaticGhostArea(t *testing.T) {
 // period 16 hsd-037 went from 1.29 to 1.16, hsd-198 from under 1.1 to
 // 1.11 and hsd-241, whose crowd is one large plateau, from 1.28 to 1.52.
 // The model's second look at hsd-037 (inference.Zoom) moved its plateaus
-// and its period-16 ratio to 1.18 (period 8: 0.92).
+// and its period-16 ratio to 1.18 (period 8: 0.92); its third look at
+// hsd-198 holds her legs and shoes, and the plateaus left there are too
+// small to judge (28 pairs).
 func TestNoBlockPatternJPEG(t *testing.T) {
 	const (
 		minPlateauPairs = 200
@@ -435,7 +441,6 @@ func TestNoBlockPatternJPEG(t *testing.T) {
 	)
 	stillBlocky := map[string][2]float64{ // periods 8 and 16
 		"hsd-037": {limit, 1.18},
-		"hsd-198": {limit, 1.11},
 		"hsd-241": {limit, 1.52},
 	}
 	judged, large := 0, 0
