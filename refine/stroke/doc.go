@@ -39,8 +39,8 @@
 //
 // The simulated-user benchmark (go run ./cmd/evaluate strokes DIR...,
 // make eval-strokes) measures both tools: on the developer sets (30
-// photos) the clicks to reach IoU 0.95 average 3.10 with Grow against
-// 4.03 with the plain brush, and 0.90 takes 1.27 against 1.70 (a dark
+// photos) the clicks to reach IoU 0.95 average 3.03 with Grow against
+// 3.90 with the plain brush, and 0.90 takes 1.23 against 1.67 (a dark
 // jacket the model left out goes in one click, a bin it kept beside a
 // child in three: its body, then its lid); no click with
 // Grow lowers the IoU by more than 0.002 but on hsd-212, whose reference
