@@ -422,7 +422,7 @@ func (s *Session) Segment(ctx context.Context, img *image.NRGBA) (*Matte, error)
 }
 
 // SegmentTimed is Segment that also reports how long each stage took
-// (both runs together where there are two).
+// (every run together where there are several).
 func (s *Session) SegmentTimed(ctx context.Context, img *image.NRGBA) (*Matte, Timings, error) {
 	first, t, err := s.once(ctx, img)
 	if err != nil {
@@ -441,8 +441,8 @@ func (s *Session) SegmentTimed(ctx context.Context, img *image.NRGBA) (*Matte, T
 	return m, t, nil
 }
 
-// SegmentOnce is Segment without the second look: the model's single run
-// on the whole photo.
+// SegmentOnce is Segment without the looks at a small subject: the
+// model's single run on the whole photo.
 func (s *Session) SegmentOnce(ctx context.Context, img *image.NRGBA) (*Matte, error) {
 	m, _, err := s.once(ctx, img)
 	return m, err
