@@ -156,23 +156,23 @@ func Zoom(ctx context.Context, segment func(context.Context, *image.NRGBA) (*Mat
 	r, ok := SubjectCrop(first)
 	for look := 1; ok && look <= zoomLooks; look++ {
 		out, err := zoomOnce(ctx, segment, img, first, r)
-		if err != nil || out == (image.Rectangle{}) {
+		if err != nil || out == (sides{}) {
 			return first, err
 		}
 		// The subject runs on out of the crop: look again, the crop
 		// reaching ZoomReach of its side further where it did.
 		box := subjectBox(first)
 		reach := int(math.Ceil(ZoomReach * float64(r.Dx())))
-		if out.Min.X < 0 {
+		if out.left {
 			box.Min.X = min(box.Min.X, r.Min.X-reach)
 		}
-		if out.Min.Y < 0 {
+		if out.top {
 			box.Min.Y = min(box.Min.Y, r.Min.Y-reach)
 		}
-		if out.Max.X > 0 {
+		if out.right {
 			box.Max.X = max(box.Max.X, r.Max.X+reach)
 		}
-		if out.Max.Y > 0 {
+		if out.bottom {
 			box.Max.Y = max(box.Max.Y, r.Max.Y+reach)
 		}
 		box = box.Intersect(image.Rect(0, 0, first.W, first.H))
@@ -181,12 +181,13 @@ func Zoom(ctx context.Context, segment func(context.Context, *image.NRGBA) (*Mat
 	return first, nil
 }
 
+// sides names sides of a crop.
+type sides struct{ left, top, right, bottom bool }
+
 // zoomOnce runs segment on the crop r of img and fuses it into first as
 // Zoom does. out tells the sides of the crop inside the photo on which
-// the run held the subject (the subject runs on beyond them): −1 in
-// out.Min.X for the left, 1 in out.Max.X for the right, and likewise in
-// Y; out is empty when it held it on none.
-func zoomOnce(ctx context.Context, segment func(context.Context, *image.NRGBA) (*Matte, error), img *image.NRGBA, first *Matte, r image.Rectangle) (out image.Rectangle, err error) {
+// the run held the subject: the subject runs on beyond them.
+func zoomOnce(ctx context.Context, segment func(context.Context, *image.NRGBA) (*Matte, error), img *image.NRGBA, first *Matte, r image.Rectangle) (out sides, err error) {
 	crop := img.SubImage(r.Add(img.Rect.Min)).(*image.NRGBA)
 	second, err := segment(ctx, crop)
 	if err != nil {
@@ -209,20 +210,12 @@ func zoomOnce(ctx context.Context, segment func(context.Context, *image.NRGBA) (
 	})
 	held := func(x, y int) bool { return second.Pix[y*cw+x] >= 0.5 }
 	for y := range ch {
-		if r.Min.X > 0 && held(0, y) {
-			out.Min.X = -1
-		}
-		if r.Max.X < first.W && held(cw-1, y) {
-			out.Max.X = 1
-		}
+		out.left = out.left || r.Min.X > 0 && held(0, y)
+		out.right = out.right || r.Max.X < first.W && held(cw-1, y)
 	}
 	for x := range cw {
-		if r.Min.Y > 0 && held(x, 0) {
-			out.Min.Y = -1
-		}
-		if r.Max.Y < first.H && held(x, ch-1) {
-			out.Max.Y = 1
-		}
+		out.top = out.top || r.Min.Y > 0 && held(x, 0)
+		out.bottom = out.bottom || r.Max.Y < first.H && held(x, ch-1)
 	}
 	return out, nil
 }

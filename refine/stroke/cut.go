@@ -183,17 +183,18 @@ func (s *Scene) cutRegion(tri *refine.Trimap, seed []bool, rr float64, label, ot
 	if sum > 0 {
 		beta = float64(cnt) / (2 * sum)
 	}
-	// One cut: GrabCut's iterations, each cut with colour models learnt
-	// from the last, gave the benchmark the same clicks at two or three
-	// times the time.
 	// The stroke's own colours weigh at least as much as the label's
-	// earlier ones: what the person paints now is what they mean, and a
-	// large earlier stroke (a bin's body) must not drown a small one on
-	// another colour (its lid). On hsd-168 the lid then goes with the
-	// first click on it (NoC@90 5 -> 3); no other photo's clicks change.
+	// earlier ones (repeated as often as it takes): what the person
+	// paints now is what they mean, and a large earlier stroke (a bin's
+	// body) must not drown a small one on another colour (its lid). On
+	// hsd-168 the lid then goes with the first click on it (NoC@90 5 ->
+	// 3); no other photo's clicks change.
 	for rep := max(1, len(lab)/max(1, len(own))); rep > 0; rep-- {
 		lab = append(lab, own...)
 	}
+	// One cut: GrabCut's iterations, each cut with colour models learnt
+	// from the last, gave the benchmark the same clicks at two or three
+	// times the time.
 	lm, om := fitGMM(lab, cutComponents), fitGMM(oth, cutComponents)
 	if lm.empty || om.empty {
 		return nil
