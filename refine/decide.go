@@ -42,6 +42,21 @@ const (
 	// deep background clear as well gained 0.1 point of ghost area and
 	// cost am-gt03 5% (6.93).
 	deepShare = 0.02
+	// deepRamp is how much further than deepShare, as a share of it, a
+	// solved pixel's way to solid takes: at the depth deepShare it is
+	// left as matting solved it, at (1+deepRamp)·deepShare it is solid,
+	// and between the two it goes there smoothly, by the Euclidean
+	// distance to the nearest cell below 0.5. The rule at first made
+	// solid every pixel with no such cell in the square around it, which
+	// drew the square's straight sides and corners through masses of
+	// hair where matting's values met the solid ones (seen on a photo
+	// of three women outside the developer sets). Over both sets: the
+	// square rule gave a ghost area of 2.44% (median 0.90%) and hair
+	// SAD 6.21/13.67/4.88; a hard step at the Euclidean deepShare 2.38%
+	// and 6.16/13.76/4.93; a ramp from half of deepShare to it 2.25% and
+	// 6.12/14.00/5.01; a ramp from deepShare to 1.5× it (this one) 2.43%
+	// and 6.18/13.65/4.89, people's IoU unchanged in every case.
+	deepRamp = 0.5
 )
 
 // decide turns what the solved alpha leaves undecided into decisions, in
@@ -82,7 +97,8 @@ func decideGrid(w, h int) (f int, width float32, deep int) {
 // decideWith is decide on maps of alpha's size (the guide's labels gl and
 // the user's, or nil) with the grid's cell size f, the width and the
 // depth given: a window of a photo, aligned to the grid, decides as the
-// photo does (Incremental) but for cells within deep+3 of its border.
+// photo does (Incremental) but for cells within deepReach(deep)+3 of
+// its border.
 func decideWith(alpha *Matte, gl, user []uint8, f int, width float32, deep int) {
 	w, h := alpha.W, alpha.H
 	if w < 3 || h < 3 {
@@ -171,32 +187,91 @@ func decideWith(alpha *Matte, gl, user []uint8, f int, width float32, deep int) 
 			a[c.i] = c.v
 		}
 	}
-	// Pass 3: solved pixels deep in the subject (no cell within deep of
-	// theirs below 0.5) become solid.
+	// Pass 3: solved pixels deep in the subject become solid.
+	solidifyDeep(a, gl, user, w, h, f, deep)
+}
+
+// deepReach returns how far, in analysis cells, pass 3 of decideWith
+// looks for a cell below 0.5 around a cell at depth deep: the end of
+// its ramp.
+func deepReach(deep int) int {
+	return int(math.Ceil((1+deepRamp)*float64(deep))) + 1
+}
+
+// solidifyDeep is decideWith's last pass: on the analysis grid (cells of
+// f pixels), a cell at 0.5 or more whose Euclidean distance to the
+// nearest cell below 0.5 is D takes a share t of the way to solid, t
+// rising smoothly from 0 at D = deep to 1 at D = (1+deepRamp)·deep; per
+// pixel, t is interpolated bilinearly between the cells' centres, and
+// only the pixels the guide solved (and the user left unknown) move.
+func solidifyDeep(a []float32, gl, user []uint8, w, h, f, deep int) {
+	cw, ch := (w+f-1)/f, (h+f-1)/f
 	cb := a
 	if f > 1 {
 		cb = downMatte(a, w, h, f)
 	}
-	low := make([]float32, cw*ch)
-	for i, v := range cb {
-		if v < 0.5 {
-			low[i] = 1
+	lo, hi := float32(deep), (1+deepRamp)*float32(deep)
+	// The squared distance to the nearest contour cell: one on the
+	// subject's side of the contour is next to a cell below 0.5.
+	d2 := contourBand(&Matte{W: cw, H: ch, Pix: cb}, float64(deepReach(deep)))
+	t := make([]float32, cw*ch)
+	parallel.Rows(ch, func(y0, y1 int) {
+		for i := y0 * cw; i < y1*cw; i++ {
+			if cb[i] < 0.5 {
+				continue
+			}
+			d := hi
+			if d2[i] != farAway {
+				d = float32(math.Sqrt(float64(d2[i]))) + 1
+			}
+			switch {
+			case d >= hi:
+				t[i] = 1
+			case d > lo:
+				u := (d - lo) / (hi - lo)
+				t[i] = u * u * (3 - 2*u)
+			}
 		}
+	})
+	// Each pixel's column between the cells' centres: the cell left of
+	// it and the weight of the one to the right.
+	ix, tx := make([]int32, w), make([]float32, w)
+	for x := range w {
+		fx := max(0, (float32(x)+0.5)/float32(f)-0.5)
+		ix[x] = int32(min(int(fx), cw-1))
+		tx[x] = fx - float32(ix[x])
 	}
-	nearClear := maxFilter(low, cw, ch, deep)
 	parallel.Rows(h, func(y0, y1 int) {
+		// tr is t between the rows of cell centres about y, per cell,
+		// the last repeated on the right.
+		tr := make([]float32, cw+1)
 		for y := y0; y < y1; y++ {
-			// Cell by cell: a division per pixel would cost more than
-			// the test.
-			crow := (y / f) * cw
+			fy := max(0, (float32(y)+0.5)/float32(f)-0.5)
+			iy := min(int(fy), ch-1)
+			iy1, ty := min(iy+1, ch-1), fy-float32(iy)
+			r0, r1 := t[iy*cw:(iy+1)*cw], t[iy1*cw:(iy1+1)*cw]
+			zero := true
 			for cx := range cw {
-				if nearClear[crow+cx] != 0 {
+				tr[cx] = r0[cx] + (r1[cx]-r0[cx])*ty
+				zero = zero && tr[cx] == 0
+			}
+			if zero {
+				continue
+			}
+			tr[cw] = tr[cw-1]
+			row := y * w
+			for x := range w {
+				c := ix[x]
+				t0, t1 := tr[c], tr[c+1]
+				if t0 == 0 && t1 == 0 {
 					continue
 				}
-				for i := y*w + cx*f; i < y*w+min(w, cx*f+f); i++ {
-					if gl[i] == Unknown && (user == nil || user[i] == Unknown) {
-						a[i] = 1
-					}
+				i := row + x
+				if gl[i] != Unknown || (user != nil && user[i] != Unknown) {
+					continue
+				}
+				if v := t0 + (t1-t0)*tx[x]; v > 0 {
+					a[i] += (1 - a[i]) * v
 				}
 			}
 		}

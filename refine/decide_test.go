@@ -132,3 +132,76 @@ func TestDecide(t *testing.T) {
 		}
 	})
 }
+
+// TestSolidifyDeepIsRound: the way to solid deep in the subject follows
+// the Euclidean distance to what is clear and rises smoothly, so that
+// no square's straight sides or corners are drawn through a mass of
+// hair. A 256×256 alpha at 0.6 around a clear disc, on a grid of 2×2
+// cells, 12 cells deep: near the disc it keeps its values, far from it
+// it is solid, in between it is the same at the same distance in every
+// direction and steps by little from pixel to pixel.
+func TestSolidifyDeepIsRound(t *testing.T) {
+	const (
+		w, h    = 256, 256
+		f, deep = 2, 12
+		cx, cy  = 128.0, 128.0
+		disc    = 6.0
+	)
+	a := make([]float32, w*h)
+	gl := make([]uint8, w*h)
+	dist := func(x, y int) float64 { return math.Hypot(float64(x)+0.5-cx, float64(y)+0.5-cy) }
+	for y := range h {
+		for x := range w {
+			gl[y*w+x] = Unknown
+			if dist(x, y) > disc {
+				a[y*w+x] = 0.6
+			}
+		}
+	}
+	solidifyDeep(a, gl, nil, w, h, f, deep)
+	near, far := disc+float64(deep*f)-2*f, disc+(1+deepRamp)*float64(deep*f)+2*f
+	// Along 16 directions, the value at each distance.
+	var ring [16][]float32
+	for y := range h {
+		for x := range w {
+			d, v := dist(x, y), a[y*w+x]
+			switch {
+			case d <= disc:
+				if v != 0 {
+					t.Fatalf("clear pixel (%d,%d) became %v", x, y, v)
+				}
+			case d < near:
+				if v != 0.6 {
+					t.Fatalf("pixel (%d,%d) at %.1f px from the clear disc changed to %v", x, y, d, v)
+				}
+			case d > far:
+				if v != 1 {
+					t.Fatalf("pixel (%d,%d) at %.1f px from the clear disc is %v, not solid", x, y, d, v)
+				}
+			}
+			if d <= disc+2 {
+				continue
+			}
+			if x+1 < w && math.Abs(float64(a[y*w+x+1]-v)) > 0.08 || y+1 < h && math.Abs(float64(a[y*w+x+w]-v)) > 0.08 {
+				t.Fatalf("alpha steps by more than 0.08 at (%d,%d): %v, right %v, below %v", x, y, v, a[y*w+x+1], a[y*w+x+w])
+			}
+		}
+	}
+	for k := range ring {
+		th := 2 * math.Pi * float64(k) / float64(len(ring))
+		for r := 0; r < 64; r++ {
+			x := int(math.Floor(cx + float64(r)*math.Cos(th)))
+			y := int(math.Floor(cy + float64(r)*math.Sin(th)))
+			ring[k] = append(ring[k], a[y*w+x])
+		}
+	}
+	for r := int(disc) + 2; r < 64; r++ {
+		lo, hi := ring[0][r], ring[0][r]
+		for k := range ring {
+			lo, hi = min(lo, ring[k][r]), max(hi, ring[k][r])
+		}
+		if hi-lo > 0.1 {
+			t.Errorf("at %d px from the centre the alpha runs from %v to %v with the direction", r, lo, hi)
+		}
+	}
+}

@@ -181,12 +181,13 @@ func (r *Incremental) Update(ctx context.Context, tri *Trimap, changed image.Rec
 }
 
 // decide makes Cut's decisions (see decide) on the pixels of in, from a
-// crop of the photo around it aligned to the analysis grid, with deep+4
-// cells of context on each side (the reach of the decisions' passes).
+// crop of the photo around it aligned to the analysis grid, with
+// deepReach(deep)+4 cells of context on each side (the reach of the
+// decisions' passes).
 func (r *Incremental) decide(in image.Rectangle) {
 	w, h := r.tri.W, r.tri.H
 	f, width, deep := decideGrid(w, h)
-	m := (deep + 4) * f
+	m := (deepReach(deep) + 4) * f
 	c := image.Rect((in.Min.X-m)/f*f, (in.Min.Y-m)/f*f, in.Max.X+m, in.Max.Y+m).Intersect(image.Rect(0, 0, w, h))
 	cw, ch := c.Dx(), c.Dy()
 	a := &Matte{W: cw, H: ch, Pix: make([]float32, cw*ch)}
