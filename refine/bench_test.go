@@ -344,12 +344,13 @@ func BenchmarkLaplacianMul(b *testing.B) {
 
 // BenchmarkCut12MPJPEG is BenchmarkCut12MP on the portrait through a
 // JPEG at quality 92 (4:2:0), as a camera's photo reaches Cutout: its
-// block grid is found and the alpha deblocked (deblock-ms).
+// block grid is found and the alpha deblocked (deblock-ms), and the
+// decisions read a plateau's side over its blocks (decide-ms).
 func BenchmarkCut12MPJPEG(b *testing.B) {
 	img, seg, _ := load12MP(b)
 	jimg := evalset.ThroughJPEG(b, img, 92)
 	b.ResetTimer()
-	var total, deblocking time.Duration
+	var total, deblocking, decide time.Duration
 	for b.Loop() {
 		t := time.Now()
 		res, err := Cut(context.Background(), jimg, Input{Matte: seg}, nil)
@@ -358,9 +359,11 @@ func BenchmarkCut12MPJPEG(b *testing.B) {
 		}
 		total += time.Since(t)
 		deblocking += res.Stats.Durations["deblock"]
+		decide += res.Stats.Durations["decide"]
 	}
 	n := float64(b.N)
 	b.ReportMetric(float64(deblocking.Milliseconds())/n, "deblock-ms")
+	b.ReportMetric(float64(decide.Milliseconds())/n, "decide-ms")
 	b.ReportMetric(float64(total.Milliseconds())/n, "cut-ms")
 }
 

@@ -57,6 +57,20 @@ const (
 	// 6.12/14.00/5.01; a ramp from deepShare to 1.5× it (this one) 2.43%
 	// and 6.18/13.65/4.89, people's IoU unchanged in every case.
 	deepRamp = 0.5
+	// decideBlockReach is the radius, in pixels, of the box over which
+	// decide reads a plateau's side on a photo that carries a JPEG's 8×8
+	// block grid: a block on either side. Matting makes alpha follow the
+	// colour locally, and in a dark or flat part of a compressed photo
+	// the colour is the blocks': the model's doubt there is solved as a
+	// patchwork of flat 8×8 and 16×16 tiles around 0.5, and a side read
+	// from each pixel's 3×3 mean cut the plateau along the tiles'
+	// borders, in staircases and specks (seen on a sofa the model half
+	// took, in a photo outside the developer sets). Read over the blocks
+	// around, the side follows the plateau's trend and the cut is a
+	// smooth curve. Over both developer sets (their JPEGs): people's IoU
+	// 0.9066 -> 0.9067, hsd-066 −0.0047 -> −0.0045 against the model,
+	// ghost area 2.43% -> 2.44%.
+	decideBlockReach = 8
 )
 
 // decide turns what the solved alpha leaves undecided into decisions, in
@@ -71,17 +85,19 @@ const (
 // structure (strands of hair or fur, which matting found in the photo),
 // matting's values are kept, in proportion to how much structure there
 // is. The slope is measured on the 3×3 mean of the alpha, which also
-// decides the side, so that the noise of a plateau (a JPEG's 8×8 blocks)
-// does not scatter its decision. The threshold at 0.5 keeps every pixel
-// on the side of 0.5 it was on, but for the pixels deep in the subject
-// (see deepShare), which become solid.
-func decide(alpha *Matte, g *Guide, user *Trimap) {
+// decides the side, so that the noise of a plateau does not scatter its
+// decision; on a photo that carries a JPEG's block grid (blocks set), on
+// its mean over the blocks around the pixel (see decideBlockReach). The
+// threshold at 0.5 keeps every pixel on the side of 0.5 that mean was on,
+// but for the pixels deep in the subject (see deepShare), which become
+// solid.
+func decide(alpha *Matte, g *Guide, user *Trimap, blocks bool) {
 	var u []uint8
 	if user != nil {
 		u = user.Pix
 	}
 	f, width, deep := decideGrid(alpha.W, alpha.H)
-	decideWith(alpha, g.Trimap.Pix, u, f, width, deep)
+	decideWith(alpha, g.Trimap.Pix, u, f, width, deep, blocks)
 }
 
 // decideGrid returns the analysis grid's cell size f, the widest
@@ -98,8 +114,9 @@ func decideGrid(w, h int) (f int, width float32, deep int) {
 // the user's, or nil) with the grid's cell size f, the width and the
 // depth given: a window of a photo, aligned to the grid, decides as the
 // photo does (Incremental) but for cells within deepReach(deep)+3 of
-// its border.
-func decideWith(alpha *Matte, gl, user []uint8, f int, width float32, deep int) {
+// its border, and for pixels within decideBlockReach+1 of it when
+// blocks is set.
+func decideWith(alpha *Matte, gl, user []uint8, f int, width float32, deep int, blocks bool) {
 	w, h := alpha.W, alpha.H
 	if w < 3 || h < 3 {
 		return
@@ -131,15 +148,23 @@ func decideWith(alpha *Matte, gl, user []uint8, f int, width float32, deep int) 
 	})
 	keep = boxMean(keep, cw, ch, 1)
 	// Pass 2: the decisions, gathered per band and written afterwards,
-	// as every pixel's mean reads its neighbours' solved values.
-	type change struct {
-		i int32
-		v float32
-	}
+	// as every pixel's mean reads its neighbours' solved values. First
+	// the pixels to decide (solved, between 0 and 1, not brushed
+	// otherwise, and short of fully structured) and, on a photo with a
+	// block grid, the tiles that hold them.
 	bands := parallel.Workers(h)
-	changes := make([][]change, bands)
+	todo := make([][]int32, bands)
+	tw, th := (w+blockTile-1)/blockTile, (h+blockTile-1)/blockTile
+	var marks [][]bool
+	if blocks {
+		marks = make([][]bool, bands)
+	}
 	parallel.Bands(h, bands, func(b, y0, y1 int) {
-		var out []change
+		var list []int32
+		var mark []bool
+		if blocks {
+			mark = make([]bool, tw*th)
+		}
 		for y := max(1, y0); y < min(h-1, y1); y++ {
 			// The analysis cell c of x, stepped every f pixels (a
 			// division per pixel costs as much as the test).
@@ -149,36 +174,68 @@ func decideWith(alpha *Matte, gl, user []uint8, f int, width float32, deep int) 
 				if x == next {
 					c, next = c+1, next+f
 				}
-				// Only the pixels the guide solved, between 0 and 1,
-				// and not brushed otherwise.
-				if glRow[x] != Unknown || aRow[x] <= 0 || aRow[x] >= 1 {
+				if glRow[x] != Unknown || aRow[x] <= 0 || aRow[x] >= 1 || keep[c] >= 0.5 {
 					continue
 				}
 				i := y*w + x
 				if user != nil && user[i] != Unknown {
 					continue
 				}
-				s := min(1, 2*keep[c])
-				if s >= 1 {
-					continue
+				list = append(list, int32(i))
+				if blocks {
+					mark[(y/blockTile)*tw+x/blockTile] = true
 				}
-				mean, gx, gy := mean3(a, i, w)
-				slope := float32(math.Sqrt(float64(gx*gx + gy*gy)))
-				if slope*width >= 1 {
-					continue // already as steep as an edge
-				}
-				d := float32(0)
-				if mean >= 0.5 {
-					d = 1
-				}
-				if slope > 0 {
-					// 0.5 + gain·(mean − 0.5), with the pixel's own
-					// detail: gain steepens the transition to width.
-					gain := 1 / (width * slope)
-					d = clamp01(a[i] + (gain-1)*(mean-0.5))
-				}
-				out = append(out, change{int32(i), s*a[i] + (1-s)*d})
 			}
+		}
+		todo[b] = list
+		if blocks {
+			marks[b] = mark
+		}
+	})
+	// The map the side and the slope are read from (3×3 around each
+	// pixel): the alpha, or its mean over the JPEG blocks around.
+	side := a
+	if blocks {
+		mark := marks[0]
+		for _, m := range marks[1:] {
+			for t, v := range m {
+				mark[t] = mark[t] || v
+			}
+		}
+		side = blockMean(a, w, h, decideBlockReach, mark)
+	}
+	type change struct {
+		i int32
+		v float32
+	}
+	changes := make([][]change, bands)
+	parallel.Each(bands, func(_, b int) {
+		out := make([]change, 0, len(todo[b]))
+		for _, i32 := range todo[b] {
+			i := int(i32)
+			x, y := i%w, i/w
+			s := min(1, 2*keep[(y/f)*cw+x/f])
+			mean, gx, gy := mean3(side, i, w)
+			slope := float32(math.Sqrt(float64(gx*gx + gy*gy)))
+			if slope*width >= 1 {
+				continue // already as steep as an edge
+			}
+			d := float32(0)
+			if mean >= 0.5 {
+				d = 1
+			}
+			if slope > 0 {
+				// 0.5 + gain·(mean − 0.5), with the pixel's own
+				// detail: gain steepens the transition to width.
+				gain := 1 / (width * slope)
+				d = clamp01(a[i] + (gain-1)*(mean-0.5))
+				if blocks {
+					// The pixel's own detail in a plateau is the
+					// blocks': the transition is the mean's alone.
+					d = clamp01(0.5 + gain*(mean-0.5))
+				}
+			}
+			out = append(out, change{i32, s*a[i] + (1-s)*d})
 		}
 		changes[b] = out
 	})
@@ -276,6 +333,73 @@ func solidifyDeep(a []float32, gl, user []uint8, w, h, f, deep int) {
 			}
 		}
 	})
+}
+
+// blockTile is the side of the tiles blockMean works in.
+const blockTile = 64
+
+// blockMean returns the mean of the w×h map a over the (2r+1)² box around
+// each pixel, the border repeated beyond the edges (boxMean's), but only
+// in the tiles of blockTile² pixels that mark holds (tw×th of them, row by
+// row) and in the tiles around them (so that every pixel of a marked tile
+// has its 3×3 neighbours'); elsewhere the result is 0. The plateaus
+// decide reads are a small part of a large photo.
+func blockMean(a []float32, w, h, r int, mark []bool) []float32 {
+	out := make([]float32, w*h)
+	tw, th := (w+blockTile-1)/blockTile, (h+blockTile-1)/blockTile
+	var tiles []int
+	for t := range mark {
+		tx, ty := t%tw, t/tw
+		near := false
+		for yy := max(0, ty-1); yy <= min(th-1, ty+1) && !near; yy++ {
+			for xx := max(0, tx-1); xx <= min(tw-1, tx+1); xx++ {
+				if mark[yy*tw+xx] {
+					near = true
+					break
+				}
+			}
+		}
+		if near {
+			tiles = append(tiles, t)
+		}
+	}
+	clampX := func(x int) int { return min(w-1, max(0, x)) }
+	norm := 1 / float64((2*r+1)*(2*r+1))
+	parallel.Each(len(tiles), func(_, t int) {
+		tx, ty := tiles[t]%tw, tiles[t]/tw
+		x0, y0 := tx*blockTile, ty*blockTile
+		x1, y1 := min(w, x0+blockTile), min(h, y0+blockTile)
+		n := x1 - x0
+		// Row sums over the box's width for the rows the tile's boxes
+		// reach (repeated at the border), then column sums over them.
+		rows := make([]float64, (y1-y0+2*r)*n)
+		for yy := y0 - r; yy < y1+r; yy++ {
+			src := a[min(h-1, max(0, yy))*w:]
+			var sum float64
+			for x := x0 - r; x <= x0+r; x++ {
+				sum += float64(src[clampX(x)])
+			}
+			dst := rows[(yy-y0+r)*n:]
+			for x := x0; x < x1; x++ {
+				dst[x-x0] = sum
+				sum += float64(src[clampX(x+r+1)]) - float64(src[clampX(x-r)])
+			}
+		}
+		for x := range n {
+			var sum float64
+			for j := 0; j <= 2*r; j++ {
+				sum += rows[j*n+x]
+			}
+			for y := y0; y < y1; y++ {
+				out[y*w+x0+x] = float32(sum * norm)
+				if y+1 < y1 {
+					j := y - y0
+					sum += rows[(j+2*r+1)*n+x] - rows[j*n+x]
+				}
+			}
+		}
+	})
+	return out
 }
 
 // mean3 returns the 3×3 mean of the w-wide map a around i (not on the

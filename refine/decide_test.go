@@ -95,7 +95,7 @@ func TestDecide(t *testing.T) {
 				}
 			}
 			before := a.Clone()
-			decide(a, unknown(), nil)
+			decide(a, unknown(), nil, false)
 			// The image's outer two rings see fewer neighbours.
 			for y := 2; y < h-2; y++ {
 				for x := 2; x < w-2; x++ {
@@ -118,7 +118,7 @@ func TestDecide(t *testing.T) {
 				user.Pix[i] = Foreground // brushed: solved as the user said
 			}
 		}
-		decide(a, unknown(), user)
+		decide(a, unknown(), user, false)
 		for y := 1; y < h-1; y++ {
 			for x := 1; x < w-1; x++ {
 				want := float32(1)
@@ -203,5 +203,117 @@ func TestSolidifyDeepIsRound(t *testing.T) {
 		if hi-lo > 0.1 {
 			t.Errorf("at %d px from the centre the alpha runs from %v to %v with the direction", r, lo, hi)
 		}
+	}
+}
+
+// TestBlockMean: blockMean gives boxMean's mean (within float32
+// rounding) in every tile it is asked for and in the tiles around, and
+// nothing in the others; at the photo's borders too.
+func TestBlockMean(t *testing.T) {
+	const w, h, r = 300, 200, 8
+	a := make([]float32, w*h)
+	seed := uint32(1)
+	for i := range a {
+		seed = seed*1664525 + 1013904223
+		a[i] = float32(seed>>8) / (1 << 24)
+	}
+	want := boxMean(a, w, h, r)
+	for name, need := range map[string]func(i int) bool{
+		"everywhere":   func(int) bool { return true },
+		"nowhere":      func(int) bool { return false },
+		"one pixel":    func(i int) bool { return i == 130*w+70 },
+		"corner":       func(i int) bool { return i == 0 },
+		"last column":  func(i int) bool { return i%w == w-1 && i/w > 150 },
+		"sparse pairs": func(i int) bool { return i%997 == 0 },
+	} {
+		t.Run(name, func(t *testing.T) {
+			tw, th := (w+blockTile-1)/blockTile, (h+blockTile-1)/blockTile
+			asked := make([]bool, tw*th)
+			for i := range a {
+				if need(i) {
+					asked[(i/w/blockTile)*tw+(i%w)/blockTile] = true
+				}
+			}
+			got := blockMean(a, w, h, r, asked)
+			for y := range h {
+				for x := range w {
+					tx, ty := x/blockTile, y/blockTile
+					near := false
+					for yy := max(0, ty-1); yy <= min(th-1, ty+1); yy++ {
+						for xx := max(0, tx-1); xx <= min(tw-1, tx+1); xx++ {
+							near = near || asked[yy*tw+xx]
+						}
+					}
+					i := y*w + x
+					switch {
+					case near && math.Abs(float64(got[i]-want[i])) > 1e-5:
+						t.Fatalf("mean at (%d,%d) = %v, boxMean gives %v", x, y, got[i], want[i])
+					case !near && got[i] != 0:
+						t.Fatalf("mean at (%d,%d) = %v in a tile nothing asked for", x, y, got[i])
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestDecideAcrossBlocks: a plateau of the model's doubt solved as a
+// patchwork of 8×8 tiles (levels ±0.06 about a ramp through 0.5 at
+// x = 64), as matting leaves it in a dark part of a compressed photo, is
+// cut in a smooth line when the photo carries a block grid: from one row
+// to the next the cut moves by at most 2 pixels, where reading each
+// pixel's 3×3 mean cuts along the tiles' borders, in a staircase whose
+// steps are the tiles' offsets.
+func TestDecideAcrossBlocks(t *testing.T) {
+	const w, h = 160, 128
+	g := &Guide{Trimap: NewTrimap(w, h)}
+	for i := range g.Trimap.Pix {
+		g.Trimap.Pix[i] = Unknown
+	}
+	seed := uint32(7)
+	offset := make([]float32, (w/8)*(h/8))
+	for i := range offset {
+		seed = seed*1664525 + 1013904223
+		offset[i] = 0.06 * (2*float32(seed>>8)/(1<<24) - 1)
+	}
+	plateau := func() *Matte {
+		a := NewMatte(w, h)
+		for y := range h {
+			for x := range w {
+				a.Pix[y*w+x] = 0.5 + float32(x-64)/80 + offset[(y/8)*(w/8)+x/8]
+			}
+		}
+		return a
+	}
+	// jump returns the largest move, from one row to the next, of the
+	// row's first pixel at 0.5 or more, over the rows away from the
+	// border.
+	jump := func(a *Matte) int {
+		worst, prev := 0, -1
+		for y := 12; y < h-12; y++ {
+			cut := -1
+			for x := 12; x < w-12; x++ {
+				if a.Pix[y*w+x] >= 0.5 {
+					cut = x
+					break
+				}
+			}
+			if prev >= 0 {
+				worst = max(worst, cut-prev, prev-cut)
+			}
+			prev = cut
+		}
+		return worst
+	}
+	blocky, smooth := plateau(), plateau()
+	decide(blocky, g, nil, false)
+	decide(smooth, g, nil, true)
+	b, s := jump(blocky), jump(smooth)
+	t.Logf("the cut moves by up to %d px between rows with the 3×3 mean, %d px with the blocks' mean", b, s)
+	if s > 2 {
+		t.Errorf("read over the blocks, the cut moves by %d px between rows (at most 2)", s)
+	}
+	if b <= 2 {
+		t.Errorf("the 3×3 mean's cut moves by no more than %d px between rows: the plateau tests nothing", b)
 	}
 }

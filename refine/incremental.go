@@ -198,7 +198,7 @@ func (r *Incremental) decide(in image.Rectangle) {
 		copy(gl[y*cw:(y+1)*cw], r.guide.Trimap.Pix[i:i+cw])
 		copy(user[y*cw:(y+1)*cw], r.tri.Pix[i:i+cw])
 	}
-	decideWith(a, gl, user, f, width, deep)
+	decideWith(a, gl, user, f, width, deep, r.grid)
 	for y := in.Min.Y; y < in.Max.Y; y++ {
 		o := (y-c.Min.Y)*cw + in.Min.X - c.Min.X
 		copy(r.alpha.Pix[y*w+in.Min.X:y*w+in.Max.X], a.Pix[o:o+in.Dx()])

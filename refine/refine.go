@@ -111,7 +111,7 @@ func refine(ctx context.Context, img *image.NRGBA, tri *Trimap, opt *Options, de
 	deblocking += time.Since(t)
 	if dec != nil {
 		t := time.Now()
-		decide(alpha, dec.guide, dec.user)
+		decide(alpha, dec.guide, dec.user, grid)
 		st.Durations["decide"] = time.Since(t)
 		t = time.Now()
 		if grid {
