@@ -152,15 +152,19 @@ func decideWith(alpha *Matte, gl, user []uint8, f int, width float32, deep int, 
 	// the pixels to decide (solved, between 0 and 1, not brushed
 	// otherwise, and short of fully structured) and, on a photo with a
 	// block grid, the tiles that hold them.
+	type pending struct {
+		i int32
+		s float32 // the share of matting's value kept (structure)
+	}
 	bands := parallel.Workers(h)
-	todo := make([][]int32, bands)
+	todo := make([][]pending, bands)
 	tw, th := (w+blockTile-1)/blockTile, (h+blockTile-1)/blockTile
 	var marks [][]bool
 	if blocks {
 		marks = make([][]bool, bands)
 	}
 	parallel.Bands(h, bands, func(b, y0, y1 int) {
-		var list []int32
+		var list []pending
 		var mark []bool
 		if blocks {
 			mark = make([]bool, tw*th)
@@ -181,7 +185,7 @@ func decideWith(alpha *Matte, gl, user []uint8, f int, width float32, deep int, 
 				if user != nil && user[i] != Unknown {
 					continue
 				}
-				list = append(list, int32(i))
+				list = append(list, pending{int32(i), min(1, 2*keep[c])})
 				if blocks {
 					mark[(y/blockTile)*tw+x/blockTile] = true
 				}
@@ -211,10 +215,8 @@ func decideWith(alpha *Matte, gl, user []uint8, f int, width float32, deep int, 
 	changes := make([][]change, bands)
 	parallel.Each(bands, func(_, b int) {
 		out := make([]change, 0, len(todo[b]))
-		for _, i32 := range todo[b] {
-			i := int(i32)
-			x, y := i%w, i/w
-			s := min(1, 2*keep[(y/f)*cw+x/f])
+		for _, p := range todo[b] {
+			i, s := int(p.i), p.s
 			mean, gx, gy := mean3(side, i, w)
 			slope := float32(math.Sqrt(float64(gx*gx + gy*gy)))
 			if slope*width >= 1 {
@@ -228,14 +230,15 @@ func decideWith(alpha *Matte, gl, user []uint8, f int, width float32, deep int, 
 				// 0.5 + gain·(mean − 0.5), with the pixel's own
 				// detail: gain steepens the transition to width.
 				gain := 1 / (width * slope)
-				d = clamp01(a[i] + (gain-1)*(mean-0.5))
+				detail := a[i] - mean
 				if blocks {
 					// The pixel's own detail in a plateau is the
 					// blocks': the transition is the mean's alone.
-					d = clamp01(0.5 + gain*(mean-0.5))
+					detail = 0
 				}
+				d = clamp01(detail + 0.5 + gain*(mean-0.5))
 			}
-			out = append(out, change{i32, s*a[i] + (1-s)*d})
+			out = append(out, change{p.i, s*a[i] + (1-s)*d})
 		}
 		changes[b] = out
 	})
@@ -363,40 +366,24 @@ func blockMean(a []float32, w, h, r int, mark []bool) []float32 {
 			tiles = append(tiles, t)
 		}
 	}
-	clampX := func(x int) int { return min(w-1, max(0, x)) }
-	norm := 1 / float64((2*r+1)*(2*r+1))
 	parallel.Each(len(tiles), func(_, t int) {
 		tx, ty := tiles[t]%tw, tiles[t]/tw
 		x0, y0 := tx*blockTile, ty*blockTile
 		x1, y1 := min(w, x0+blockTile), min(h, y0+blockTile)
-		n := x1 - x0
-		// Row sums over the box's width for the rows the tile's boxes
-		// reach (repeated at the border), then column sums over them.
-		rows := make([]float64, (y1-y0+2*r)*n)
-		for yy := y0 - r; yy < y1+r; yy++ {
-			src := a[min(h-1, max(0, yy))*w:]
-			var sum float64
-			for x := x0 - r; x <= x0+r; x++ {
-				sum += float64(src[clampX(x)])
-			}
-			dst := rows[(yy-y0+r)*n:]
-			for x := x0; x < x1; x++ {
-				dst[x-x0] = sum
-				sum += float64(src[clampX(x+r+1)]) - float64(src[clampX(x-r)])
+		// The tile and the r pixels around it (the photo's border
+		// repeated beyond its edges), box-filtered as a whole: the
+		// tile's own pixels see only what boxMean would see there.
+		pw, ph := x1-x0+2*r, y1-y0+2*r
+		patch := make([]float32, pw*ph)
+		for py := range ph {
+			src := a[min(h-1, max(0, y0-r+py))*w:]
+			for px := range pw {
+				patch[py*pw+px] = src[min(w-1, max(0, x0-r+px))]
 			}
 		}
-		for x := range n {
-			var sum float64
-			for j := 0; j <= 2*r; j++ {
-				sum += rows[j*n+x]
-			}
-			for y := y0; y < y1; y++ {
-				out[y*w+x0+x] = float32(sum * norm)
-				if y+1 < y1 {
-					j := y - y0
-					sum += rows[(j+2*r+1)*n+x] - rows[j*n+x]
-				}
-			}
+		patch = boxMean(patch, pw, ph, r)
+		for y := y0; y < y1; y++ {
+			copy(out[y*w+x0:y*w+x1], patch[(y-y0+r)*pw+r:])
 		}
 	})
 	return out
