@@ -2,6 +2,7 @@ package refine
 
 import (
 	"math"
+	"runtime"
 
 	"cutout/refine/parallel"
 )
@@ -366,7 +367,9 @@ func blockMean(a []float32, w, h, r int, mark []bool) []float32 {
 			tiles = append(tiles, t)
 		}
 	}
-	parallel.Each(len(tiles), func(_, t int) {
+	// One patch per worker, reused from tile to tile.
+	patches := make([]*Matte, runtime.GOMAXPROCS(0))
+	parallel.Each(len(tiles), func(worker, t int) {
 		tx, ty := tiles[t]%tw, tiles[t]/tw
 		x0, y0 := tx*blockTile, ty*blockTile
 		x1, y1 := min(w, x0+blockTile), min(h, y0+blockTile)
@@ -374,16 +377,22 @@ func blockMean(a []float32, w, h, r int, mark []bool) []float32 {
 		// repeated beyond its edges), box-filtered as a whole: the
 		// tile's own pixels see only what boxMean would see there.
 		pw, ph := x1-x0+2*r, y1-y0+2*r
-		patch := make([]float32, pw*ph)
+		m := patches[worker]
+		if m == nil {
+			m = &Matte{Pix: make([]float32, (blockTile+2*r)*(blockTile+2*r))}
+			patches[worker] = m
+		}
+		m.W, m.H, m.Pix = pw, ph, m.Pix[:pw*ph]
 		for py := range ph {
 			src := a[min(h-1, max(0, y0-r+py))*w:]
 			for px := range pw {
-				patch[py*pw+px] = src[min(w-1, max(0, x0-r+px))]
+				m.Pix[py*pw+px] = src[min(w-1, max(0, x0-r+px))]
 			}
 		}
-		patch = boxMean(patch, pw, ph, r)
+		boxRows(m, r)
+		boxColumns(m, r)
 		for y := y0; y < y1; y++ {
-			copy(out[y*w+x0:y*w+x1], patch[(y-y0+r)*pw+r:])
+			copy(out[y*w+x0:y*w+x1], m.Pix[(y-y0+r)*pw+r:])
 		}
 	})
 	return out
