@@ -16,9 +16,13 @@
 // by SAD (/1000), MSE (×1000) and gradient error (/1000) over the whole
 // image. Both are scored by ghost area (metrics.Ghost, in per cent of the
 // subject): the half-transparent plateaus left where the reference is
-// solid, away from its edge; a last table gives its mean, median, largest
-// value and count over 1% over every photo together. Scores are
-// deterministic; the times are wall-clock and are not.
+// solid, away from its edge; a further table gives its mean, median,
+// largest value and count over 1% over every photo together. A last
+// table scores each alpha reference against itself made binary
+// (metrics.BinaryGhost), at its own size and at the median size of the
+// photos with binary masks: the ghost area a binary reference counts
+// against even a perfect cutout of soft hair. Scores are deterministic;
+// the times are wall-clock and are not.
 //
 //	go run -tags nogui ./cmd/evaluate [-data DIR] [-model medium] [-cache DIR] [-run REGEXP]
 //
@@ -140,6 +144,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	results := map[string][][]score{} // set → per sample, per method
 	bySet := map[string][]sample{}
 	var sets []string
+	var mattes []floorSample // alpha references, for printFloors
+	var shorts []float64     // short sides of the photos with binary masks
 	for _, s := range samples {
 		o, err := s.run(context.Background(), seg)
 		if err == nil && *dump != "" {
@@ -150,6 +156,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		sc := s.scores(o)
+		if s.alpha != "" {
+			mattes = append(mattes, floorSample{s.name, o.truth})
+		} else {
+			shorts = append(shorts, float64(min(o.truth.W, o.truth.H)))
+		}
 		if _, seen := bySet[s.set]; !seen {
 			sets = append(sets, s.set)
 		}
@@ -162,6 +173,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		all = append(all, results[set]...)
 	}
 	printGhosts(stdout, all)
+	printFloors(stdout, mattes, shorts)
 	return 0
 }
 
@@ -578,6 +590,56 @@ func printGhosts(w io.Writer, sc [][]score) {
 			mean(all), median(all), slices.Max(all), over,
 			mean(edge), median(edge), slices.Max(edge), mean(plateau), median(plateau), slices.Max(plateau))
 	}
+}
+
+// floorSample is an alpha reference scored by printFloors.
+type floorSample struct {
+	name  string
+	truth *refine.Matte
+}
+
+// printFloors writes, per alpha reference, its ghost area against itself
+// made binary (metrics.BinaryGhost) at its own size and reduced (area
+// average) to the median short side of the photos with binary masks,
+// shorts; nothing without alpha references.
+func printFloors(w io.Writer, mattes []floorSample, shorts []float64) {
+	if len(mattes) == 0 {
+		return
+	}
+	side := 0
+	if len(shorts) > 0 {
+		side = int(median(shorts))
+	}
+	fmt.Fprintf(w, "\n## ghost area of a perfect cutout against a binary reference\n\n")
+	fmt.Fprintln(w, "Each alpha reference scored against itself thresholded at 0.5: what a binary mask counts as ghost in true soft edges.")
+	fmt.Fprintln(w)
+	if side > 0 {
+		fmt.Fprintf(w, "| reference | ghost %% | ghost %% at a short side of %d px (the masked photos' median) |\n|---|---|---|\n", side)
+	} else {
+		fmt.Fprintln(w, "| reference | ghost % |\n|---|---|")
+	}
+	for _, m := range mattes {
+		row := fmt.Sprintf("| %s | %.2f", m.name, 100*metrics.BinaryGhost(m.truth))
+		if side > 0 {
+			row += fmt.Sprintf(" | %.2f", 100*metrics.BinaryGhost(shrinkMatte(m.truth, side)))
+		}
+		fmt.Fprintln(w, row+" |")
+	}
+}
+
+// shrinkMatte reduces m, by the area average, so that its short side is
+// side pixels; m itself when it is no larger.
+func shrinkMatte(m *refine.Matte, side int) *refine.Matte {
+	if min(m.W, m.H) <= side {
+		return m
+	}
+	w, h := m.W*side/min(m.W, m.H), m.H*side/min(m.W, m.H)
+	small := imaging.Resize(m.Gray(), w, h, imaging.Box)
+	out := refine.NewMatte(w, h)
+	for i := range out.Pix {
+		out.Pix[i] = float32(small.Pix[4*i]) / 255
+	}
+	return out
 }
 
 func cell(s score, get func(score) float64, f string) string {

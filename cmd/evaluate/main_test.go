@@ -515,3 +515,31 @@ func unsurePlateau(m *refine.Matte) []bool {
 	}
 	return out
 }
+
+// TestPrintFloors: each alpha reference gets its ghost area against itself
+// made binary, at its own size and at the masked photos' median short
+// side, which leaves a matte no larger than that side as it is. The matte
+// is a 400×100 edge that rises over 20 px: 11 of its subject's 200
+// columns are soft beyond the edge's reach (see metrics.TestBinaryGhost).
+func TestPrintFloors(t *testing.T) {
+	const w, h = 400, 100
+	m := refine.NewMatte(w, h)
+	for y := range h {
+		for x := range w {
+			m.Pix[y*w+x] = min(1, max(0, float32(x-190)/20))
+		}
+	}
+	var b strings.Builder
+	printFloors(&b, []floorSample{{"ramp", m}}, []float64{300, 100, 120})
+	if !strings.Contains(b.String(), "| ramp | 5.50 | 5.50 |") || !strings.Contains(b.String(), "short side of 120 px") {
+		t.Errorf("printFloors wrote:\n%s\nwant a row | ramp | 5.50 | 5.50 | at the median short side 120", b.String())
+	}
+	b.Reset()
+	printFloors(&b, nil, []float64{100})
+	if b.Len() != 0 {
+		t.Errorf("printFloors wrote %q without alpha references, want nothing", b.String())
+	}
+	if s := shrinkMatte(m, 50); s.W != 200 || s.H != 50 {
+		t.Errorf("shrinkMatte to a short side of 50 gave %dx%d, want 200x50", s.W, s.H)
+	}
+}

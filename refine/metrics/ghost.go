@@ -74,6 +74,22 @@ func GhostMask(pred, truth *refine.Matte) *refine.Matte {
 	return out
 }
 
+// BinaryGhost returns the ghost area a perfect estimate shows against a
+// binary reference: Ghost(alpha, alpha thresholded at 0.5), for a true
+// alpha matte. Where the subject's edge is soft over more than GhostEdge
+// of the short side (hair, fur, motion blur), a reference that calls it
+// solid counts the true matte's soft values as ghosts; this is the floor
+// that such a reference puts under any cutout's ghost area.
+func BinaryGhost(alpha *refine.Matte) float64 {
+	bin := refine.NewMatte(alpha.W, alpha.H)
+	for i, v := range alpha.Pix {
+		if v >= 0.5 {
+			bin.Pix[i] = 1
+		}
+	}
+	return Ghost(alpha, bin)
+}
+
 // GhostEdgeReach is how far, in pixels, a ghost pixel may lie from the
 // estimate's own 0.5 contour and still count as its edge in GhostSplit:
 // the reach of an edge anti-aliased over two pixels.

@@ -153,3 +153,43 @@ func TestContourDistanceMatchesBruteForce(t *testing.T) {
 		}
 	}
 }
+
+// TestBinaryGhost: a reference made binary scores its own soft edge as a
+// ghost wherever that edge lies beyond GhostEdge of the short side from
+// the 0.5 contour, and nothing where the matte is binary already or its
+// ramp stays within that reach.
+func TestBinaryGhost(t *testing.T) {
+	const w, h = 400, 100 // GhostEdge reaches 1 px
+	// ramp: a vertical edge rising from 0 to 1 between x = 200−width/2
+	// and 200+width/2, solid beyond: the subject is the 200 columns from
+	// x = 200, and the contour runs between x = 199 and 200, so columns
+	// 198 to 201 are within the edge's reach.
+	ramp := func(width int) *refine.Matte {
+		m := refine.NewMatte(w, h)
+		for y := range h {
+			for x := range w {
+				v := float32(x-200+width/2) / float32(width)
+				m.Pix[y*w+x] = min(1, max(0, v))
+			}
+		}
+		return m
+	}
+	for name, tc := range map[string]struct {
+		alpha *refine.Matte
+		want  float64
+	}{
+		"binary":     {withSquare(refine.NewMatte(w, h), 1), 0},
+		"steep ramp": {ramp(2), 0}, // 0, 0.5, 1: nothing soft
+		// Soft (0.1 < α < 0.9) in columns 193-207, of which 193-197 and
+		// 202-207 lie beyond the edge's reach: 11 of 200.
+		"hair-like": {ramp(20), 11.0 / 200},
+		// Soft in columns 185-215, 27 of them beyond the reach.
+		"wider": {ramp(40), 27.0 / 200},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if got := BinaryGhost(tc.alpha); !near(got, tc.want) {
+				t.Errorf("BinaryGhost = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
