@@ -114,12 +114,10 @@ func (s *Scene) cutRegion(tri *refine.Trimap, seed []bool, rr float64, label, ot
 		}
 	}
 	box := image.Rect(minX, minY, maxX+1, maxY+1)
-	// The graph's nodes: the box and a border of one node that no arc
-	// reaches, so every node of the domain has eight neighbours.
-	bw, bh := box.Dx()+2, box.Dy()+2
-	local := func(k int) int { return (k/gw-minY+1)*bw + k%gw - minX + 1 }
+	// The graph's nodes (see cutNode).
+	local := func(k int) int { return cutNode(box, gw, k) }
 	// Hard labels: the stroke and the person's labels.
-	hard := make([]uint8, bw*bh) // 0 none, 1 label, 2 other
+	hard := make([]uint8, (box.Dx()+2)*(box.Dy()+2)) // 0 none, 1 label, 2 other
 	near := dilate(seed, gw, box, max(1, int(math.Ceil(cutFar*rr))))
 	var lab, own, oth, far []float32
 	for y := minY; y <= maxY; y++ {
@@ -158,31 +156,6 @@ func (s *Scene) cutRegion(tri *refine.Trimap, seed []bool, rr float64, label, ot
 	if len(oth) == 0 {
 		return nil
 	}
-	// β: the inverse of twice the mean squared colour step.
-	var sum float64
-	var cnt int
-	for y := minY; y <= maxY; y++ {
-		for x := minX; x <= maxX; x++ {
-			k := y*gw + x
-			if !dom[k] {
-				continue
-			}
-			for d := 4; d < 8; d++ {
-				nx, ny := x+gridDX[d], y+gridDY[d]
-				if nx >= gw || ny >= gh || nx < 0 {
-					continue
-				}
-				if j := ny*gw + nx; dom[j] {
-					sum += colourSq(s.rgb[3*k:3*k+3], s.rgb[3*j:3*j+3])
-					cnt++
-				}
-			}
-		}
-	}
-	beta := 0.0
-	if sum > 0 {
-		beta = float64(cnt) / (2 * sum)
-	}
 	// The stroke's own colours weigh at least as much as the label's
 	// earlier ones (repeated as often as it takes): what the person
 	// paints now is what they mean, and a large earlier stroke (a bin's
@@ -192,46 +165,10 @@ func (s *Scene) cutRegion(tri *refine.Trimap, seed []bool, rr float64, label, ot
 	for rep := max(1, len(lab)/max(1, len(own))); rep > 0; rep-- {
 		lab = append(lab, own...)
 	}
-	// One cut: GrabCut's iterations, each cut with colour models learnt
-	// from the last, gave the benchmark the same clicks at two or three
-	// times the time.
-	lm, om := fitGMM(lab, cutComponents), fitGMM(oth, cutComponents)
-	if lm.empty || om.empty {
+	g := s.cutCells(dom, hard, box, lab, oth)
+	if g == nil {
 		return nil
 	}
-	g := newFlowGrid(bw, bh)
-	for y := minY; y <= maxY; y++ {
-		for x := minX; x <= maxX; x++ {
-			k := y*gw + x
-			if !dom[k] {
-				continue
-			}
-			u := local(k)
-			c := s.rgb[3*k : 3*k+3]
-			switch hard[u] {
-			case 1:
-				g.tr[u] = 1e9
-			case 2:
-				g.tr[u] = -1e9
-			default:
-				g.tr[u] = float32(lm.logLik(c) - om.logLik(c))
-			}
-			for d := 4; d < 8; d++ {
-				nx, ny := x+gridDX[d], y+gridDY[d]
-				if nx >= gw || ny >= gh || nx < 0 {
-					continue
-				}
-				if j := ny*gw + nx; dom[j] {
-					wgt := cutGamma * math.Exp(-beta*colourSq(c, s.rgb[3*j:3*j+3]))
-					if d != 6 && d != 4 {
-						wgt /= math.Sqrt2
-					}
-					g.setEdge(u, d, float32(wgt))
-				}
-			}
-		}
-	}
-	g.solve()
 	// The stroke's side, connected to the stroke.
 	out := make([]bool, gw*gh)
 	stack = stack[:0]
@@ -257,6 +194,90 @@ func (s *Scene) cutRegion(tri *refine.Trimap, seed []bool, rr float64, label, ot
 		}
 	}
 	return out
+}
+
+// cutCells solves the minimum graph cut over the grid cells dom (within
+// box) between colour models learnt from lab and oth (RGB triples): the
+// photo's contrast between neighbouring cells (GrabCut's β, the inverse
+// of twice the mean squared colour step over dom) as the cost of cutting
+// there, weighed by cutGamma against the colour models' log densities.
+// hard holds, per node of the box with a border of one node (see
+// cutNode), 1 for a cell held on lab's side and 2 for one held on oth's.
+// It returns the solved graph (source: lab's side), or nil when either
+// model has no colour. One cut: GrabCut's iterations, each cut with
+// colour models learnt from the last, gave the benchmark the same clicks
+// at two or three times the time.
+func (s *Scene) cutCells(dom []bool, hard []uint8, box image.Rectangle, lab, oth []float32) *flowGrid {
+	gw, gh := s.gw, s.gh
+	var sum float64
+	var cnt int
+	for y := box.Min.Y; y < box.Max.Y; y++ {
+		for x := box.Min.X; x < box.Max.X; x++ {
+			k := y*gw + x
+			if !dom[k] {
+				continue
+			}
+			for d := 4; d < 8; d++ {
+				nx, ny := x+gridDX[d], y+gridDY[d]
+				if nx >= gw || ny >= gh || nx < 0 {
+					continue
+				}
+				if j := ny*gw + nx; dom[j] {
+					sum += colourSq(s.rgb[3*k:3*k+3], s.rgb[3*j:3*j+3])
+					cnt++
+				}
+			}
+		}
+	}
+	beta := 0.0
+	if sum > 0 {
+		beta = float64(cnt) / (2 * sum)
+	}
+	lm, om := fitGMM(lab, cutComponents), fitGMM(oth, cutComponents)
+	if lm.empty || om.empty {
+		return nil
+	}
+	g := newFlowGrid(box.Dx()+2, box.Dy()+2)
+	for y := box.Min.Y; y < box.Max.Y; y++ {
+		for x := box.Min.X; x < box.Max.X; x++ {
+			k := y*gw + x
+			if !dom[k] {
+				continue
+			}
+			u := cutNode(box, gw, k)
+			c := s.rgb[3*k : 3*k+3]
+			switch hard[u] {
+			case 1:
+				g.tr[u] = 1e9
+			case 2:
+				g.tr[u] = -1e9
+			default:
+				g.tr[u] = float32(lm.logLik(c) - om.logLik(c))
+			}
+			for d := 4; d < 8; d++ {
+				nx, ny := x+gridDX[d], y+gridDY[d]
+				if nx >= gw || ny >= gh || nx < 0 {
+					continue
+				}
+				if j := ny*gw + nx; dom[j] {
+					wgt := cutGamma * math.Exp(-beta*colourSq(c, s.rgb[3*j:3*j+3]))
+					if d != 6 && d != 4 {
+						wgt /= math.Sqrt2
+					}
+					g.setEdge(u, d, float32(wgt))
+				}
+			}
+		}
+	}
+	g.solve()
+	return g
+}
+
+// cutNode is the node of grid cell k in the graph of box (with a border
+// of one node that no arc reaches, so that every node of the box has
+// eight neighbours).
+func cutNode(box image.Rectangle, gw, k int) int {
+	return (k/gw-box.Min.Y+1)*(box.Dx()+2) + k%gw - box.Min.X + 1
 }
 
 // colourSq is the squared RGB distance between two colours.

@@ -2,7 +2,6 @@ package stroke
 
 import (
 	"image"
-	"math"
 
 	"cutout/refine"
 )
@@ -14,7 +13,14 @@ import (
 // would take the subject with it. The model's own anti-aliased edge is
 // half-sure too, but only a few pixels wide: an opening of unsureOpen
 // grid cells removes it, so a region never runs along the subject's
-// contour.
+// contour. Within the region, a graph cut between the click's colours
+// and the sure foreground's around it (GrabCut's colour models and
+// contrast term, as for a stroke on what the model is sure of) keeps
+// what looks like the subject, along the photo's edges: roses that touch
+// auburn hair go, the hair stays. On celebamaskhq-demo0 one Drop click on
+// the roses takes the IoU from 0.9446 to 0.9508; the cells' nearest
+// colours alone (the click's or the sure foreground's, cell by cell) took
+// a strip of the hair's half-sure edge with the roses (0.9446 -> 0.9454).
 
 // unsureOpen is the radius, in grid cells, of the opening that cuts the
 // model's thin edge from half-sure regions (the model's edge is one to
@@ -22,15 +28,16 @@ import (
 const unsureOpen = 2
 
 // clickRadius is the radius of the disc, as a share of the photo's short
-// side, whose colours a pick's region is grown from.
+// side, that a pick's cut holds on the click's side.
 const clickRadius = 0.02
 
 // PickUnsure finds the half-sure region under a Keep or Drop click at
-// (x, y): the cells of the grid, half-sure after the opening, that a
-// stroke grows over from a disc of clickRadius around the click (see
-// Grow), grown back by the opening's radius over cells that are not sure
-// foreground, and at the photo's resolution the pixels of those cells
-// where the model is below sureHi. It returns the region
+// (x, y): the component of the grid's half-sure cells, after the opening,
+// under the click, grown back by the opening's radius over cells that are
+// not sure foreground; within it, the cells on the click's side of a
+// graph cut against the sure foreground around it (see splitUnsure),
+// connected to the click; and at the photo's resolution the pixels of
+// those cells where the model is below sureHi. It returns the region
 // as runs (see Runs) and false when the model is sure at (x, y), or
 // there is no model: the click then picks as PickRuns does.
 func (s *Scene) PickUnsure(x, y int) ([]int32, bool) {
@@ -57,43 +64,24 @@ func (s *Scene) PickUnsure(x, y int) ([]int32, bool) {
 	if !opened[k0] || !unsure[k0] {
 		return nil, false
 	}
-	// The component of the opened half-sure cells under the click.
-	comp := s.component(k0, opened)
-	// Within it, the cells whose colour is nearer the click's than the
-	// sure foreground's beside the component (nearest neighbour among
-	// each side's cells), connected to the click: roses are split from
-	// the hair they touch, though the model was unsure of both.
+	// The component of the opened half-sure cells under the click, grown
+	// back over what the opening took that is not sure foreground.
+	comp := dilate(s.component(k0, opened), gw, all, unsureOpen)
+	for k, g := range comp {
+		comp[k] = g && s.model[k] < sureHi
+	}
+	// Within it, the cells on the click's side of a graph cut between the
+	// click's colours and those of the sure foreground around the
+	// component, connected to the click: roses are split from the hair
+	// they touch, though the model was unsure of both, along the photo's
+	// edges between them. The cut, not the opening, decides the margin
+	// the opening took: grown back blindly, it took a strip of the hair.
 	r := max(1, int(clickRadius*float64(min(s.w, s.h))/float64(s.cell)))
-	var near, far [][3]float32
-	cx0, cy0 := k0%gw, k0/gw
-	for y := max(0, cy0-r); y <= min(gh-1, cy0+r); y++ {
-		for x := max(0, cx0-r); x <= min(gw-1, cx0+r); x++ {
-			if k := y*gw + x; comp[k] && (x-cx0)*(x-cx0)+(y-cy0)*(y-cy0) <= r*r {
-				near = append(near, s.colourOf(k))
-			}
-		}
-	}
-	beside := dilate(comp, gw, all, 2*unsureOpen)
-	for k, b := range beside {
-		if b && s.model[k] >= sureHi {
-			far = append(far, s.colourOf(k))
-		}
-	}
-	near, far = thin(near, paletteSize), thin(far, paletteSize)
-	like := make([]bool, len(comp))
-	for k, c := range comp {
-		if c {
-			col := s.colourOf(k)
-			like[k] = len(far) == 0 || nearest(col, near) <= nearest(col, far)
-		}
-	}
-	like[k0] = true
-	region := s.component(k0, like)
-	grown := dilate(region, gw, all, unsureOpen)
+	region := s.splitUnsure(comp, k0, r)
 	mark := make([]uint8, s.w*s.h)
 	bounds := image.Rectangle{}
-	for k, g := range grown {
-		if !g || s.model[k] >= sureHi {
+	for k, g := range region {
+		if !g {
 			continue
 		}
 		cx, cy := k%gw, k/gw
@@ -112,6 +100,62 @@ func (s *Scene) PickUnsure(x, y int) ([]int32, bool) {
 		}
 	}
 	return Runs(mark, s.w, bounds), true
+}
+
+// splitUnsure returns the cells of the half-sure component comp that a
+// pick at cell k0 takes: the click's side of a minimum graph cut (see
+// cutCells) over comp and the sure foreground within 2×unsureOpen cells
+// of it, with the cells of comp within r of the click held on the
+// click's side and that sure foreground on the other, colour models
+// learnt from each, connected to the click. Without sure foreground
+// around, the whole component.
+func (s *Scene) splitUnsure(comp []bool, k0, r int) []bool {
+	gw, gh := s.gw, s.gh
+	all := image.Rect(0, 0, gw, gh)
+	beside := dilate(comp, gw, all, 2*unsureOpen)
+	dom := make([]bool, len(comp))
+	box := image.Rectangle{}
+	for k, b := range beside {
+		if comp[k] || b && s.model[k] >= sureHi {
+			dom[k] = true
+			box = box.Union(image.Rect(k%gw, k/gw, k%gw+1, k/gw+1))
+		}
+	}
+	hard := make([]uint8, (box.Dx()+2)*(box.Dy()+2))
+	var near, far []float32
+	cx0, cy0 := k0%gw, k0/gw
+	for y := box.Min.Y; y < box.Max.Y; y++ {
+		for x := box.Min.X; x < box.Max.X; x++ {
+			k := y*gw + x
+			c := s.rgb[3*k : 3*k+3]
+			switch {
+			case !dom[k]:
+			case !comp[k]:
+				hard[cutNode(box, gw, k)] = 2
+				far = append(far, c...)
+			case (x-cx0)*(x-cx0)+(y-cy0)*(y-cy0) <= r*r:
+				hard[cutNode(box, gw, k)] = 1
+				near = append(near, c...)
+			}
+		}
+	}
+	hard[cutNode(box, gw, k0)] = 1
+	if len(far) == 0 {
+		return comp
+	}
+	if len(near) == 0 {
+		near = append(near, s.rgb[3*k0:3*k0+3]...)
+	}
+	g := s.cutCells(dom, hard, box, near, far)
+	if g == nil {
+		return comp
+	}
+	like := make([]bool, len(comp))
+	for k, c := range comp {
+		like[k] = c && g.source(cutNode(box, gw, k))
+	}
+	like[k0] = true
+	return s.component(k0, like)
 }
 
 // unsureRim is the width, in photo pixels, of the Unknown band
@@ -168,10 +212,6 @@ func ApplyUnsure(tri *refine.Trimap, runs []int32, keep bool) image.Rectangle {
 	return bounds
 }
 
-// paletteSize is the most colours each side of a pick's nearest-neighbour
-// test keeps.
-const paletteSize = 256
-
 // component returns the 4-connected cells of allowed around cell k0.
 func (s *Scene) component(k0 int, allowed []bool) []bool {
 	gw, gh := s.gw, s.gh
@@ -198,26 +238,4 @@ func (s *Scene) component(k0 int, allowed []bool) []bool {
 // colourOf is cell k's colour.
 func (s *Scene) colourOf(k int) [3]float32 {
 	return [3]float32{s.rgb[3*k], s.rgb[3*k+1], s.rgb[3*k+2]}
-}
-
-// thin keeps at most n colours of p, evenly spaced in its order.
-func thin(p [][3]float32, n int) [][3]float32 {
-	if len(p) <= n {
-		return p
-	}
-	out := make([][3]float32, n)
-	for i := range out {
-		out[i] = p[i*len(p)/n]
-	}
-	return out
-}
-
-// nearest returns the least colour distance (summed over R, G, B) from c
-// to the colours of p.
-func nearest(c [3]float32, p [][3]float32) float32 {
-	best := float32(math.MaxFloat32)
-	for _, q := range p {
-		best = min(best, abs(c[0]-q[0])+abs(c[1]-q[1])+abs(c[2]-q[2]))
-	}
-	return best
 }
