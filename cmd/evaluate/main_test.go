@@ -421,9 +421,9 @@ func TestAutomaticGhostArea(t *testing.T) {
 // periods 8 and 16 were hsd-037 2.10/2.34, hsd-066 1.38/1.59, hsd-100
 // 1.83/2.00, hsd-198 0.99/1.18, hsd-241 1.80/2.42, celebamaskhq-demo0
 // 1.58/1.85, celebamaskhq-demo2 1.43/1.74 and cihp-0032190 1.94/1.85.
-// Every photo is now within 1.1 at period 8; at period 16 two are not
-// yet, and stillBlocky holds them to their measured ratios (rounded up
-// to the next hundredth). Since the model's 0.5 contour through its
+// Every photo is now within 1.1 at period 8; at period 16 one is not
+// yet, and stillBlocky holds it to its measured ratio (with a little
+// room). Since the model's 0.5 contour through its
 // doubt is solved with the plateau around it instead of kept, and its
 // clean edges are steepened to the photo's (refine's cleanEdgeSide), more
 // of the plateaus is matted, and matting follows the chroma blocks more
@@ -436,15 +436,19 @@ func TestAutomaticGhostArea(t *testing.T) {
 // small to judge (28 pairs). The smooth way to solid deep in the subject
 // (refine's deepRamp) leaves hsd-037's steps across the 16th lines as
 // they were (0.085 on average over 123 pairs) and smooths the others
-// (0.072 -> 0.069), which brought its ratio to 1.23.
+// (0.072 -> 0.069), which brought its ratio to 1.23. Since JPEGs are
+// decoded with their chroma interpolated between samples as libjpeg does
+// (refine/imagefile), the 16-pixel chroma blocks no longer show as steps
+// of colour for matting to follow: hsd-037 is within 1.1 at both periods
+// (0.86 and 0.83), hsd-241 at period 16 falls from 1.52 to 1.44, and
+// only hsd-241 is held to its own ratio.
 func TestNoBlockPatternJPEG(t *testing.T) {
 	const (
 		minPlateauPairs = 200
 		limit           = 1.1
 	)
 	stillBlocky := map[string][2]float64{ // periods 8 and 16
-		"hsd-037": {limit, 1.23},
-		"hsd-241": {limit, 1.52},
+		"hsd-241": {limit, 1.5},
 	}
 	judged, large := 0, 0
 	eachSample(t, func(s sample, o *outcome, _ []score) {

@@ -249,7 +249,15 @@ func decodePixels(data []byte, format string, cfg image.Config, maxPixels int64)
 	if err := checkSize(b.Dx(), b.Dy(), maxPixels); err != nil {
 		return nil, "", err
 	}
-	conv := toNRGBA(img, true)
+	var conv *image.NRGBA
+	if y, ok := img.(*image.YCbCr); ok && format == "jpeg" {
+		conv, ok = smoothYCbCr(y)
+		if !ok {
+			conv = toNRGBA(img, true)
+		}
+	} else {
+		conv = toNRGBA(img, true)
+	}
 	if canvas := image.Rect(0, 0, cfg.Width, cfg.Height); format == "gif" && b != canvas {
 		// A GIF's first frame may cover only part of its logical screen;
 		// what it leaves uncovered is transparent.
