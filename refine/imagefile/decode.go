@@ -250,12 +250,11 @@ func decodePixels(data []byte, format string, cfg image.Config, maxPixels int64)
 		return nil, "", err
 	}
 	var conv *image.NRGBA
+	smooth := false
 	if y, ok := img.(*image.YCbCr); ok && format == "jpeg" {
-		conv, ok = smoothYCbCr(y)
-		if !ok {
-			conv = toNRGBA(img, true)
-		}
-	} else {
+		conv, smooth = smoothYCbCr(y)
+	}
+	if !smooth {
 		conv = toNRGBA(img, true)
 	}
 	if canvas := image.Rect(0, 0, cfg.Width, cfg.Height); format == "gif" && b != canvas {
